@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# Longshore's image: compiled JavaScript on Node 24, production dependencies only, non-root.
+# No container engine runs on the project's machines; CI runs the build stage's commands and
+# starts the result as this image would (see README, "The image").
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:24-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production LONGSHORE_LISTEN_ADDRESS=0.0.0.0
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY crds ./crds
+# The image's unprivileged user (uid 1000); the Deployment also sets runAsNonRoot.
+USER 1000:1000
+EXPOSE 8080 8081
+CMD ["node", "dist/main/index.js"]

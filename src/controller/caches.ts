@@ -1,0 +1,172 @@
+// The controller's view of the cluster: one informer per resource, Stacks everywhere and the
+// children Longshore manages (label-selected), each trimmed to what reconcile and status
+// need and indexed by the key of the Stack it belongs to.
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { CHILD_KINDS, type ChildKind, childClients, collection } from '../kube/children.ts';
+import { Informer, keyOf } from '../kube/informer.ts';
+import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
+import {
+  ANNOTATION_REDEPLOY_REVISION,
+  MANAGED_BY_SELECTOR,
+  LABEL_SERVICE as SERVICE_LABEL,
+  LABEL_STACK as STACK_LABEL,
+} from '../translate/index.ts';
+
+export { LABEL_SERVICE as SERVICE_LABEL, LABEL_STACK as STACK_LABEL } from '../translate/index.ts';
+
+type Meta = NonNullable<KubernetesObject['metadata']>;
+
+/** metadata without managedFields and foreign annotations: most of an object's bytes. */
+function trimMeta(m: Meta | undefined, keepAnnotations: (k: string) => boolean): Meta {
+  const out: Meta = {};
+  if (!m) return out;
+  for (const k of [
+    'name',
+    'namespace',
+    'uid',
+    'generation',
+    'resourceVersion',
+    'labels',
+    'ownerReferences',
+    'deletionTimestamp',
+    'creationTimestamp',
+  ] as const) {
+    if (m[k] !== undefined) (out as Record<string, unknown>)[k] = m[k];
+  }
+  if (m.annotations) {
+    const kept = Object.entries(m.annotations).filter(([k]) => keepAnnotations(k));
+    if (kept.length) out.annotations = Object.fromEntries(kept);
+  }
+  return out;
+}
+
+const ours = (k: string) => k.startsWith('longshore.io/');
+
+export function trimStack(s: Stack): Stack {
+  return {
+    ...s,
+    metadata: trimMeta(s.metadata as Meta, (k) => k !== 'kubectl.kubernetes.io/last-applied-configuration') as Stack['metadata'],
+  };
+}
+
+/** Children keep metadata, the few spec fields status derives from, and status. */
+export function trimChild<T extends KubernetesObject & { spec?: Record<string, unknown>; status?: unknown }>(o: T): T {
+  const spec = o.spec as
+    | { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } }; clusterIP?: string }
+    | undefined;
+  const trimmed: Record<string, unknown> = { apiVersion: o.apiVersion, kind: o.kind, metadata: trimMeta(o.metadata, ours) };
+  if (spec) {
+    const t: Record<string, unknown> = {};
+    if (spec.replicas !== undefined) t['replicas'] = spec.replicas;
+    // A Service's clusterIP cannot change in place: kept to tell when it must be recreated.
+    if (spec.clusterIP !== undefined) t['clusterIP'] = spec.clusterIP;
+    const revision = spec.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION];
+    if (revision !== undefined) t['template'] = { metadata: { annotations: { [ANNOTATION_REDEPLOY_REVISION]: revision } } };
+    trimmed['spec'] = t;
+  }
+  if (o.status !== undefined) trimmed['status'] = o.status;
+  return trimmed as T;
+}
+
+export interface TrimmedPod {
+  metadata: Meta;
+  status: { phase?: string; ready: boolean };
+}
+
+export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
+  const labels = p.metadata?.labels ?? {};
+  return {
+    metadata: {
+      name: p.metadata?.name,
+      namespace: p.metadata?.namespace,
+      labels: { [STACK_LABEL]: labels[STACK_LABEL] ?? '', [SERVICE_LABEL]: labels[SERVICE_LABEL] ?? '' },
+      ...(p.metadata?.deletionTimestamp ? { deletionTimestamp: p.metadata.deletionTimestamp } : {}),
+    },
+    status: {
+      ...(p.status?.phase ? { phase: p.status.phase } : {}),
+      ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    },
+  };
+}
+
+/** The key of the Stack an object belongs to, from its label: namespace/stack. */
+export function stackKeyOf(o: KubernetesObject): string | undefined {
+  const s = o.metadata?.labels?.[STACK_LABEL];
+  return s ? `${o.metadata?.namespace ?? ''}/${s}` : undefined;
+}
+
+export interface Caches {
+  stacks: Informer<Stack & KubernetesObject>;
+  children: Record<ChildKind, Informer<KubernetesObject>>;
+  pods: Informer<KubernetesObject>;
+  all: Pick<Informer<KubernetesObject>, 'start' | 'stop' | 'waitForSync' | 'hasSynced' | 'size'>[];
+}
+
+export interface CacheOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** Watch one namespace only; all namespaces when absent. */
+  namespace?: string;
+  onWatchRestart?: (informer: string, reason: string) => void;
+}
+
+export function createCaches(opts: CacheOptions): Caches {
+  const { kubeConfig, logger, namespace } = opts;
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const clients = childClients(kubeConfig, namespace);
+  const restart = (name: string) => (reason: string) => opts.onWatchRestart?.(name, reason);
+
+  const stacks = new Informer<Stack & KubernetesObject>({
+    name: 'stacks',
+    kubeConfig,
+    logger,
+    path: collection(`/apis/${GROUP}/${VERSION}`, PLURAL, namespace),
+    list: async (o) =>
+      (await (namespace
+        ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, ...o })
+        : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...o }))) as {
+        items: (Stack & KubernetesObject)[];
+        metadata?: { resourceVersion?: string; continue?: string };
+      },
+    transform: (s) => trimStack(s) as Stack & KubernetesObject,
+    indexers: { uid: (s) => s.metadata?.uid, namespace: (s) => s.metadata?.namespace },
+    onWatchRestart: restart('stacks'),
+  });
+
+  const children = {} as Record<ChildKind, Informer<KubernetesObject>>;
+  for (const kind of CHILD_KINDS) {
+    const c = clients[kind];
+    children[kind] = new Informer<KubernetesObject>({
+      name: kind,
+      kubeConfig,
+      logger,
+      path: c.path,
+      labelSelector: MANAGED_BY_SELECTOR,
+      list: (o) => c.list(o),
+      transform: trimChild,
+      indexers: { stack: stackKeyOf },
+      onWatchRestart: restart(kind),
+    });
+  }
+
+  const pods = new Informer<KubernetesObject>({
+    name: 'Pod',
+    kubeConfig,
+    logger,
+    path: collection('/api/v1', 'pods', namespace),
+    labelSelector: MANAGED_BY_SELECTOR,
+    list: (o) =>
+      (namespace ? core.listNamespacedPod({ namespace, ...o }) : core.listPodForAllNamespaces(o)) as Promise<{
+        items: KubernetesObject[];
+      }>,
+    transform: (p) => trimPod(p as V1Pod),
+    indexers: { stack: stackKeyOf },
+    onWatchRestart: restart('Pod'),
+  });
+
+  return { stacks, children, pods, all: [stacks, ...Object.values(children), pods] };
+}
+
+export { keyOf };

@@ -1,0 +1,45 @@
+// Kubernetes Events on a Stack for each lifecycle step and each failure, so that
+// `kubectl describe stack` tells the story. Identical events within a short window are
+// folded into one (count), as client-go's recorder does, to spare the API server.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { API_VERSION, KIND, type Stack } from '../model/stack.ts';
+
+export type EventType = 'Normal' | 'Warning';
+export type Recorder = (stack: Stack, type: EventType, reason: string, message: string) => void;
+
+const FOLD_WINDOW_MS = 60_000;
+const COMPONENT = 'longshore-controller';
+
+export function eventRecorder(kc: KubeConfig, logger: Logger): Recorder {
+  const core = kc.makeApiClient(CoreV1Api);
+  const recent = new Map<string, number>();
+  return (stack, type, reason, message) => {
+    const { namespace, name } = stack.metadata;
+    const key = `${namespace}/${name}/${type}/${reason}/${message}`;
+    const now = Date.now();
+    const last = recent.get(key);
+    if (last !== undefined && now - last < FOLD_WINDOW_MS) return;
+    recent.set(key, now);
+    if (recent.size > 10_000) for (const [k, t] of recent) if (now - t > FOLD_WINDOW_MS) recent.delete(k);
+    const time = new Date(now);
+    core
+      .createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { generateName: `${name}.`, namespace },
+          involvedObject: { apiVersion: API_VERSION, kind: KIND, name, namespace, uid: stack.metadata.uid ?? '' },
+          type,
+          reason,
+          message,
+          source: { component: COMPONENT },
+          reportingComponent: COMPONENT,
+          reportingInstance: process.env['HOSTNAME'] ?? COMPONENT,
+          firstTimestamp: time,
+          lastTimestamp: time,
+          count: 1,
+        },
+      })
+      .catch((err: unknown) => logger.warn({ namespace, name, reason, err: (err as Error).message }, 'could not record event'));
+  };
+}

@@ -1,0 +1,189 @@
+// reconcile(key): level-triggered. Reads the Stack and its children from the caches, applies
+// what the translation wants (server-side apply, one field manager), prunes what it no longer
+// wants, and writes the status derived from what the cluster reports. Whatever happened
+// before, running it again converges; running it on a converged stack writes nothing.
+import { createHash } from 'node:crypto';
+import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
+import { type Stack, StackSpec, type StackStatus } from '../model/stack.ts';
+import {
+  blockedServices,
+  formatProblem,
+  type ServiceObject,
+  serviceNeedsRecreate,
+  type Translation,
+} from '../translate/index.ts';
+import { stableStringify } from '../util/stable-json.ts';
+import { type Caches, SERVICE_LABEL } from './caches.ts';
+import type { Recorder } from './events.ts';
+import { computeStatus, type StatusRules, statusEqual } from './status.ts';
+import type { StatusWriter } from './status-writer.ts';
+
+export const SPEC_HASH_ANNOTATION = 'longshore.io/spec-hash';
+
+export type Translator = (stack: Stack) => Translation;
+
+export interface ReconcileDeps {
+  caches: Caches;
+  clients: Record<ChildKind, ChildClient>;
+  translate: Translator;
+  writeStatus: StatusWriter;
+  record: Recorder;
+  logger: Logger;
+  now: () => Date;
+  /** How long a Terminated stack stays visible before it is deleted. */
+  terminatedRetentionMs: number;
+  deleteStack: (namespace: string, name: string, uid: string) => Promise<void>;
+  rules: StatusRules;
+  /** The generation each child had right after our last apply, by uid: drift shows as a newer one. */
+  appliedGenerations: Map<string, number>;
+  /** Counts API writes, for metrics and the replay test. */
+  onWrite?: (verb: 'apply' | 'delete' | 'status', kind: string) => void;
+}
+
+export interface ReconcileResult {
+  /** Look again after this long even if nothing changes (retention ending). */
+  requeueAfterMs?: number;
+}
+
+function controlledBy(obj: KubernetesObject, stack: Stack): boolean {
+  return obj.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stack.metadata.uid) ?? false;
+}
+
+function specHash(obj: KubernetesObject): string {
+  return createHash('sha256').update(stableStringify(obj)).digest('base64url').slice(0, 22);
+}
+
+export async function reconcile(key: string, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const stack = deps.caches.stacks.get(key) as Stack | undefined;
+  // Gone or going: owner references let the garbage collector remove the children.
+  if (!stack || stack.metadata.deletionTimestamp) return {};
+  const { namespace, name } = stack.metadata;
+  const log = deps.logger.child({ namespace, name });
+
+  const parsed = StackSpec.safeParse(stack.spec);
+  if (!parsed.success) {
+    // The CRD's schema should have refused it; say so in status rather than act on it.
+    const message = parsed.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ');
+    const status = computeStatus({
+      stack,
+      caches: deps.caches,
+      problems: [],
+      conflicts: [],
+      invalid: message,
+      now: deps.now(),
+      rules: deps.rules,
+    });
+    await writeStatusIfChanged(stack, status, deps);
+    return {};
+  }
+
+  const translation = deps.translate(stack);
+  const { objects, problems } = translation;
+  for (const p of problems) deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
+  // A service with a problem is left out of the translation; its existing children stay as
+  // they are (no data lost to a typo). A stack-wide problem keeps every child.
+  const blocked = blockedServices(translation);
+  const pruneNothing = blocked.has('');
+
+  const desired = new Set<string>();
+  const conflicts: string[] = [];
+  for (const obj of objects) {
+    const kind = obj.kind as ChildKind;
+    const objKey = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+    desired.add(`${kind}/${objKey}`);
+    const cached = deps.caches.children[kind].get(objKey);
+    let existing = cached;
+    if (!existing) {
+      // Not in our label-selected cache: it may still exist without our labels. Never
+      // overwrite an object Longshore does not own.
+      existing = await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      });
+    }
+    if (existing && !controlledBy(existing, stack)) {
+      conflicts.push(`${kind} ${obj.metadata?.name}`);
+      continue;
+    }
+    if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
+      // clusterIP is immutable: a service that gains its first port or loses its last one is
+      // replaced. The apply below recreates it (or a retry does, if deletion is still under way).
+      await deps.clients.Service.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!);
+      deps.onWrite?.('delete', kind);
+      log.info({ kind, child: obj.metadata?.name }, 'recreating service: clusterIP cannot change in place');
+      existing = undefined;
+    }
+    // A claim's spec is immutable: one that exists is left as it is (size or class changes
+    // apply to new claims only).
+    if (kind === 'PersistentVolumeClaim' && existing) continue;
+    const hash = specHash(obj);
+    const uid = existing?.metadata?.uid;
+    const unchanged =
+      existing !== undefined &&
+      cached?.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash &&
+      (cached.metadata.generation === undefined ||
+        (uid !== undefined && deps.appliedGenerations.get(uid) === cached.metadata.generation));
+    if (unchanged) continue;
+    const body = {
+      ...obj,
+      metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
+    };
+    const applied = await deps.clients[kind].apply(body);
+    deps.onWrite?.('apply', kind);
+    if (applied.metadata?.uid && applied.metadata.generation !== undefined)
+      deps.appliedGenerations.set(applied.metadata.uid, applied.metadata.generation);
+    log.debug({ kind, child: obj.metadata?.name }, 'applied');
+  }
+  for (const c of conflicts)
+    deps.record(stack, 'Warning', 'NameConflict', `${c} exists and is not owned by this stack; left alone`);
+
+  // Prune owned children the spec no longer wants (a removed service, old volumes, a stop of
+  // a terminated stack's workloads).
+  for (const kind of pruneNothing ? [] : CHILD_KINDS) {
+    for (const child of deps.caches.children[kind].byIndex('stack', key)) {
+      if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) continue;
+      if (blocked.has(child.metadata?.labels?.[SERVICE_LABEL] ?? '')) continue;
+      if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) continue;
+      await deps.clients[kind].delete(namespace, child.metadata!.name!, child.metadata!.uid!).catch((err: unknown) => {
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      });
+      deps.onWrite?.('delete', kind);
+      if (child.metadata?.uid) deps.appliedGenerations.delete(child.metadata.uid);
+      log.info({ kind, child: child.metadata?.name }, 'pruned');
+    }
+  }
+
+  const status = computeStatus({ stack, caches: deps.caches, problems, conflicts, now: deps.now(), rules: deps.rules });
+  const oldState = stack.status?.state;
+  await writeStatusIfChanged(stack, status, deps);
+  if (status.state !== oldState && status.state) {
+    deps.record(
+      stack,
+      'Normal',
+      status.state.replace(/ (\w)/g, (_, c: string) => c.toUpperCase()),
+      `stack is ${status.state}`,
+    );
+    log.info({ from: oldState ?? null, to: status.state }, 'state changed');
+  }
+
+  if (status.state === 'Terminated' && status.destroyedAt) {
+    const left = Date.parse(status.destroyedAt) + deps.terminatedRetentionMs - deps.now().getTime();
+    if (left <= 0) {
+      await deps.deleteStack(namespace, name, stack.metadata.uid!).catch((err: unknown) => {
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      });
+      log.info('terminated stack removed after its retention period');
+      return {};
+    }
+    return { requeueAfterMs: left };
+  }
+  return {};
+}
+
+async function writeStatusIfChanged(stack: Stack, status: StackStatus, deps: ReconcileDeps): Promise<void> {
+  if (statusEqual(stack.status, status)) return;
+  await deps.writeStatus(stack, status);
+  deps.onWrite?.('status', 'Stack');
+}

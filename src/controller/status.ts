@@ -1,0 +1,149 @@
+// Gathers what the cluster reports about a Stack's children from the caches and turns it into
+// the Stack's status with the pure state rules (src/translate/state.ts). Times that record a
+// step (deployed, destroyed) and condition transition times carry over from the old status.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Condition, Stack, StackStatus } from '../model/stack.ts';
+import { deriveStatus, mergeConditions, type StatusInput, type WorkloadObservation } from '../translate/index.ts';
+import { stableStringify } from '../util/stable-json.ts';
+import { type Caches, SERVICE_LABEL } from './caches.ts';
+
+export interface StatusRules {
+  /** How long a DaemonSet may take to converge before it counts as failed. */
+  progressDeadlineSeconds: number;
+}
+
+interface GatherInput {
+  stack: Stack;
+  caches: Caches;
+  problems: { service: string; field: string; message: string }[];
+  conflicts: string[];
+  invalid?: string;
+  now: Date;
+  rules: StatusRules;
+}
+
+type Workload = KubernetesObject & {
+  spec?: { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    desiredNumberScheduled?: number;
+    currentNumberScheduled?: number;
+    numberReady?: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+    conditions?: { type: string; status: string; reason?: string }[];
+  };
+};
+
+function controlled(o: KubernetesObject, uid: string | undefined): boolean {
+  return o.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid) ?? false;
+}
+
+function observe(w: Workload): WorkloadObservation {
+  const s = w.status ?? {};
+  const isDaemonSet = w.kind === 'DaemonSet';
+  return {
+    kind: isDaemonSet ? 'DaemonSet' : 'Deployment',
+    exists: true,
+    generation: w.metadata?.generation ?? 0,
+    observedGeneration: s.observedGeneration ?? 0,
+    specReplicas: isDaemonSet ? (s.desiredNumberScheduled ?? 0) : (w.spec?.replicas ?? 0),
+    replicas: isDaemonSet ? (s.currentNumberScheduled ?? 0) : (s.replicas ?? 0),
+    readyReplicas: isDaemonSet ? (s.numberReady ?? 0) : (s.readyReplicas ?? 0),
+    updatedReplicas: isDaemonSet ? (s.updatedNumberScheduled ?? 0) : (s.updatedReplicas ?? 0),
+    availableReplicas: isDaemonSet ? (s.numberAvailable ?? 0) : (s.availableReplicas ?? 0),
+    progressDeadlineExceeded:
+      s.conditions?.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') ??
+      false,
+    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.['longshore.io/redeploy-revision'],
+  };
+}
+
+export function gather(input: GatherInput): StatusInput {
+  const { stack, caches } = input;
+  const key = `${stack.metadata.namespace}/${stack.metadata.name}`;
+  const uid = stack.metadata.uid;
+  const workloads: Record<string, WorkloadObservation> = {};
+  for (const kind of ['Deployment', 'DaemonSet'] as const) {
+    for (const w of caches.children[kind].byIndex('stack', key) as Workload[]) {
+      if (!controlled(w, uid) || w.metadata?.deletionTimestamp) continue;
+      const service = w.metadata?.labels?.[SERVICE_LABEL];
+      if (service) workloads[service] = observe(w);
+    }
+  }
+  const pods: Record<string, { existing: number; terminating: number; ready: number }> = {};
+  for (const p of caches.pods.byIndex('stack', key)) {
+    const service = p.metadata?.labels?.[SERVICE_LABEL] ?? '';
+    const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0 };
+    pods[service] = c;
+    c.existing++;
+    if (p.metadata?.deletionTimestamp) c.terminating++;
+    if ((p as { status?: { ready?: boolean } }).status?.ready) c.ready++;
+  }
+  let remainingChildren = 0;
+  for (const informer of Object.values(caches.children)) {
+    for (const c of informer.byIndex('stack', key)) if (controlled(c, uid)) remainingChildren++;
+  }
+  return {
+    stack,
+    workloads,
+    pods,
+    problems: input.problems,
+    conflicts: input.conflicts,
+    remainingChildren,
+    now: input.now,
+    progressDeadlineSeconds: input.rules.progressDeadlineSeconds,
+    ...(input.invalid !== undefined ? { invalid: input.invalid } : {}),
+  };
+}
+
+export function computeStatus(input: GatherInput): StackStatus {
+  const { stack, now } = input;
+  const derived = deriveStatus(gather(input));
+  const old = stack.status ?? {};
+  const at = now.toISOString();
+  let deployedAt = old.deployedAt ?? null;
+  if ((derived.state === 'Starting' || derived.state === 'Redeploying') && old.state !== derived.state) deployedAt = at;
+  if (derived.state === 'Running' && !deployedAt) deployedAt = at;
+  let destroyedAt = old.destroyedAt ?? null;
+  if ((derived.state === 'Terminating' || derived.state === 'Terminated') && !destroyedAt) destroyedAt = at;
+  return {
+    observedGeneration: stack.metadata.generation ?? 0,
+    state: derived.state,
+    synchronized: derived.synchronized,
+    servicesReady: derived.servicesReady,
+    deployedAt,
+    destroyedAt,
+    services: derived.services,
+    conditions: mergeConditions(old.conditions ?? [], derived.conditions, now) as Condition[],
+  };
+}
+
+/** Equal for the purpose of writing: a status that would not change is not written. */
+export function statusEqual(a: StackStatus | undefined, b: StackStatus): boolean {
+  return stableStringify(normalise(a ?? {})) === stableStringify(normalise(b));
+}
+
+function normalise(s: StackStatus): unknown {
+  return {
+    observedGeneration: s.observedGeneration ?? 0,
+    state: s.state ?? null,
+    synchronized: s.synchronized ?? null,
+    servicesReady: s.servicesReady ?? null,
+    deployedAt: s.deployedAt ?? null,
+    destroyedAt: s.destroyedAt ?? null,
+    services: s.services ?? [],
+    conditions: (s.conditions ?? []).map((c) => [
+      c.type,
+      c.status,
+      c.reason,
+      c.message,
+      c.lastTransitionTime,
+      c.observedGeneration ?? null,
+    ]),
+  };
+}

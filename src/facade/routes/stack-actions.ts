@@ -1,0 +1,74 @@
+// start, stop, redeploy and terminate: each only changes the spec (desiredState, or the
+// redeploy counter) and answers 202 with the stack at once; the controller does the work.
+// An action the stack's state does not allow is refused with 409, the state named.
+import type { Context } from 'koa';
+import type { Stack } from '../../model/stack.ts';
+import { actionRefusal } from '../../translate/actions.ts';
+import { access } from '../auth.ts';
+import type { Verb } from '../deps.ts';
+import type { FacadeEnv } from '../env.ts';
+import { badRequest, conflict } from '../errors.ts';
+import { presentedState } from '../presented-state.ts';
+import { changeStack, type PlannedChange } from '../writes.ts';
+import { findStack, param, queryValue, respondWithStack } from './common.ts';
+
+type Lifecycle = 'start' | 'stop' | 'redeploy' | 'terminate';
+
+/** The spec change behind each action, computed on the current copy of the stack. */
+function specChange(action: Lifecycle, current: Stack, reuseVolumes: boolean): Record<string, unknown> {
+  switch (action) {
+    case 'start':
+      return { desiredState: 'Running' };
+    case 'stop':
+      return { desiredState: 'Stopped' };
+    case 'terminate':
+      return { desiredState: 'Terminated' };
+    case 'redeploy': {
+      // A redeployed stack runs (Docker Cloud redeploys a stopped stack into running
+      // containers). The revision is stamped into every pod template, so it rolls even when
+      // nothing else changed; reuse_volumes=false also asks for fresh volumes.
+      const revision = (current.spec.redeploy?.revision ?? 0) + 1;
+      return { desiredState: 'Running', redeploy: { revision, ...(reuseVolumes ? {} : { volumesRevision: revision }) } };
+    }
+  }
+}
+
+function lifecycleHandler(action: Lifecycle, verb: Verb) {
+  return async (ctx: Context, env: FacadeEnv): Promise<void> => {
+    const { namespace } = await access(ctx, env, verb);
+    const reuseVolumes = action === 'redeploy' ? parseReuseVolumes(queryValue(ctx, 'reuse_volumes')) : true;
+    const stack = await findStack(ctx, env, namespace, param(ctx, 'uuid'));
+    const result = await changeStack(env, stack, (current): PlannedChange => {
+      const state = presentedState(current);
+      const refusal = actionRefusal(state, action);
+      if (refusal !== null) {
+        throw conflict(
+          refusal.includes(state) ? refusal : `cannot ${action} stack "${current.metadata.name}" in state ${state}: ${refusal}`,
+        );
+      }
+      return { action, spec: specChange(action, current, reuseVolumes) };
+    });
+    respondWithStack(ctx, 202, result.stack, result.action);
+  };
+}
+
+export const startStack = lifecycleHandler('start', 'patch');
+export const stopStack = lifecycleHandler('stop', 'patch');
+export const redeployStack = lifecycleHandler('redeploy', 'patch');
+/** DELETE terminates: the Stack stays (state Terminated) until the controller's retention ends. */
+export const terminateStack = lifecycleHandler('terminate', 'delete');
+
+/** Python sends True/False, Go sends false or nothing; missing means reuse. */
+export function parseReuseVolumes(value: string | undefined): boolean {
+  if (value === undefined || value === '') return true;
+  switch (value.toLowerCase()) {
+    case 'true':
+    case '1':
+      return true;
+    case 'false':
+    case '0':
+      return false;
+    default:
+      throw badRequest(`reuse_volumes must be true or false, got "${value}"`);
+  }
+}

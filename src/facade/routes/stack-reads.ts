@@ -1,0 +1,37 @@
+// Reading stacks: list (with Docker Cloud's filters and Tastypie paging), get, export.
+import type { Context } from 'koa';
+import { access } from '../auth.ts';
+import { stackToStackFile } from '../conversions.ts';
+import type { FacadeEnv } from '../env.ts';
+import { paginate, parsePage } from '../paging.ts';
+import { stackToJson } from '../stack-json.ts';
+import { byCreation, findStack, noteStack, param, queryValue } from './common.ts';
+
+export async function listStacks(ctx: Context, env: FacadeEnv): Promise<void> {
+  const { namespace } = await access(ctx, env, 'list');
+  noteStack(ctx, namespace);
+  const page = parsePage(ctx.query, env.config.pageLimit, env.config.maxPageLimit);
+  const name = queryValue(ctx, 'name');
+  const uuid = queryValue(ctx, 'uuid');
+  const uuidPrefix = queryValue(ctx, 'uuid__startswith');
+  const stacks = (await env.view.list(namespace))
+    .filter(
+      (s) =>
+        (name === undefined || s.metadata.name === name) &&
+        (uuid === undefined || s.metadata.uid === uuid) &&
+        (uuidPrefix === undefined || (s.metadata.uid ?? '').startsWith(uuidPrefix)),
+    )
+    .sort(byCreation);
+  ctx.body = paginate(stacks, page, ctx.path, new URLSearchParams(ctx.querystring), stackToJson);
+}
+
+export async function getStack(ctx: Context, env: FacadeEnv): Promise<void> {
+  const { namespace } = await access(ctx, env, 'get');
+  ctx.body = stackToJson(await findStack(ctx, env, namespace, param(ctx, 'uuid')));
+}
+
+/** The stack in stack-file form, as JSON (`{"web": {"image": ...}}`); the CLI writes it as YAML. */
+export async function exportStack(ctx: Context, env: FacadeEnv): Promise<void> {
+  const { namespace } = await access(ctx, env, 'get');
+  ctx.body = stackToStackFile((await findStack(ctx, env, namespace, param(ctx, 'uuid'))).spec);
+}

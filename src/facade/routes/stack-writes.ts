@@ -1,0 +1,73 @@
+// Creating and updating stacks. Create writes a Stack that is not started (no desiredState);
+// update replaces the services. Both answer with what the API server returned.
+import type { Context } from 'koa';
+import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
+import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
+import { access } from '../auth.ts';
+import { readJsonBody } from '../body.ts';
+import { validateStackSpec } from '../conversions.ts';
+import type { FacadeEnv } from '../env.ts';
+import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
+import { presentedState } from '../presented-state.ts';
+import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
+import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
+import { findStack, noteStack, param, respondWithStack } from './common.ts';
+
+export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
+  const { namespace } = await access(ctx, env, 'create');
+  noteStack(ctx, namespace);
+  const request = parseCreateRequest(await readJsonBody(ctx.req, env.config.bodyLimitBytes));
+  noteStack(ctx, namespace, request.name);
+  const spec = checkSpec({
+    ...(request.nickname !== undefined ? { nickname: request.nickname } : {}),
+    services: request.services,
+  });
+  const action: ActionRecord = {
+    uuid: env.newUuid(),
+    action: 'create',
+    generation: 1, // a new object's generation
+    target: targetState(undefined),
+    requestedAt: env.now().toISOString(),
+  };
+  const stack: Stack = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name: request.name, namespace, annotations: { [ACTIONS_ANNOTATION]: JSON.stringify([action]) } },
+    spec,
+  };
+  let created: Stack;
+  try {
+    created = await env.writer.create(namespace, stack);
+  } catch (err) {
+    throw kubeErrorToHttp(err, namespace, request.name);
+  }
+  env.view.remember(created);
+  env.actions.remember(created, action);
+  env.logger.info({ namespace, name: request.name, actionUuid: action.uuid }, 'stack created');
+  respondWithStack(ctx, 201, created, action);
+}
+
+export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
+  const { namespace } = await access(ctx, env, 'patch');
+  const stack = await findStack(ctx, env, namespace, param(ctx, 'uuid'));
+  const request = parseUpdateRequest(await readJsonBody(ctx.req, env.config.bodyLimitBytes), stack.metadata.name);
+  const specPatch: Record<string, unknown> = {};
+  if (request.services !== undefined) specPatch['services'] = request.services;
+  if (request.nickname !== undefined) specPatch['nickname'] = request.nickname;
+  const result = await changeStack(env, stack, (current) => {
+    const state = presentedState(current);
+    if (state === 'Terminating' || state === 'Terminated') {
+      throw conflict(`cannot update stack "${current.metadata.name}": it is ${state}`);
+    }
+    checkSpec(mergePatch(current.spec, specPatch));
+    return { action: 'update', spec: specPatch };
+  });
+  respondWithStack(ctx, 200, result.stack, result.action);
+}
+
+/** The whole spec, validated as the API server will (cross-service rules included). */
+function checkSpec(spec: unknown): StackSpec {
+  const result = validateStackSpec(spec);
+  if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
+  return result.spec;
+}

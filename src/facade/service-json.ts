@@ -1,0 +1,63 @@
+// A stack's service as Docker Cloud's (read-only here) Service API shows it: the service's API
+// fields from the model's conversion, plus identity, state and counts. `docker-cloud service ps`
+// reads name, uuid, state, synchronized, current_num_containers, image_name,
+// deployed_datetime, public_dns and stack; Go decodes tags as `[{"name": ...}]`.
+import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { serviceToApi } from './conversions.ts';
+import { dockerCloudDate } from './dates.ts';
+import { serviceUri, stackUri } from './paths.ts';
+import { isSynchronized } from './presented-state.ts';
+import { serviceUuid } from './uuid5.ts';
+
+export type ServiceJson = Record<string, unknown> & {
+  uuid: string;
+  name: string;
+  state: string;
+  resource_uri: string;
+  stack: string;
+};
+
+export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
+  const namespace = stack.metadata.namespace;
+  const uid = stack.metadata.uid ?? '';
+  const status = stack.status?.services?.find((s) => s.name === svc.name);
+  const api = serviceToApi(svc) as Record<string, unknown>;
+  const uriOf = (name: string) => serviceUri(namespace, serviceUuid(uid, name));
+  return {
+    ...api,
+    tags: (svc.tags ?? []).map((name) => ({ name })),
+    uuid: serviceUuid(uid, svc.name),
+    resource_uri: uriOf(svc.name),
+    name: svc.name,
+    image_name: svc.image,
+    image_tag: imageTag(svc.image),
+    state: status?.state ?? 'Not running',
+    synchronized: isSynchronized(stack),
+    current_num_containers: status?.currentContainers ?? 0,
+    running_num_containers: status?.readyContainers ?? 0,
+    stopped_num_containers: 0,
+    target_num_containers: svc.targetNumContainers ?? 1,
+    deployed_datetime: dockerCloudDate(stack.status?.deployedAt),
+    started_datetime: dockerCloudDate(stack.status?.deployedAt),
+    stopped_datetime: null,
+    destroyed_datetime: dockerCloudDate(stack.status?.destroyedAt),
+    // Each stack service has a Kubernetes Service of the same name (translate/service.ts).
+    public_dns: `${svc.name}.${namespace}.svc`,
+    stack: stackUri(namespace, uid),
+    containers: [],
+    link_variables: {},
+    linked_from_service: stack.spec.services.flatMap((from) =>
+      (from.linkedToService ?? [])
+        .filter((link) => link.toService === svc.name)
+        .map((link) => ({ from_service: uriOf(from.name), to_service: uriOf(svc.name), name: link.name ?? link.toService })),
+    ),
+  };
+}
+
+/** The tag of an image reference ("latest" when it names none; a digest counts as none). */
+export function imageTag(image: string): string {
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  if (lastPart.includes('@')) return '';
+  const colon = lastPart.lastIndexOf(':');
+  return colon === -1 ? 'latest' : lastPart.slice(colon + 1);
+}

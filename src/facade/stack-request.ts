@@ -1,0 +1,88 @@
+// The bodies of create (POST) and update (PATCH), checked field by field. Services come in
+// either shape the clients send (API fields, or the CLI's stack-file keys): the model's
+// servicesFromRequest converts and validates both. Every mistake is a 400 naming the field.
+import { type ServiceSpec, StackName } from '../model/stack.ts';
+import { servicesFromRequest } from './conversions.ts';
+import { badRequest, formatFieldErrors } from './errors.ts';
+
+export interface CreateRequest {
+  name: string;
+  nickname?: string;
+  services: ServiceSpec[];
+}
+
+export interface UpdateRequest {
+  /** Replaces every service when present. */
+  services?: ServiceSpec[];
+  /** A new nickname; null goes back to the default (the name). */
+  nickname?: string | null;
+}
+
+const CREATE_FIELDS = ['name', 'nickname', 'services'];
+
+export function parseCreateRequest(body: unknown): CreateRequest {
+  const fields = asObject(body ?? {});
+  rejectUnknown(fields, CREATE_FIELDS);
+  const name = fields['name'];
+  if (name === undefined || name === null || name === '')
+    throw badRequest('name: required (a DNS-1123 label such as "my-stack")');
+  if (typeof name !== 'string') throw badRequest(`name: must be a string, got ${typeName(name)}`);
+  const checked = StackName.safeParse(name);
+  if (!checked.success) {
+    throw badRequest(`name: "${name}" ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const nickname = parseNickname(fields['nickname']);
+  return {
+    name,
+    ...(typeof nickname === 'string' ? { nickname } : {}),
+    services: fields['services'] === undefined || fields['services'] === null ? [] : parseServices(fields['services']),
+  };
+}
+
+export function parseUpdateRequest(body: unknown, currentName: string): UpdateRequest {
+  const fields = asObject(body ?? {});
+  rejectUnknown(fields, CREATE_FIELDS);
+  const name = fields['name'];
+  if (name !== undefined && name !== currentName) {
+    throw badRequest(`name: a stack cannot be renamed (it is "${currentName}"; the name is its Kubernetes object name)`);
+  }
+  const out: UpdateRequest = {};
+  if ('nickname' in fields) out.nickname = parseNickname(fields['nickname']) ?? null;
+  if (fields['services'] !== undefined) out.services = parseServices(fields['services'] ?? []);
+  return out;
+}
+
+function parseServices(services: unknown): ServiceSpec[] {
+  const result = servicesFromRequest(services);
+  if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
+  return result.value;
+}
+
+function parseNickname(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`nickname: must be a string, got ${typeName(value)}`);
+  if (value.length > 253) throw badRequest('nickname: must be at most 253 characters');
+  return value;
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest(`the request body must be a JSON object, got ${typeName(body)}`);
+  }
+  return body as Record<string, unknown>;
+}
+
+function rejectUnknown(fields: Record<string, unknown>, known: string[]): void {
+  const unknown = Object.keys(fields).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw badRequest(
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: a stack takes ${known.join(', ')}`,
+    );
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,133 @@
+// Writing a Stack for a request: a spec change plus the action that describes it, in one JSON
+// merge patch carrying the resourceVersion the change was computed from. If the API server
+// says the stack changed meanwhile (409 Conflict), the change is recomputed on a fresh copy
+// (which re-checks whether the action is still allowed) and tried again, a few times.
+import { isDeepStrictEqual } from 'node:util';
+import type { Stack } from '../model/stack.ts';
+import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions, targetState } from './actions.ts';
+import { KubeApiError, type StackPatch } from './deps.ts';
+import type { FacadeEnv } from './env.ts';
+import { badRequest, conflict, HttpError, notFound } from './errors.ts';
+
+const ATTEMPTS = 4;
+
+export interface PlannedChange {
+  action: ActionKind;
+  /** A JSON merge patch of the spec (objects merge, arrays and scalars replace). */
+  spec: Record<string, unknown>;
+}
+
+export interface WriteResult {
+  stack: Stack;
+  action: ActionRecord;
+}
+
+/**
+ * Applies `plan(current)` to the stack. `plan` throws an HttpError to refuse (e.g. 409 when the
+ * state does not allow the action); it runs again on every retry.
+ */
+export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: Stack) => PlannedChange): Promise<WriteResult> {
+  const { namespace, name } = stack.metadata;
+  const uuid = env.newUuid();
+  let current = stack;
+  for (let attempt = 1; ; attempt++) {
+    const change = plan(current);
+    const nextSpec = mergePatch(current.spec, change.spec) as Stack['spec'];
+    // Known before the write thanks to the resourceVersion precondition: a CRD's generation
+    // grows by one when the spec changes and not otherwise.
+    const generation = (current.metadata.generation ?? 1) + (isDeepStrictEqual(nextSpec, current.spec) ? 0 : 1);
+    const record: ActionRecord = {
+      uuid,
+      action: change.action,
+      generation,
+      target: targetState(nextSpec.desiredState),
+      requestedAt: env.now().toISOString(),
+    };
+    const patch: StackPatch = {
+      metadata: {
+        ...(current.metadata.resourceVersion !== undefined ? { resourceVersion: current.metadata.resourceVersion } : {}),
+        annotations: { [ACTIONS_ANNOTATION]: JSON.stringify(appendAction(current, record, env.config.actionHistory, env.now())) },
+      },
+      spec: change.spec,
+    };
+    try {
+      const written = await env.writer.patch(namespace, name, patch);
+      env.view.remember(written);
+      env.actions.remember(written, record);
+      env.logger.info(
+        { namespace, name, action: change.action, actionUuid: uuid, generation: written.metadata.generation },
+        'stack action',
+      );
+      if (written.metadata.generation !== undefined && written.metadata.generation !== generation) {
+        // Not expected (something else bumped it); the action waits for what the server says.
+        return { stack: await correctGeneration(env, written, record, written.metadata.generation), action: record };
+      }
+      return { stack: written, action: record };
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.code === 409 && err.reason !== 'AlreadyExists') || attempt >= ATTEMPTS) {
+        throw kubeErrorToHttp(err, namespace, name);
+      }
+      env.logger.debug({ namespace, name, attempt }, 'stack changed during a write; retrying on a fresh copy');
+      const fresh = await env.writer.get(namespace, name);
+      if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
+      env.view.remember(fresh);
+      current = fresh;
+    }
+  }
+}
+
+async function correctGeneration(env: FacadeEnv, written: Stack, record: ActionRecord, generation: number): Promise<Stack> {
+  const { namespace, name } = written.metadata;
+  env.logger.warn(
+    { namespace, name, expected: record.generation, actual: generation },
+    'unexpected generation after a stack write',
+  );
+  record.generation = generation;
+  const actions = readActions(written).map((r) => (r.uuid === record.uuid ? { ...r, generation } : r));
+  try {
+    const fixed = await env.writer.patch(namespace, name, {
+      metadata: {
+        ...(written.metadata.resourceVersion !== undefined ? { resourceVersion: written.metadata.resourceVersion } : {}),
+        annotations: { [ACTIONS_ANNOTATION]: JSON.stringify(actions) },
+      },
+    });
+    env.view.remember(fixed);
+    return fixed;
+  } catch (err) {
+    env.logger.warn({ namespace, name, err }, 'could not correct the action generation');
+    return written;
+  }
+}
+
+/** A Kubernetes API error as the Docker Cloud error a client gets; others pass through (500). */
+export function kubeErrorToHttp(err: unknown, namespace: string, name: string): unknown {
+  if (err instanceof HttpError || !(err instanceof KubeApiError)) return err;
+  switch (err.code) {
+    case 400:
+    case 422:
+      // The CRD's schema and CEL rules: the user's mistake, in the API server's words.
+      return badRequest(err.message);
+    case 404:
+      return notFound(err.message);
+    case 409:
+      return err.reason === 'AlreadyExists'
+        ? conflict(
+            `a stack named "${name}" already exists in namespace "${namespace}" (a terminated stack keeps its name until it is removed)`,
+          )
+        : conflict(`stack ${namespace}/${name} kept changing while it was being written; try again`);
+    default:
+      return err;
+  }
+}
+
+/** RFC 7386 JSON merge patch: objects merge key by key, null removes, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}

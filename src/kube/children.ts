@@ -1,0 +1,102 @@
+// The kinds of object a Stack owns, and how to read, apply (server-side, one field manager)
+// and delete each. One table so the controller handles every kind the same way.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+
+export const FIELD_MANAGER = 'longshore';
+
+export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Service', 'PersistentVolumeClaim'] as const;
+export type ChildKind = (typeof CHILD_KINDS)[number];
+
+export interface ChildClient {
+  kind: ChildKind;
+  /** The collection path for list and watch: cluster-wide, or one namespace's. */
+  path: string;
+  list: (opts: {
+    labelSelector?: string;
+    limit: number;
+    continue?: string;
+  }) => Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string; continue?: string } }>;
+  read: (namespace: string, name: string) => Promise<KubernetesObject>;
+  apply: (obj: KubernetesObject) => Promise<KubernetesObject>;
+  /** Deletes only the object with this uid (a precondition), in the background. */
+  delete: (namespace: string, name: string, uid: string) => Promise<void>;
+}
+
+/** A collection's path, cluster-wide or in one namespace. */
+export function collection(groupVersionPath: string, plural: string, namespace?: string): string {
+  return namespace ? `${groupVersionPath}/namespaces/${namespace}/${plural}` : `${groupVersionPath}/${plural}`;
+}
+
+const ssa = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+
+/** `namespace`: watch and list one namespace only (a namespace-scoped installation). */
+export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKind, ChildClient> {
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const applyArgs = (obj: KubernetesObject) => ({
+    name: obj.metadata!.name!,
+    namespace: obj.metadata!.namespace!,
+    body: obj,
+    fieldManager: FIELD_MANAGER,
+    force: true,
+  });
+  const del = (uid: string) => ({ propagationPolicy: 'Background', body: { preconditions: { uid } } });
+  return {
+    Deployment: {
+      kind: 'Deployment',
+      path: collection('/apis/apps/v1', 'deployments', namespace),
+      list: (o) => (namespace ? apps.listNamespacedDeployment({ namespace, ...o }) : apps.listDeploymentForAllNamespaces(o)),
+      read: (namespace, name) => apps.readNamespacedDeployment({ namespace, name }),
+      apply: (obj) => apps.patchNamespacedDeployment(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await apps.deleteNamespacedDeployment({ namespace, name, ...del(uid) });
+      },
+    },
+    DaemonSet: {
+      kind: 'DaemonSet',
+      path: collection('/apis/apps/v1', 'daemonsets', namespace),
+      list: (o) => (namespace ? apps.listNamespacedDaemonSet({ namespace, ...o }) : apps.listDaemonSetForAllNamespaces(o)),
+      read: (namespace, name) => apps.readNamespacedDaemonSet({ namespace, name }),
+      apply: (obj) => apps.patchNamespacedDaemonSet(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await apps.deleteNamespacedDaemonSet({ namespace, name, ...del(uid) });
+      },
+    },
+    Service: {
+      kind: 'Service',
+      path: collection('/api/v1', 'services', namespace),
+      list: (o) => (namespace ? core.listNamespacedService({ namespace, ...o }) : core.listServiceForAllNamespaces(o)),
+      read: (namespace, name) => core.readNamespacedService({ namespace, name }),
+      apply: (obj) => core.patchNamespacedService(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await core.deleteNamespacedService({ namespace, name, ...del(uid) });
+      },
+    },
+    PersistentVolumeClaim: {
+      kind: 'PersistentVolumeClaim',
+      path: collection('/api/v1', 'persistentvolumeclaims', namespace),
+      list: (o) =>
+        namespace
+          ? core.listNamespacedPersistentVolumeClaim({ namespace, ...o })
+          : core.listPersistentVolumeClaimForAllNamespaces(o),
+      read: (namespace, name) => core.readNamespacedPersistentVolumeClaim({ namespace, name }),
+      apply: (obj) => core.patchNamespacedPersistentVolumeClaim(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await core.deleteNamespacedPersistentVolumeClaim({ namespace, name, ...del(uid) });
+      },
+    },
+  };
+}
+
+/** The HTTP status of a client-node API error, if it is one. */
+export function statusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}

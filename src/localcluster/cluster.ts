@@ -1,0 +1,457 @@
+// A real upstream control plane as local processes: etcd, kube-apiserver,
+// kube-controller-manager, kube-scheduler, and kwok simulating a node and its pods. Built from
+// Go modules by cluster/build.sh; started here on 127.0.0.1 with a generated PKI.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensurePki, type Pki, pkiPaths } from './pki.ts';
+import { isOurs, StartError, type StartedProcess, startProcess, stopProcesses, waitReady } from './process.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function cacheRoot(): string {
+  return (
+    process.env['LONGSHORE_CACHE_DIR'] ??
+    join(process.env['XDG_CACHE_HOME'] ?? join(process.env['HOME'] ?? '/tmp', '.cache'), 'longshore')
+  );
+}
+
+/** Where a running local cluster keeps its state, PKI, data and logs. */
+export function clusterDir(): string {
+  return process.env['LONGSHORE_CLUSTER_DIR'] ?? join(cacheRoot(), 'cluster');
+}
+
+export interface ClusterState {
+  dir: string;
+  kubeconfig: string;
+  server: string;
+  binDir: string;
+  processes: StartedProcess[];
+}
+
+const stateFile = (dir: string) => join(dir, 'state.json');
+
+/** Builds the binaries (or finds them cached); returns their directory. */
+export async function buildBinaries(log: (line: string) => void = () => {}): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile('bash', [join(repoRoot, 'cluster/build.sh')], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new StartError(stderr.trim() || `cluster/build.sh failed: ${err.message}`));
+        return;
+      }
+      const lines = stdout.trim().split('\n');
+      resolvePromise(lines[lines.length - 1] ?? '');
+    });
+    child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolvePort(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.once('error', () => res(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+  });
+}
+
+/** A fixed port from the environment must be free; otherwise any free port is taken. */
+async function choosePort(envName: string): Promise<number> {
+  const fixed = process.env[envName];
+  if (fixed === undefined || fixed === '') return freePort();
+  const port = Number(fixed);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`${envName}=${fixed} is not a port number`);
+  if (!(await portIsFree(port)))
+    throw new StartError(`port ${port} (${envName}) on 127.0.0.1 is already taken by another process`);
+  return port;
+}
+
+interface Probe {
+  status: number;
+  body: string;
+}
+
+function get(url: string, pki?: Pki): Promise<Probe> {
+  return new Promise((res, rej) => {
+    const u = new URL(url);
+    const opts = { method: 'GET', timeout: 3_000 };
+    const done = (r: import('node:http').IncomingMessage) => {
+      let body = '';
+      r.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
+    };
+    const req =
+      u.protocol === 'https:'
+        ? request(
+            url,
+            {
+              ...opts,
+              rejectUnauthorized: false,
+              ...(pki ? { cert: readCache(pki.adminCert), key: readCache(pki.adminKey) } : {}),
+            },
+            done,
+          )
+        : httpRequest(url, opts, done);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+const fileCache = new Map<string, string>();
+function readCache(path: string): string {
+  let v = fileCache.get(path);
+  if (v === undefined) {
+    v = readFileSync(path, 'utf8');
+    fileCache.set(path, v);
+  }
+  return v;
+}
+
+function kubeconfigYaml(server: string, pki: Pki): string {
+  const b64 = (p: string) => Buffer.from(readCache(p)).toString('base64');
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: longshore-local
+  cluster:
+    server: ${server}
+    certificate-authority-data: ${b64(pki.caCert)}
+users:
+- name: longshore-admin
+  user:
+    client-certificate-data: ${b64(pki.adminCert)}
+    client-key-data: ${b64(pki.adminKey)}
+contexts:
+- name: longshore-local
+  context:
+    cluster: longshore-local
+    user: longshore-admin
+    namespace: default
+current-context: longshore-local
+`;
+}
+
+async function kubectl(state: { binDir: string; kubeconfig: string }, args: string[], input?: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = execFile(
+      join(state.binDir, 'kubectl'),
+      ['--kubeconfig', state.kubeconfig, ...args],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => (err ? rej(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`)) : res(stdout)),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+// Capacity large enough for the benchmarks (thousands of pods on simulated nodes).
+const NODE_COUNT = 2;
+function nodeManifest(i: number): string {
+  return `apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-${i}
+  annotations:
+    kwok.x-k8s.io/node: fake
+  labels:
+    kubernetes.io/hostname: kwok-node-${i}
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    type: kwok
+status:
+  allocatable: {cpu: "1000", memory: 512Gi, pods: "20000"}
+  capacity: {cpu: "1000", memory: 512Gi, pods: "20000"}
+`;
+}
+
+// Nothing provisions volumes in a cluster without a storage driver; kube-controller-manager's
+// host-path provisioner (test use only, as upstream's local-up-cluster.sh does) binds PVCs.
+const storageClass = `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/host-path
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+`;
+
+export async function readState(dir = clusterDir()): Promise<ClusterState | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(dir), 'utf8')) as ClusterState;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface UpOptions {
+  log?: (line: string) => void;
+  /** Per component; the whole start is bounded by the sum. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts the local control plane and returns once every part is ready: the API server
+ * answers /readyz, controllers and scheduler /healthz, the kwok nodes are Ready and the
+ * default ServiceAccount exists. On any failure every process started so far is stopped.
+ */
+export async function up(opts: UpOptions = {}): Promise<ClusterState> {
+  const log = opts.log ?? (() => {});
+  const timeout = opts.readyTimeoutMs ?? 120_000;
+  const dir = clusterDir();
+  const existing = await readState(dir);
+  if (existing && existing.processes.length > 0 && existing.processes.every(isOurs)) {
+    log(`local cluster already running (${existing.server}); kubeconfig: ${existing.kubeconfig}`);
+    return existing;
+  }
+  if (existing) await stopProcesses(existing.processes);
+
+  const binDir = await buildBinaries(log);
+  await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
+  await rm(join(dir, 'hostpath'), { recursive: true, force: true });
+  const logs = join(dir, 'logs');
+  await mkdir(logs, { recursive: true });
+  const pki = await ensurePki(join(dir, 'pki'));
+
+  const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort] = [
+    await choosePort('LONGSHORE_ETCD_PORT'),
+    await freePort(),
+    await choosePort('LONGSHORE_APISERVER_PORT'),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const server = `https://127.0.0.1:${apiPort}`;
+  const kubeconfig = join(dir, 'kubeconfig');
+  const state: ClusterState = { dir, kubeconfig, server, binDir, processes: [] };
+  const save = () => writeFile(stateFile(dir), JSON.stringify(state, null, 2));
+  const bin = (n: string) => join(binDir, n);
+
+  const started = (p: StartedProcess) => {
+    state.processes.push(p);
+    return save().then(() => p);
+  };
+
+  // A signal during start must not leave half a cluster behind.
+  const abort = () => {
+    void stopProcesses(state.processes).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+
+  try {
+    log('starting etcd');
+    const etcd = await started(
+      startProcess(
+        'etcd',
+        bin('etcd'),
+        [
+          '--name=default',
+          `--data-dir=${join(dir, 'etcd-data')}`,
+          `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+          `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+          `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+          `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+          '--unsafe-no-fsync=true',
+          '--quota-backend-bytes=8589934592',
+          '--log-level=warn',
+        ],
+        join(logs, 'etcd.log'),
+      ),
+    );
+    await waitReady(etcd, 'GET /health', timeout, async () =>
+      (await get(`http://127.0.0.1:${etcdPort}/health`)).body.includes('"true"'),
+    );
+
+    log('starting kube-apiserver');
+    const apiserver = await started(
+      startProcess(
+        'kube-apiserver',
+        bin('kube-apiserver'),
+        [
+          `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          `--secure-port=${apiPort}`,
+          `--cert-dir=${join(dir, 'pki')}`,
+          `--tls-cert-file=${pki.servingCert}`,
+          `--tls-private-key-file=${pki.servingKey}`,
+          `--client-ca-file=${pki.caCert}`,
+          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+          `--service-account-key-file=${pki.serviceAccountPub}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+          '--service-cluster-ip-range=10.96.0.0/16',
+          '--authorization-mode=Node,RBAC',
+          '--allow-privileged=true',
+          '--enable-priority-and-fairness=false',
+          '--max-requests-inflight=2000',
+          '--max-mutating-requests-inflight=1000',
+          '--v=1',
+        ],
+        join(logs, 'kube-apiserver.log'),
+      ),
+    );
+    await waitReady(apiserver, 'GET /readyz', timeout, async () => (await get(`${server}/readyz`, pki)).status === 200);
+    await writeFile(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
+
+    log('starting kube-controller-manager and kube-scheduler');
+    const kcm = await started(
+      startProcess(
+        'kube-controller-manager',
+        bin('kube-controller-manager'),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          `--authentication-kubeconfig=${kubeconfig}`,
+          `--authorization-kubeconfig=${kubeconfig}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${kcmPort}`,
+          '--leader-elect=false',
+          `--root-ca-file=${pki.caCert}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          '--use-service-account-credentials=true',
+          '--enable-hostpath-provisioner=true',
+          '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route',
+          '--kube-api-qps=500',
+          '--kube-api-burst=1000',
+          '--concurrent-deployment-syncs=10',
+          '--concurrent-replicaset-syncs=10',
+          '--concurrent-gc-syncs=40',
+          '--v=1',
+        ],
+        join(logs, 'kube-controller-manager.log'),
+      ),
+    );
+    const scheduler = await started(
+      startProcess(
+        'kube-scheduler',
+        bin('kube-scheduler'),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          `--authentication-kubeconfig=${kubeconfig}`,
+          `--authorization-kubeconfig=${kubeconfig}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${schedPort}`,
+          '--leader-elect=false',
+          '--kube-api-qps=500',
+          '--kube-api-burst=1000',
+          '--v=1',
+        ],
+        join(logs, 'kube-scheduler.log'),
+      ),
+    );
+    await waitReady(kcm, 'GET /healthz', timeout, async () => (await get(`https://127.0.0.1:${kcmPort}/healthz`)).status === 200);
+    await waitReady(
+      scheduler,
+      'GET /healthz',
+      timeout,
+      async () => (await get(`https://127.0.0.1:${schedPort}/healthz`)).status === 200,
+    );
+
+    log('starting kwok');
+    const kwokConfig = join(dir, 'kwok.yaml');
+    const stages = ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete'];
+    const docs = await Promise.all(stages.map((s) => readFile(join(binDir, 'kwok-stages', `${s}.yaml`), 'utf8')));
+    await writeFile(kwokConfig, docs.map((d) => d.trim()).join('\n---\n') + '\n');
+    const kwok = await started(
+      startProcess(
+        'kwok',
+        bin('kwok'),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          `--config=${kwokConfig}`,
+          '--manage-all-nodes=true',
+          '--node-lease-duration-seconds=40',
+          '--cidr=10.244.0.1/16',
+          '--node-ip=127.0.0.1',
+          `--server-address=127.0.0.1:${kwokPort}`,
+          '--v=INFO',
+        ],
+        join(logs, 'kwok.log'),
+      ),
+    );
+    await kubectl(
+      state,
+      ['apply', '-f', '-'],
+      Array.from({ length: NODE_COUNT }, (_, i) => nodeManifest(i)).join('---\n') + '---\n' + storageClass,
+    );
+    // Ready, and the not-ready taint lifted by the node lifecycle controller: only then do
+    // Pods schedule.
+    await waitReady(kwok, 'nodes Ready and untainted', timeout, async () => {
+      const nodes = JSON.parse(await kubectl(state, ['get', 'nodes', '-o', 'json'])) as {
+        items: { spec?: { taints?: unknown[] }; status?: { conditions?: { type: string; status: string }[] } }[];
+      };
+      const ready = nodes.items.filter(
+        (n) => !n.spec?.taints?.length && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
+      return ready.length === NODE_COUNT;
+    });
+    await waitReady(kcm, 'default ServiceAccount', timeout, async () => {
+      await kubectl(state, ['get', 'serviceaccount', 'default', '-n', 'default']);
+      return true;
+    });
+    log(`local cluster ready: ${server}; kubeconfig: ${kubeconfig}`);
+    return state;
+  } catch (err) {
+    await stopProcesses(state.processes);
+    await rm(stateFile(dir), { force: true });
+    throw err;
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+/** Stops every process `up` started and removes the cluster's data. */
+export async function down(dir = clusterDir()): Promise<boolean> {
+  const state = await readState(dir);
+  if (!state) return false;
+  // The reverse of start order: kwok and controllers first, etcd last.
+  await stopProcesses([...state.processes].reverse());
+  await rm(stateFile(dir), { force: true });
+  await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
+  await rm(join(dir, 'hostpath'), { recursive: true, force: true });
+  return true;
+}
+
+export function kubeconfigExists(dir = clusterDir()): boolean {
+  return existsSync(join(dir, 'kubeconfig'));
+}
+
+/**
+ * Stops one component and starts it again with the same arguments (for tests of what
+ * survives an API server restart). Resolves once it answers again.
+ */
+export async function restartComponent(name: string, timeoutMs = 120_000, dir = clusterDir()): Promise<void> {
+  const state = await readState(dir);
+  const p = state?.processes.find((x) => x.name === name);
+  if (!state || !p) throw new Error(`no running component ${name} in ${dir}`);
+  if (!Array.isArray(p.args))
+    throw new Error(`the local cluster in ${dir} was started by an older Longshore; run npm run cluster:down, then cluster:up`);
+  await stopProcesses([p]);
+  const again = startProcess(p.name, p.binary, p.args, p.log, true);
+  state.processes = state.processes.map((x) => (x.name === name ? again : x));
+  await writeFile(stateFile(dir), JSON.stringify(state, null, 2));
+  const pki = pkiPaths(join(dir, 'pki'));
+  if (name === 'kube-apiserver') {
+    await waitReady(again, 'GET /readyz', timeoutMs, async () => (await get(`${state.server}/readyz`, pki)).status === 200);
+  }
+}

@@ -1,0 +1,64 @@
+// Configuration from environment variables, validated with zod at start: a bad value stops
+// the process with a message naming the variable and the rule. Every setting and its default
+// is listed in the README.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int('must be a whole number').min(0).max(65535);
+const positive = z.coerce.number().int('must be a whole number').min(1);
+
+export const ConfigSchema = z.object({
+  LONGSHORE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LONGSHORE_LISTEN_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  LONGSHORE_PORT: port.default(8080),
+  LONGSHORE_OPS_PORT: port.default(8081),
+  LONGSHORE_CONTROLLER: bool.default(true),
+  LONGSHORE_FACADE: bool.default(true),
+  LONGSHORE_WATCH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+    .optional(),
+  LONGSHORE_WORKERS: positive.max(64).default(4),
+  LONGSHORE_PUBLISHED_SERVICE_TYPE: z.enum(['NodePort', 'LoadBalancer']).default('NodePort'),
+  LONGSHORE_ALLOW_HOST_PATH: bool.default(false),
+  LONGSHORE_ALLOW_HOST_NETWORK: bool.default(false),
+  LONGSHORE_VOLUME_SIZE: z
+    .string()
+    .regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes quantity such as 1Gi')
+    .default('1Gi'),
+  LONGSHORE_STORAGE_CLASS: z.string().optional(),
+  LONGSHORE_PROGRESS_DEADLINE_SECONDS: positive.default(600),
+  LONGSHORE_TERMINATED_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
+  LONGSHORE_DEFAULT_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+    .default('default'),
+  LONGSHORE_BODY_LIMIT_BYTES: positive.default(1 << 20),
+  LONGSHORE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  LONGSHORE_LEADER_ELECTION: bool.default(true),
+  LONGSHORE_LEASE_NAMESPACE: z.string().optional(),
+  LONGSHORE_LEASE_NAME: z.string().default('longshore-controller'),
+  LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS: positive.default(25),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `${String(i.path[0])}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}

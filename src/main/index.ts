@@ -1,0 +1,78 @@
+// `npm start`: run the controller and the façade against the kubeconfig's cluster, or, with
+// no cluster configured, against a local control plane started for the purpose. SIGTERM or
+// Ctrl-C: stop taking work, finish what is in flight, release the Lease, exit 0.
+
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { installCrd } from '../kube/crd-install.ts';
+import { clusterDir, down, up } from '../localcluster/cluster.ts';
+import { startLongshore } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { clientCredentials, clusterConfigured } from './local-dev.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+  process.exit(2);
+}
+const logger = pino({ level: config.LONGSHORE_LOG_LEVEL, base: { component: 'longshore' } });
+
+const kc = new KubeConfig();
+let localCluster = false;
+try {
+  if (clusterConfigured()) {
+    kc.loadFromDefault();
+  } else {
+    logger.info('no cluster configured (KUBECONFIG, ~/.kube/config or in-cluster): starting the local control plane');
+    const state = await up({ log: (line) => logger.info(line) });
+    localCluster = true;
+    kc.loadFromFile(state.kubeconfig);
+    await installCrd(kc);
+  }
+} catch (err) {
+  logger.fatal({ err: (err as Error).message }, 'could not reach a cluster');
+  process.exit(1);
+}
+
+const app = await startLongshore({
+  config,
+  kubeConfig: kc,
+  logger,
+  onLostLeadership: () => {
+    logger.fatal('leadership lost; exiting so that a fresh process takes over');
+    process.exit(1);
+  },
+}).catch((err: Error) => {
+  logger.fatal({ err: err.message }, 'could not start');
+  process.exit(1);
+});
+
+logger.info({ facade: app.facadeUrl, ops: app.opsUrl }, 'longshore started');
+if (localCluster && app.facadeUrl) {
+  const token = await clientCredentials(kc, config.LONGSHORE_DEFAULT_NAMESPACE);
+  process.stdout.write(
+    `\nLongshore is running on a local control plane.\n` +
+      `Use the Docker Cloud clients with:\n\n` +
+      `export DOCKERCLOUD_REST_HOST=${app.facadeUrl}\n` +
+      `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +
+      `export DOCKERCLOUD_NAMESPACE=${config.LONGSHORE_DEFAULT_NAMESPACE}\n\n` +
+      `For kubectl: export KUBECONFIG=${join(clusterDir(), 'kubeconfig')}\n` +
+      `Ctrl-C stops Longshore and the local control plane.\n\n`,
+  );
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await app.stop();
+  if (localCluster) await down();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

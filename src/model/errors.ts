@@ -1,0 +1,79 @@
+// Validation errors as users read them: "where: rule", the where spelled the way the reader
+// spelled their input (Docker Cloud's snake_case for the REST façade, the Stack's camelCase
+// under `spec.` for Kubernetes), so a message can be acted on without knowing our internals.
+import type { z } from 'zod';
+import { StackSpec } from './stack.ts';
+
+/** One refused value: `field` says where (a path in the reader's own key names), `message` the rule. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The outcome of a conversion or validation that reports every problem, not just the first. */
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/** How the keys of a path are spelled: the REST API's snake_case or the Stack resource's camelCase. */
+export type NameStyle = 'api' | 'kubernetes';
+
+/** `linkedToService` → `linked_to_service`; the API's field names are the spec's in snake_case. */
+export function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Joins path segments as people write them: `services[1].linkedToService[0].toService`. */
+export function formatPath(segments: readonly PropertyKey[], prefix = '', nameStyle: NameStyle = 'kubernetes'): string {
+  let out = prefix;
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else {
+      const name = nameStyle === 'api' ? snakeCase(String(segment)) : String(segment);
+      out += out === '' ? name : `.${name}`;
+    }
+  }
+  return out;
+}
+
+/** `field: message`, one line per error, as error bodies and the CLI print them. */
+export function formatFieldError(error: FieldError): string {
+  return error.field === '' ? error.message : `${error.field}: ${error.message}`;
+}
+
+/** Every error in one line (`a: rule; b: rule`), for an HTTP error body. */
+export function formatFieldErrors(errors: readonly FieldError[]): string {
+  return errors.map(formatFieldError).join('; ');
+}
+
+/**
+ * Zod issues as field errors. Unknown keys get one error each, naming the key (zod reports
+ * them together on the parent object); a missing required value says "is required" rather
+ * than zod's "expected string, received undefined". Parse with `reportInput: true` so a
+ * missing value can be told from a value of the wrong type.
+ */
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[], prefix: string, nameStyle: NameStyle): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        errors.push({ field: formatPath([...issue.path, key], prefix, nameStyle), message: `unknown field "${key}"` });
+      }
+      continue;
+    }
+    errors.push({ field: formatPath(issue.path, prefix, nameStyle), message: zodIssueMessage(issue) });
+  }
+  return errors;
+}
+
+/** A zod issue's rule, with "is required" for a missing value (parsed with `reportInput: true`). */
+export function zodIssueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown field "${k}"`).join(', ');
+  return issue.message;
+}
+
+/** Validates a Stack's spec as the Kubernetes API will (see crd.ts), with `spec.` paths. */
+export function validateStackSpec(input: unknown): { ok: true; spec: StackSpec } | { ok: false; errors: FieldError[] } {
+  const parsed = StackSpec.safeParse(input, { reportInput: true });
+  if (parsed.success) return { ok: true, spec: parsed.data };
+  return { ok: false, errors: formatZodIssues(parsed.error.issues, 'spec', 'kubernetes') };
+}

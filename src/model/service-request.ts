@@ -1,0 +1,151 @@
+// The `services` of a POST or PATCH /stack/ body, as either client sends them, into specs.
+//
+// Each service may use Docker Cloud's API fields (run_command, container_ports, ...) or
+// stack-file keys as the docker-cloud CLI sends them (command, ports, ...), key by key; two
+// keys for the same setting (ports and container_ports) are refused rather than merged.
+// Errors name the service by position and by the name the client gave it, then the key as
+// the client spelled it: `services[1] (db).ports[0]: ...`.
+
+import { API_KEYS } from './api-fields.ts';
+import { type FieldError, type Result, zodIssueMessage } from './errors.ts';
+import { closest, isAbsent, isMapping, show, typeName } from './request-values.ts';
+import { type KeyHandler, newDraft, type Origin } from './service-draft.ts';
+import { nameFromImage, serviceName } from './service-names.ts';
+import { SHARED_KEYS } from './shared-keys.ts';
+import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from './stack.ts';
+import { STACKFILE_KEYS, UNSUPPORTED_KEYS } from './stackfile-keys.ts';
+
+const HANDLERS: Record<string, KeyHandler> = { ...SHARED_KEYS, ...API_KEYS, ...STACKFILE_KEYS };
+const KNOWN_KEYS = ['name', ...Object.keys(HANDLERS)];
+
+/** A problem with one service (`index`), or with the list itself (no index). */
+export interface ServiceIssue {
+  index?: number;
+  /** The service's name as the client wrote it, when it gave one. */
+  service?: string;
+  /** Where in the service, in the client's keys: "" for the service itself. */
+  at: string;
+  message: string;
+}
+
+/** `services[1] (db).ports[0]`: where an issue is, as the client wrote its request. */
+export function issueField(issue: ServiceIssue): string {
+  if (issue.index === undefined) return issue.at === '' ? 'services' : `services.${issue.at}`;
+  const service = `services[${issue.index}]${issue.service === undefined ? '' : ` (${issue.service})`}`;
+  return issue.at === '' ? service : issue.at.startsWith('[') ? `${service}${issue.at}` : `${service}.${issue.at}`;
+}
+
+export function issuesToFieldErrors(issues: readonly ServiceIssue[]): FieldError[] {
+  return issues.map((issue) => ({ field: issueField(issue), message: issue.message }));
+}
+
+interface Converted {
+  spec: ServiceSpec;
+  issues: ServiceIssue[];
+  originOf: (path: readonly PropertyKey[]) => Origin;
+}
+
+function located(origin: Origin, message: string): { at: string; message: string } {
+  return { at: origin.at, message: origin.part === undefined ? message : `${origin.part}: ${message}` };
+}
+
+function readName(raw: Record<string, unknown>, draft: ReturnType<typeof newDraft>): void {
+  const given = raw['name'];
+  if (!isAbsent(given) && given !== '') {
+    if (typeof given !== 'string') {
+      draft.report('name', `must be a string, not ${typeName(given)} (${show(given)})`);
+      return;
+    }
+    const name = serviceName(given);
+    if (name.ok) draft.setName(name.name, 'name');
+    else draft.report('name', name.message);
+    return;
+  }
+  // Docker Cloud's default: the image's name (tutum/hello-world:latest -> hello-world).
+  if (typeof raw['image'] !== 'string') return;
+  const fromImage = nameFromImage(raw['image']);
+  const name = serviceName(fromImage);
+  if (name.ok) draft.setName(name.name, 'image');
+  else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.message}`);
+}
+
+function convertService(raw: unknown, index: number): Converted | ServiceIssue {
+  if (!isMapping(raw))
+    return { index, at: '', message: `must be a mapping of keys to values (a service), not ${typeName(raw)} (${show(raw)})` };
+  const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
+  const draft = newDraft();
+  readName(raw, draft);
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'name') continue;
+    const handler = HANDLERS[key];
+    if (handler !== undefined) {
+      // A key given no value (`command:` in YAML, null in JSON) is a key not given.
+      if (!isAbsent(value)) draft.readKey(key, value, handler);
+    } else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `"${key}" is not supported: ${UNSUPPORTED_KEYS[key]}`);
+    else {
+      const guess = closest(key, KNOWN_KEYS);
+      draft.report('', `unknown key "${key}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
+    }
+  }
+  const { spec, issues, originOf } = draft.finish();
+  const out: ServiceIssue[] = issues.map((i) => ({ index, service, ...i }));
+  // The schema has the last word on every value (lengths, patterns, ranges) the readers let through.
+  const checked = ServiceSpec.safeParse(spec, { reportInput: true });
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      const origin = originOf(issue.path);
+      // Readers report a bad value and leave it out, so zod's "required" would only repeat them.
+      if (zodIssueMessage(issue) === 'is required' && out.some((o) => o.at === origin.at)) continue;
+      out.push({ index, service, ...located(origin, zodIssueMessage(issue)) });
+    }
+  }
+  return { spec, issues: out, originOf };
+}
+
+/**
+ * Services as either client sends them, converted into specs. Absent (`undefined` or null)
+ * is no services, as Docker Cloud's create defaults `services` to `[]`.
+ */
+export function convertServices(input: unknown): { ok: true; value: ServiceSpec[] } | { ok: false; issues: ServiceIssue[] } {
+  if (isAbsent(input)) return { ok: true, value: [] };
+  if (!Array.isArray(input))
+    return { ok: false, issues: [{ at: '', message: `must be a list of services, not ${typeName(input)}` }] };
+  if (input.length > MAX_SERVICES)
+    return { ok: false, issues: [{ at: '', message: `a stack has at most ${MAX_SERVICES} services, not ${input.length}` }] };
+  const issues: ServiceIssue[] = [];
+  const converted: (Converted | undefined)[] = input.map((raw, index) => {
+    const result = convertService(raw, index);
+    if ('spec' in result) {
+      issues.push(...result.issues);
+      return result;
+    }
+    issues.push(result);
+    return undefined;
+  });
+  // Links, volumes_from and names across services; checked on what could be read of each.
+  const readable = converted.flatMap((c, index) => (c === undefined ? [] : [{ c, index }]));
+  for (const issue of crossServiceIssues({ services: readable.map((r) => r.c.spec) })) {
+    const [, position, ...rest] = issue.path;
+    const entry = readable[position as number];
+    if (entry === undefined) continue;
+    const raw = input[entry.index] as Record<string, unknown>;
+    const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
+    // These messages name the offending value themselves: no part name in front.
+    issues.push({ index: entry.index, service, at: entry.c.originOf(rest).at, message: issue.message });
+  }
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
+  return { ok: true, value: converted.map((c) => c!.spec) };
+}
+
+function sortIssues(issues: ServiceIssue[]): ServiceIssue[] {
+  return issues
+    .map((issue, order) => ({ issue, order }))
+    .sort((a, b) => (a.issue.index ?? -1) - (b.issue.index ?? -1) || a.order - b.order)
+    .map((x) => x.issue);
+}
+
+/** The façade's entry point: `services` of a request body, or every problem with them. */
+export function servicesFromRequest(services: unknown): Result<ServiceSpec[]> {
+  const converted = convertServices(services);
+  return converted.ok ? converted : { ok: false, errors: issuesToFieldErrors(converted.issues) };
+}

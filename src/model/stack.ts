@@ -1,0 +1,298 @@
+// The Stack resource: spec and status as zod schemas, the one source of truth for the
+// TypeScript types, the CRD's OpenAPI schema (see crd.ts) and request validation.
+//
+// Field names are Docker Cloud's service parameters in Kubernetes camelCase. Fields stay
+// absent when the user did not set them (no defaults are written into the stored spec), so
+// that conversions back to the API and the stack file give back exactly what was sent;
+// defaults are applied by the translation (src/translate/defaults.ts).
+import { z } from 'zod';
+
+export const GROUP = 'longshore.io';
+export const VERSION = 'v1alpha1';
+export const KIND = 'Stack';
+export const PLURAL = 'stacks';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** A DNS-1123 label: what Kubernetes accepts as a Deployment's or a Service's name. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Label = z
+  .string()
+  .max(63, 'must be at most 63 characters (a DNS-1123 label)')
+  .regex(
+    DNS1123_LABEL,
+    'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+  );
+
+/** An environment variable name as a container runtime accepts it. */
+const envName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[^=\0]+$/, 'must not be empty or contain "="');
+
+export const PORT_PROTOCOLS = ['tcp', 'udp'] as const;
+export const ContainerPort = z
+  .object({
+    protocol: z.enum(PORT_PROTOCOLS).optional().describe('tcp (default) or udp'),
+    innerPort: z.int().min(1).max(65535).describe('the port the container listens on'),
+    outerPort: z.int().min(1).max(65535).optional().describe('the port published outside; chosen by the cluster when absent'),
+    published: z.boolean().optional().describe('whether the port is reachable from outside the cluster (default false)'),
+  })
+  .strict();
+
+export const EnvVar = z.object({ key: envName, value: z.string().max(131072) }).strict();
+
+export const Link = z
+  .object({
+    toService: dns1123Label.describe('a sibling service of the same stack'),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(
+        /^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$/,
+        'must be letters, digits, "_" or "-", starting and ending with a letter or digit',
+      )
+      .optional()
+      .describe('the alias the link is known by; defaults to toService'),
+  })
+  .strict();
+
+export const Binding = z
+  .object({
+    hostPath: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
+    containerPath: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
+    rewritable: z.boolean().optional().describe('false mounts read-only (default true)'),
+    volumesFrom: dns1123Label.optional().describe('a sibling service whose volumes are mounted too'),
+  })
+  .strict();
+
+export const AUTORESTART = ['OFF', 'ON_FAILURE', 'ALWAYS'] as const;
+export const AUTODESTROY = ['OFF', 'ON_SUCCESS', 'ALWAYS'] as const;
+export const DEPLOYMENT_STRATEGIES = ['EMPTIEST_NODE', 'HIGH_AVAILABILITY', 'EVERY_NODE'] as const;
+export const NET_MODES = ['bridge', 'host'] as const;
+export const PID_MODES = ['none', 'host'] as const;
+
+export const ServiceSpec = z
+  .object({
+    name: dns1123Label,
+    image: z.string().min(1).max(1024).regex(/^\S+$/, 'must not contain white space'),
+    targetNumContainers: z.int().min(0).max(10000).optional().describe('default 1'),
+    runCommand: z.string().max(131072).optional().describe('the command, as Docker Cloud run_command (container args)'),
+    entrypoint: z.string().max(131072).optional(),
+    // At most 100: the CRD checks ports for duplicates with CEL, whose estimated cost grows
+    // with the square of this bound times MAX_SERVICES; 1000 exceeded the API server's budget.
+    containerPorts: z.array(ContainerPort).max(100).optional(),
+    containerEnvvars: z.array(EnvVar).max(1000).optional(),
+    linkedToService: z.array(Link).max(100).optional(),
+    bindings: z.array(Binding).max(100).optional(),
+    autorestart: z.enum(AUTORESTART).optional(),
+    autodestroy: z.enum(AUTODESTROY).optional(),
+    deploymentStrategy: z.enum(DEPLOYMENT_STRATEGIES).optional(),
+    sequentialDeployment: z.boolean().optional(),
+    privileged: z.boolean().optional(),
+    workingDir: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
+    memory: z.int().min(4).max(1048576).optional().describe('memory limit in MB'),
+    cpuShares: z.int().min(2).max(262144).optional().describe('relative CPU weight, 1024 = one CPU'),
+    net: z.enum(NET_MODES).optional(),
+    pid: z.enum(PID_MODES).optional(),
+    tags: z.array(z.string().min(1).max(253)).max(100).optional(),
+    roles: z.array(z.string().min(1).max(63)).max(10).optional(),
+    autoredeploy: z.boolean().optional(),
+    // Compose keys beyond Docker Cloud's service parameters that Kubernetes can express.
+    capAdd: z
+      .array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'))
+      .max(64)
+      .optional(),
+    capDrop: z
+      .array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'))
+      .max(64)
+      .optional(),
+    dns: z.array(z.string().min(1).max(253)).max(3).optional(),
+    dnsSearch: z.array(z.string().min(1).max(253)).max(6).optional(),
+    extraHosts: z
+      .array(z.string().regex(/^[^:\s]+:[^\s]+$/, 'must be "hostname:ip"'))
+      .max(100)
+      .optional(),
+    labels: z.record(z.string().max(317), z.string().max(4096)).optional(),
+    user: z
+      .string()
+      .regex(/^\d+(:\d+)?$/, 'must be a numeric "uid" or "uid:gid" (Kubernetes cannot run as a user name)')
+      .optional(),
+    hostname: dns1123Label.optional(),
+    readOnly: z.boolean().optional(),
+    stdinOpen: z.boolean().optional(),
+    tty: z.boolean().optional(),
+  })
+  .strict();
+
+/** What the user wants the stack to be; absent means never started (Not Running). */
+export const DESIRED_STATES = ['Running', 'Stopped', 'Terminated'] as const;
+
+export const Redeploy = z
+  .object({
+    revision: z.int().min(0).describe('bump to redeploy every service with fresh containers'),
+    volumesRevision: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('set to the new revision to redeploy with fresh volumes (reuse_volumes=false)'),
+  })
+  .strict()
+  // A volumes revision names a redeploy that happened or is happening; one ahead of the
+  // revision would never be reached. The CRD says the same with CEL (crd.ts).
+  .refine((r) => r.volumesRevision === undefined || r.volumesRevision <= r.revision, {
+    path: ['volumesRevision'],
+    message: 'must not be greater than revision',
+  });
+
+export const MAX_SERVICES = 100;
+
+export const StackSpec = z
+  .object({
+    nickname: z.string().max(253).optional(),
+    desiredState: z.enum(DESIRED_STATES).optional(),
+    redeploy: Redeploy.optional(),
+    services: z.array(ServiceSpec).max(MAX_SERVICES),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of crossServiceIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+export type ContainerPort = z.infer<typeof ContainerPort>;
+export type EnvVar = z.infer<typeof EnvVar>;
+export type Link = z.infer<typeof Link>;
+export type Binding = z.infer<typeof Binding>;
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+export type StackSpec = z.infer<typeof StackSpec>;
+export type DesiredState = (typeof DESIRED_STATES)[number];
+
+/**
+ * Rules that span services: unique names, links and volumes_from naming a sibling, link
+ * aliases unique within a service. Plain JSON schema cannot say these; the CRD says them with
+ * CEL (crd.ts) and this function says them for everything validated in process.
+ */
+export function crossServiceIssues(spec: Pick<StackSpec, 'services'>): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const names = new Set<string>();
+  spec.services.forEach((svc, i) => {
+    if (names.has(svc.name))
+      issues.push({
+        path: ['services', i, 'name'],
+        message: `duplicate service name "${svc.name}": service names must be unique in a stack`,
+      });
+    names.add(svc.name);
+  });
+  spec.services.forEach((svc, i) => {
+    svc.linkedToService?.forEach((link, j) => {
+      if (!names.has(link.toService))
+        issues.push({
+          path: ['services', i, 'linkedToService', j, 'toService'],
+          message: `links to "${link.toService}", which is not a service of this stack`,
+        });
+    });
+    svc.bindings?.forEach((b, j) => {
+      if (b.volumesFrom !== undefined && !names.has(b.volumesFrom))
+        issues.push({
+          path: ['services', i, 'bindings', j, 'volumesFrom'],
+          message: `takes volumes from "${b.volumesFrom}", which is not a service of this stack`,
+        });
+      if (b.volumesFrom === undefined && b.containerPath === undefined)
+        issues.push({ path: ['services', i, 'bindings', j], message: 'a binding needs containerPath or volumesFrom' });
+      if (b.volumesFrom !== undefined && (b.containerPath !== undefined || b.hostPath !== undefined))
+        issues.push({
+          path: ['services', i, 'bindings', j],
+          message: 'a binding with volumesFrom takes no containerPath or hostPath',
+        });
+    });
+    const ports = new Set<string>();
+    svc.containerPorts?.forEach((p, j) => {
+      const key = `${p.innerPort}/${p.protocol ?? 'tcp'}`;
+      if (ports.has(key)) issues.push({ path: ['services', i, 'containerPorts', j], message: `port ${key} is listed twice` });
+      ports.add(key);
+    });
+  });
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------
+// Status, written by the controller only.
+
+export const STACK_STATES = [
+  'Not Running',
+  'Starting',
+  'Running',
+  'Partly running',
+  'Stopping',
+  'Stopped',
+  'Redeploying',
+  'Terminating',
+  'Terminated',
+] as const;
+export type StackState = (typeof STACK_STATES)[number];
+
+export const SERVICE_STATES = [
+  'Not running',
+  'Starting',
+  'Running',
+  'Partly running',
+  'Scaling',
+  'Redeploying',
+  'Stopping',
+  'Stopped',
+  'Terminating',
+  'Terminated',
+] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  targetContainers: number;
+  currentContainers: number;
+  readyContainers: number;
+}
+
+export interface StackStatus {
+  observedGeneration?: number;
+  state?: StackState;
+  synchronized?: boolean;
+  servicesReady?: string;
+  deployedAt?: string | null;
+  destroyedAt?: string | null;
+  services?: ServiceStatus[];
+  conditions?: Condition[];
+}
+
+export interface StackMetadata {
+  name: string;
+  namespace: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string | Date;
+  deletionTimestamp?: string | Date;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface Stack {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: StackMetadata;
+  spec: StackSpec;
+  status?: StackStatus;
+}
+
+/** Stack names end up in object names and labels: a DNS-1123 label as well. */
+export const StackName = dns1123Label;

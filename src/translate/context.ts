@@ -1,0 +1,34 @@
+// What every part of a stack's translation needs to know about the stack as a whole.
+import type { ServiceSpec, Stack } from '../model/stack.ts';
+import type { TranslateOptions } from './options.ts';
+
+export interface StackContext {
+  stackName: string;
+  namespace: string;
+  /** The Stack's uid, for owner references. */
+  uid: string;
+  options: TranslateOptions;
+  /** The stack's services by name, to resolve links and volumes_from. */
+  services: ReadonlyMap<string, ServiceSpec>;
+  /** Whether pods should run now (desiredState Running). */
+  running: boolean;
+  /** spec.redeploy.revision, 0 when never redeployed. */
+  redeployRevision: number;
+  /** The volumes generation: spec.redeploy.volumesRevision, 0 when never renewed. */
+  volumesRevision: number;
+  stack: Stack;
+}
+
+export function stackContext(stack: Stack, uid: string, options: TranslateOptions): StackContext {
+  return {
+    stackName: stack.metadata.name,
+    namespace: stack.metadata.namespace,
+    uid,
+    options,
+    services: new Map(stack.spec.services.map((s) => [s.name, s])),
+    running: stack.spec.desiredState === 'Running',
+    redeployRevision: stack.spec.redeploy?.revision ?? 0,
+    volumesRevision: stack.spec.redeploy?.volumesRevision ?? 0,
+    stack,
+  };
+}

@@ -1,0 +1,107 @@
+// desiredObjects: everything a Stack should consist of in Kubernetes right now, as plain
+// objects for server-side apply. Pure and deterministic: the same Stack and options give the
+// same objects, fields and order, so applying them twice changes nothing.
+import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { type StackContext, stackContext } from './context.ts';
+import { compareObjects, type KubeObject } from './kube-object.ts';
+import { lifecycle } from './lifecycle.ts';
+import { planLinkAliases } from './links.ts';
+import { defaultTranslateOptions, type TranslateOptions } from './options.ts';
+import { podTemplate } from './pod-template.ts';
+import type { Problem } from './problem.ts';
+import { aliasServiceObject, serviceObject } from './service.ts';
+import { serviceVolumes } from './volumes.ts';
+import { workloadObject } from './workload.ts';
+
+export interface Translation {
+  /** Objects of the services that could be translated, claims first, workloads last. */
+  objects: KubeObject[];
+  /**
+   * What could not be translated, in stack order. A service with a problem has no objects in
+   * `objects`; its existing children must be left alone (not applied, not pruned), see
+   * blockedServices. A problem with service '' concerns the whole stack: apply nothing.
+   */
+  problems: Problem[];
+}
+
+/**
+ * Lifecycle: never started → workloads with no pods, Services and claims (definitions
+ * exist); Running → pods at target; Stopped → no pods, definitions kept; Terminated or being
+ * deleted → nothing at all (the controller prunes everything, claims included).
+ */
+export function desiredObjects(stack: Stack, options: TranslateOptions = defaultTranslateOptions): Translation {
+  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [] };
+  const uid = stack.metadata.uid;
+  if (uid === undefined || uid === '')
+    return {
+      objects: [],
+      problems: [
+        { service: '', field: 'metadata.uid', message: 'the Stack has no uid yet, so no child can name it as its owner' },
+      ],
+    };
+
+  const ctx = stackContext(stack, uid, options);
+  const services = stack.spec.services;
+  const problems = new Map<string, Problem[]>(services.map((s) => [s.name, []]));
+  const report = (p: Problem) => problems.get(p.service)?.push(p);
+
+  const aliases = planLinkAliases(services);
+  aliases.problems.forEach(report);
+  const objectsOf = new Map<string, KubeObject[]>();
+  for (const svc of services) {
+    const translated = serviceObjects(ctx, svc);
+    translated.problems.forEach(report);
+    objectsOf.set(svc.name, translated.objects);
+  }
+  const blocked = blockVolumeDependents(services, problems);
+
+  const objects: KubeObject[] = services.filter((s) => !blocked.has(s.name)).flatMap((s) => objectsOf.get(s.name) ?? []);
+  for (const alias of aliases.aliases) {
+    const linker = alias.linkers.find((name) => !blocked.has(name));
+    const target = ctx.services.get(alias.target);
+    if (linker !== undefined && target !== undefined) objects.push(aliasServiceObject(ctx, alias, linker, target));
+  }
+  return { objects: objects.sort(compareObjects), problems: services.flatMap((s) => problems.get(s.name) ?? []) };
+}
+
+/** The names of the services whose children must be neither applied nor pruned. */
+export function blockedServices(translation: Translation): Set<string> {
+  return new Set(translation.problems.map((p) => p.service));
+}
+
+/** One service's objects: its claims, its Service and its workload. */
+function serviceObjects(ctx: StackContext, svc: ServiceSpec): { objects: KubeObject[]; problems: Problem[] } {
+  const volumes = serviceVolumes(ctx, svc);
+  const service = serviceObject(ctx, svc);
+  const pod = podTemplate(ctx, svc, volumes);
+  return {
+    objects: [...volumes.claims, service.object, workloadObject(ctx, svc, pod.template)],
+    problems: [...volumes.problems, ...service.problems, ...pod.problems],
+  };
+}
+
+/**
+ * A service that takes volumes from a blocked service is blocked too: the claims it would
+ * mount are not created. Repeats until nothing changes, so chains are followed.
+ */
+function blockVolumeDependents(services: readonly ServiceSpec[], problems: Map<string, Problem[]>): Set<string> {
+  const blocked = new Set(services.filter((s) => (problems.get(s.name)?.length ?? 0) > 0).map((s) => s.name));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const svc of services) {
+      if (blocked.has(svc.name)) continue;
+      const j = svc.bindings?.findIndex((b) => b.volumesFrom !== undefined && blocked.has(b.volumesFrom)) ?? -1;
+      if (j < 0) continue;
+      const source = svc.bindings?.[j]?.volumesFrom;
+      problems.get(svc.name)?.push({
+        service: svc.name,
+        field: `bindings[${j}].volumesFrom`,
+        message: `takes volumes from "${source}", which cannot be deployed until its own problems are fixed`,
+      });
+      blocked.add(svc.name);
+      changed = true;
+    }
+  }
+  return blocked;
+}

@@ -1,0 +1,12 @@
+// The translation room's public face: Stack → Kubernetes objects, and observed children →
+// Docker Cloud states. Everything here is pure.
+export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
+export { mergeConditions } from './conditions.ts';
+export { blockedServices, desiredObjects, type Translation } from './desired.ts';
+export type { DaemonSetObject, DeploymentObject, KubeObject, PersistentVolumeClaimObject, ServiceObject } from './kube-object.ts';
+export * from './labels.ts';
+export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
+export { formatProblem, type Problem } from './problem.ts';
+export { serviceNeedsRecreate } from './service.ts';
+export { deriveStatus } from './state.ts';
+export type { DerivedCondition, DerivedStatus, ObservedPods, StatusInput, WorkloadObservation } from './status-input.ts';

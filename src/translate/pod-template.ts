@@ -1,0 +1,178 @@
+// The pod template of a service's workload: its container, volumes, networking, scheduling,
+// and the Docker Cloud settings Kubernetes has no field for, recorded as annotations.
+
+import { isIP } from 'node:net';
+import type {
+  V1Affinity,
+  V1HostAlias,
+  V1PodDNSConfig,
+  V1PodSpec,
+  V1PodTemplateSpec,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
+import type { ServiceSpec } from '../model/stack.ts';
+import { container } from './container.ts';
+import type { StackContext } from './context.ts';
+import { deploymentStrategy, workloadKind } from './defaults.ts';
+import { containerEnvironment } from './environment.ts';
+import {
+  ANNOTATION_AUTODESTROY,
+  ANNOTATION_AUTOREDEPLOY,
+  ANNOTATION_AUTORESTART,
+  ANNOTATION_REDEPLOY_REVISION,
+  ANNOTATION_ROLES,
+  ANNOTATION_TAGS,
+  LABEL_STOPPED_NODE,
+  serviceLabels,
+  serviceSelector,
+} from './labels.ts';
+import type { Problem } from './problem.ts';
+import { userPodMetadata } from './user-labels.ts';
+import type { ServiceVolumes } from './volumes.ts';
+
+const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
+const ZONE_TOPOLOGY = 'topology.kubernetes.io/zone';
+/** Docker Cloud's role that gave a container access to the Docker Cloud API. */
+const GLOBAL_ROLE = 'global';
+
+export function podTemplate(
+  ctx: StackContext,
+  svc: ServiceSpec,
+  volumes: ServiceVolumes,
+): { template: V1PodTemplateSpec; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const environment = containerEnvironment(svc, ctx.services);
+  problems.push(...environment.problems);
+  const main = container(svc, environment.env, volumes.mounts);
+  problems.push(...main.problems);
+  const user = userPodMetadata(svc);
+  problems.push(...user.problems);
+
+  const hostNetwork = hostNamespace(ctx, svc, 'net', problems);
+  const hostPID = hostNamespace(ctx, svc, 'pid', problems);
+  const dns = dnsSettings(svc, hostNetwork);
+  const hostAliases = extraHosts(svc, problems);
+  const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
+  const affinity = colocation(ctx, volumes.colocateWith);
+  const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
+
+  const spec: V1PodSpec = {
+    // Deployments and DaemonSets only allow Always: autorestart OFF/ON_FAILURE cannot be honoured.
+    restartPolicy: 'Always',
+    containers: [main.container],
+    ...(volumes.volumes.length > 0 && { volumes: volumes.volumes }),
+    ...(svc.hostname !== undefined && { hostname: svc.hostname }),
+    ...(hostNetwork && { hostNetwork: true }),
+    ...(hostPID && { hostPID: true }),
+    ...(dns.policy !== undefined && { dnsPolicy: dns.policy }),
+    ...(dns.config !== undefined && { dnsConfig: dns.config }),
+    ...(hostAliases.length > 0 && { hostAliases }),
+    // Docker set link variables for linked services only; Kubernetes would add variables for
+    // every Service of the namespace, which can clash with the link variables.
+    enableServiceLinks: false,
+    automountServiceAccountToken: svc.roles?.includes(GLOBAL_ROLE) ?? false,
+    ...(stoppedDaemonSet && { nodeSelector: { [LABEL_STOPPED_NODE]: 'true' } }),
+    ...(affinity !== undefined && { affinity }),
+    ...(spread.length > 0 && { topologySpreadConstraints: spread }),
+  };
+
+  return {
+    template: {
+      metadata: {
+        labels: { ...user.labels, ...serviceLabels(ctx.stackName, svc.name) },
+        annotations: sortKeys({ ...user.annotations, ...settingAnnotations(ctx, svc) }),
+      },
+      spec,
+    },
+    problems,
+  };
+}
+
+/** Annotations for what Kubernetes cannot act on, and the redeploy revision that forces a rollout. */
+function settingAnnotations(ctx: StackContext, svc: ServiceSpec): Record<string, string> {
+  const sorted = (values: readonly string[]) => [...new Set(values)].sort().join(',');
+  return {
+    [ANNOTATION_REDEPLOY_REVISION]: String(ctx.redeployRevision),
+    ...(svc.autorestart !== undefined && { [ANNOTATION_AUTORESTART]: svc.autorestart }),
+    ...(svc.autodestroy !== undefined && { [ANNOTATION_AUTODESTROY]: svc.autodestroy }),
+    ...(svc.autoredeploy !== undefined && { [ANNOTATION_AUTOREDEPLOY]: String(svc.autoredeploy) }),
+    ...(svc.tags !== undefined && svc.tags.length > 0 && { [ANNOTATION_TAGS]: sorted(svc.tags) }),
+    ...(svc.roles !== undefined && svc.roles.length > 0 && { [ANNOTATION_ROLES]: sorted(svc.roles) }),
+  };
+}
+
+/** net: host / pid: host, honoured only when the operator allows host namespaces. */
+function hostNamespace(ctx: StackContext, svc: ServiceSpec, field: 'net' | 'pid', problems: Problem[]): boolean {
+  if (svc[field] !== 'host') return false;
+  if (ctx.options.allowHostNetwork) return true;
+  const what = field === 'net' ? "the host's network" : "the host's process namespace";
+  problems.push({
+    service: svc.name,
+    field,
+    message: `${what} is not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_NETWORK)`,
+  });
+  return false;
+}
+
+/**
+ * dns replaces the resolvers (dnsPolicy None: stack names then no longer resolve through
+ * cluster DNS); dnsSearch alone adds search domains to cluster DNS. Host-network pods keep
+ * cluster DNS with ClusterFirstWithHostNet, so their links still resolve.
+ */
+function dnsSettings(svc: ServiceSpec, hostNetwork: boolean): { policy?: string; config?: V1PodDNSConfig } {
+  const searches = svc.dnsSearch !== undefined && svc.dnsSearch.length > 0 ? { searches: [...svc.dnsSearch] } : {};
+  if (svc.dns !== undefined && svc.dns.length > 0) return { policy: 'None', config: { nameservers: [...svc.dns], ...searches } };
+  return {
+    ...(hostNetwork && { policy: 'ClusterFirstWithHostNet' }),
+    ...('searches' in searches && { config: searches }),
+  };
+}
+
+/** extraHosts "name:ip" → hostAliases, one per address (sorted), names in the order given. */
+function extraHosts(svc: ServiceSpec, problems: Problem[]): V1HostAlias[] {
+  const byIp = new Map<string, string[]>();
+  svc.extraHosts?.forEach((entry, i) => {
+    const colon = entry.indexOf(':');
+    const hostname = entry.slice(0, colon);
+    const ip = entry.slice(colon + 1);
+    if (isIP(ip) === 0) {
+      problems.push({
+        service: svc.name,
+        field: `extraHosts[${i}]`,
+        message: `"${ip}" is not an IP address (Kubernetes host aliases need one)`,
+      });
+      return;
+    }
+    const names = byIp.get(ip) ?? [];
+    if (!names.includes(hostname)) names.push(hostname);
+    byIp.set(ip, names);
+  });
+  return [...byIp.keys()].sort().map((ip) => ({ ip, hostnames: byIp.get(ip) ?? [] }));
+}
+
+/** volumes_from: run where the siblings whose (ReadWriteOnce) volumes are mounted run. */
+function colocation(ctx: StackContext, services: readonly string[]): V1Affinity | undefined {
+  if (services.length === 0) return undefined;
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: services.map((name) => ({
+        labelSelector: { matchLabels: serviceSelector(ctx.stackName, name) },
+        topologyKey: HOSTNAME_TOPOLOGY,
+      })),
+    },
+  };
+}
+
+/** HIGH_AVAILABILITY: spread over nodes and zones, as a preference (Docker Cloud never refused to deploy). */
+function highAvailabilitySpread(ctx: StackContext, svc: ServiceSpec): V1TopologySpreadConstraint[] {
+  return [HOSTNAME_TOPOLOGY, ZONE_TOPOLOGY].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: serviceSelector(ctx.stackName, svc.name) },
+  }));
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,104 @@
+// The Docker Cloud state of one service, from its workload, its pods and its previous status.
+// The previous status only tells apart situations the cluster reports identically: a service
+// scaling from a start, a rollout's last pods from a first start, a lost pod from a start.
+import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
+import { targetNumContainers } from './defaults.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import type { ObservedPods, WorkloadObservation } from './status-input.ts';
+
+/** What the stack-wide rules need to know about one service besides its status. */
+export interface ServiceFacts {
+  status: ServiceStatus;
+  /** Its workload exists and has observed the spec Longshore applied for the current revision. */
+  synchronized: boolean;
+  /** Its rollout missed the progress deadline. */
+  deadlineExceeded: boolean;
+  /** Pods remain (terminating ones included), or the workload still wants some. */
+  podsLeft: boolean;
+}
+
+export interface ServiceObservation {
+  svc: ServiceSpec;
+  lifecycle: Lifecycle;
+  workload: WorkloadObservation | undefined;
+  pods: ObservedPods | undefined;
+  previous: ServiceStatus | undefined;
+  /** The revision the pod template must carry: String(spec.redeploy.revision ?? 0). */
+  revision: string;
+  /** The service cannot be applied (a translation problem or a name owned by someone else). */
+  blocked: boolean;
+  /** For a DaemonSet, which has no deadline of its own (see state.ts). */
+  daemonSetDeadlineExceeded: boolean;
+}
+
+const UP: readonly ServiceState[] = ['Running', 'Partly running', 'Scaling'];
+
+export function serviceFacts(o: ServiceObservation): ServiceFacts {
+  const w = o.workload?.exists === true ? o.workload : undefined;
+  const running = o.lifecycle === 'running';
+  const target = !running ? 0 : w?.kind === 'DaemonSet' ? w.specReplicas : targetNumContainers(o.svc);
+  const ready = w?.readyReplicas ?? o.pods?.ready ?? 0;
+  const current = o.pods !== undefined ? o.pods.existing - o.pods.terminating : (w?.replicas ?? 0);
+  const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0;
+
+  const observed = w !== undefined && w.observedGeneration >= w.generation;
+  const revisionOk = w?.podTemplateRedeployRevision === o.revision;
+  const replicasOk = w !== undefined && (w.kind === 'DaemonSet' || w.specReplicas === target);
+  const synchronized = observed && revisionOk && replicasOk;
+  const complete =
+    synchronized && w !== undefined && w.updatedReplicas === target && w.readyReplicas === target && w.replicas === target;
+  const deadlineExceeded =
+    running &&
+    !complete &&
+    w !== undefined &&
+    (w.kind === 'DaemonSet' ? o.daemonSetDeadlineExceeded : w.progressDeadlineExceeded);
+
+  const state = serviceState(o, { w, target, ready, podsLeft, observed, revisionOk, complete, deadlineExceeded });
+  return {
+    status: { name: o.svc.name, state, targetContainers: target, currentContainers: current, readyContainers: ready },
+    synchronized,
+    deadlineExceeded,
+    podsLeft,
+  };
+}
+
+interface Derived {
+  w: WorkloadObservation | undefined;
+  target: number;
+  ready: number;
+  podsLeft: boolean;
+  observed: boolean;
+  revisionOk: boolean;
+  complete: boolean;
+  deadlineExceeded: boolean;
+}
+
+function serviceState(o: ServiceObservation, d: Derived): ServiceState {
+  switch (o.lifecycle) {
+    case 'terminated':
+      return d.w !== undefined || d.podsLeft ? 'Terminating' : 'Terminated';
+    case 'stopped':
+      return d.podsLeft ? 'Stopping' : 'Stopped';
+    case 'never-started':
+      return d.podsLeft ? 'Stopping' : 'Not running';
+    case 'running':
+      return runningServiceState(o, d);
+  }
+}
+
+/** desiredState Running: how far the service is from running at its target. */
+function runningServiceState(o: ServiceObservation, d: Derived): ServiceState {
+  const { w, target, ready } = d;
+  if (w === undefined) return o.blocked ? 'Not running' : 'Starting';
+  if (d.complete) return 'Running';
+  if (d.deadlineExceeded) return ready > 0 ? 'Partly running' : 'Not running';
+
+  const wasUp = o.previous !== undefined && UP.includes(o.previous.state);
+  // Pods of an older template remain, or the new revision is not applied yet.
+  const rolling = w.updatedReplicas < w.replicas || !d.revisionOk;
+  if (wasUp && !rolling && (o.previous?.targetContainers !== target || o.previous?.state === 'Scaling')) return 'Scaling';
+  if (w.replicas > 0 && (rolling || !d.observed)) return 'Redeploying';
+  if (w.replicas > 0 && o.previous?.state === 'Redeploying') return 'Redeploying';
+  if (wasUp && ready > 0) return 'Partly running';
+  return 'Starting';
+}

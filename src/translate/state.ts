@@ -1,0 +1,165 @@
+// deriveStatus: the Docker Cloud state of a stack and its services, derived only from the spec,
+// what the cluster reports about the children, and the previous status. Nothing is stored as
+// intent: run it again on the same inputs and the same status comes out.
+//
+// Stack state, by desiredState:
+//   absent          pods left → Stopping; else Not Running
+//   Stopped         pods left (terminating included) → Stopping; else Stopped
+//   Terminated / deleted   owned children or pods left → Terminating; else Terminated
+//   Running         every service Running → Running
+//                   else a service Redeploying or Scaling → Redeploying
+//                   else a service Starting → Starting
+//                   else (settled short of target) a container ready → Partly running
+//                   else → Not Running
+import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
+import { type Lifecycle, lifecycle } from './lifecycle.ts';
+import { formatProblem } from './problem.ts';
+import { type ServiceFacts, serviceFacts } from './service-state.ts';
+import type { DerivedCondition, DerivedStatus, StatusInput } from './status-input.ts';
+
+export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
+export { mergeConditions } from './conditions.ts';
+export type { DerivedCondition, DerivedStatus, ObservedPods, StatusInput, WorkloadObservation } from './status-input.ts';
+
+const DEFAULT_DEADLINE_SECONDS = 600;
+const MAX_MESSAGE = 2048;
+
+export function deriveStatus(input: StatusInput): DerivedStatus {
+  const { stack } = input;
+  const phase = lifecycle(stack);
+  const revision = String(stack.spec.redeploy?.revision ?? 0);
+  const blocked = new Set(input.problems.map((p) => p.service));
+  const facts = stack.spec.services.map((svc) =>
+    serviceFacts({
+      svc,
+      lifecycle: phase,
+      workload: input.workloads[svc.name],
+      pods: input.pods[svc.name],
+      previous: stack.status?.services?.find((s) => s.name === svc.name),
+      revision,
+      blocked:
+        blocked.has(svc.name) || blocked.has('') || input.invalid !== undefined || conflictsWith(input.conflicts, svc.name),
+      daemonSetDeadlineExceeded: daemonSetDeadlineExceeded(input, svc),
+    }),
+  );
+
+  const state = stackState(phase, facts, input);
+  const readyCount = facts.filter((f) => f.status.state === 'Running').length;
+  const servicesReady = `${readyCount}/${facts.length}`;
+  const synchronized =
+    phase === 'terminated'
+      ? input.remainingChildren === 0
+      : input.invalid === undefined &&
+        input.problems.length === 0 &&
+        input.conflicts.length === 0 &&
+        facts.every((f) => f.synchronized);
+  return {
+    state,
+    services: facts.map((f) => f.status),
+    servicesReady,
+    synchronized,
+    conditions: conditions(stack, state, facts, servicesReady, input),
+  };
+}
+
+function stackState(phase: Lifecycle, facts: readonly ServiceFacts[], input: StatusInput): StackState {
+  const podsLeft = facts.some((f) => f.podsLeft);
+  switch (phase) {
+    case 'terminated':
+      return input.remainingChildren > 0 || podsLeft || facts.some((f) => f.status.state === 'Terminating')
+        ? 'Terminating'
+        : 'Terminated';
+    case 'stopped':
+      return podsLeft ? 'Stopping' : 'Stopped';
+    case 'never-started':
+      return podsLeft ? 'Stopping' : 'Not Running';
+    case 'running': {
+      const states = facts.map((f) => f.status.state);
+      if (states.every((s) => s === 'Running')) return 'Running';
+      if (states.some((s) => s === 'Redeploying' || s === 'Scaling')) return 'Redeploying';
+      if (states.includes('Starting')) return 'Starting';
+      return facts.some((f) => f.status.readyContainers > 0) ? 'Partly running' : 'Not Running';
+    }
+  }
+}
+
+/** A conflict is reported as "Kind name" (or "Kind/name"); it blocks the service of that name. */
+function conflictsWith(conflicts: readonly string[], name: string): boolean {
+  return conflicts.some((c) => c === name || c.endsWith(` ${name}`) || c.endsWith(`/${name}`));
+}
+
+/**
+ * A DaemonSet reports no progress deadline. It counts as failed when the stack has been
+ * Progressing (at the current generation) for longer than the deadline, and stays failed,
+ * until the spec changes, once that made it Partly running or Not running.
+ */
+function daemonSetDeadlineExceeded(input: StatusInput, svc: ServiceSpec): boolean {
+  const { stack } = input;
+  const progressing = stack.status?.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing === undefined || progressing.observedGeneration !== stack.metadata.generation) return false;
+  if (progressing.status === 'True') {
+    const since = Date.parse(progressing.lastTransitionTime);
+    const deadline = (input.progressDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000;
+    return Number.isFinite(since) && input.now.getTime() - since > deadline;
+  }
+  const previous = stack.status?.services?.find((s) => s.name === svc.name)?.state;
+  return progressing.reason === 'ProgressDeadlineExceeded' && (previous === 'Partly running' || previous === 'Not running');
+}
+
+const TRANSITIONAL: readonly StackState[] = ['Starting', 'Redeploying', 'Stopping', 'Terminating'];
+
+/** "Partly running" → "PartlyRunning": a condition reason is one CamelCase word. */
+function reasonOf(state: StackState): string {
+  return state.replace(/(^|\s)(\w)/g, (_m, _s, c: string) => c.toUpperCase());
+}
+
+function conditions(
+  stack: Stack,
+  state: StackState,
+  facts: readonly ServiceFacts[],
+  servicesReady: string,
+  input: StatusInput,
+): DerivedCondition[] {
+  const generation = stack.metadata.generation !== undefined ? { observedGeneration: stack.metadata.generation } : {};
+  const make = (type: string, status: Condition['status'], reason: string, message: string): DerivedCondition => ({
+    type,
+    status,
+    reason,
+    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+    ...generation,
+  });
+  const notReady = facts
+    .filter((f) => f.status.state !== 'Running')
+    .map((f) => `${f.status.name} ${f.status.state} (${f.status.readyContainers}/${f.status.targetContainers} ready)`);
+  const late = facts.filter((f) => f.deadlineExceeded).map((f) => f.status.name);
+
+  const ready = make(
+    'Ready',
+    state === 'Running' ? 'True' : 'False',
+    reasonOf(state),
+    `${servicesReady} services ready${notReady.length > 0 && lifecycle(stack) === 'running' ? `; not ready: ${notReady.join(', ')}` : ''}`,
+  );
+
+  const progressing = TRANSITIONAL.includes(state)
+    ? make('Progressing', 'True', reasonOf(state), `stack is ${state}`)
+    : late.length > 0
+      ? make('Progressing', 'False', 'ProgressDeadlineExceeded', `no progress within the deadline: ${late.join(', ')}`)
+      : make('Progressing', 'False', reasonOf(state), `stack is ${state}`);
+
+  const troubles: { reason: string; message: string }[] = [];
+  if (input.invalid !== undefined) troubles.push({ reason: 'InvalidSpec', message: input.invalid });
+  if (input.problems.length > 0)
+    troubles.push({ reason: 'UntranslatableService', message: input.problems.map(formatProblem).join('; ') });
+  if (input.conflicts.length > 0)
+    troubles.push({ reason: 'NameConflict', message: `owned by someone else: ${input.conflicts.join(', ')}` });
+  if (late.length > 0) troubles.push({ reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${late.join(', ')}` });
+  if (state === 'Partly running' && late.length === 0)
+    troubles.push({ reason: 'PartlyRunning', message: `not every service runs at its target: ${notReady.join(', ')}` });
+  const first = troubles[0];
+  const degraded =
+    first === undefined
+      ? make('Degraded', 'False', 'AsExpected', 'no problems')
+      : make('Degraded', 'True', first.reason, troubles.map((t) => t.message).join('; '));
+
+  return [ready, progressing, degraded];
+}

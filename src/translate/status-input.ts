@@ -1,0 +1,70 @@
+// What the state rules read (everything the cluster reports about a Stack's children, as the
+// controller gathers it from its caches) and what they produce.
+import type { Condition, ServiceStatus, Stack, StackState } from '../model/stack.ts';
+import type { Problem } from './problem.ts';
+
+/** A service's Deployment or DaemonSet as its status reports it (DaemonSet fields mapped as noted). */
+export interface WorkloadObservation {
+  kind: 'Deployment' | 'DaemonSet';
+  exists: boolean;
+  generation: number;
+  observedGeneration: number;
+  /** Deployment spec.replicas; DaemonSet status.desiredNumberScheduled. */
+  specReplicas: number;
+  /** Deployment status.replicas (pods of every revision, terminating ones not counted); DaemonSet currentNumberScheduled. */
+  replicas: number;
+  /** DaemonSet numberReady. */
+  readyReplicas: number;
+  /** Pods of the current template. DaemonSet updatedNumberScheduled. */
+  updatedReplicas: number;
+  /** DaemonSet numberAvailable. */
+  availableReplicas: number;
+  /** Deployment condition Progressing=False, reason ProgressDeadlineExceeded. Always false for a DaemonSet. */
+  progressDeadlineExceeded: boolean;
+  /** The pod template's longshore.io/redeploy-revision annotation. */
+  podTemplateRedeployRevision?: string | undefined;
+}
+
+/** A service's pods: `existing` counts every pod, `terminating` those among them being deleted. */
+export interface ObservedPods {
+  existing: number;
+  terminating: number;
+  ready?: number;
+}
+
+export interface StatusInput {
+  stack: Stack;
+  /** By service name; absent when the service has no workload (owned by this Stack) yet. */
+  workloads: Readonly<Record<string, WorkloadObservation | undefined>>;
+  /** By service name (the pods' longshore.io/service label). */
+  pods: Readonly<Record<string, ObservedPods | undefined>>;
+  /** From the translation. */
+  problems: readonly Problem[];
+  /** Children that exist under a desired name but belong to someone else, as "Kind name". */
+  conflicts: readonly string[];
+  /** Owned children (any kind) still present: a terminated stack is Terminating until none is left. */
+  remainingChildren: number;
+  now: Date;
+  /** Why the spec cannot be acted on at all (it failed validation); absent when it is valid. */
+  invalid?: string | undefined;
+  /**
+   * DaemonSets have no progress deadline of their own: one that has not converged this long
+   * after the stack started progressing counts as failed. Default 600, the Deployments' default.
+   */
+  progressDeadlineSeconds?: number | undefined;
+}
+
+/** A condition before merging with the old ones (mergeConditions sets lastTransitionTime). */
+export type DerivedCondition = Omit<Condition, 'lastTransitionTime'>;
+
+export interface DerivedStatus {
+  state: StackState;
+  /** In stack order. */
+  services: ServiceStatus[];
+  /** "ready/total": services in state Running, out of all. */
+  servicesReady: string;
+  /** Every child is at the current spec (Docker Cloud's `synchronized`). */
+  synchronized: boolean;
+  /** Ready, Progressing, Degraded, in that order. */
+  conditions: DerivedCondition[];
+}

@@ -1,0 +1,127 @@
+// Nothing is lost when the controller or the API server fails: a controller killed in the
+// middle of its work converges after a restart with no duplicate or lost child; watches that
+// drop are survived; an invalid Stack never reaches the cluster. (An API server restart:
+// disruptive/apiserver-restart.test.ts.)
+import { connect, createServer, type Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { atEnd } from './support/cleanup.ts';
+import { createTestNamespace, kubeConfig } from './support/cluster.ts';
+import { runLongshore } from './support/longshore.ts';
+import { spawnLongshore } from './support/process.ts';
+import { StackClient } from './support/stacks.ts';
+import { waitFor } from './support/wait.ts';
+
+const kc = kubeConfig();
+// Each scenario has a namespace and a controller of its own.
+const killNs = await createTestNamespace('kill');
+const dropNs = await createTestNamespace('drop');
+const invalidNs = await createTestNamespace('invalid');
+
+describe('when the controller is killed in the middle of its work', () => {
+  it('converges after a restart, with no duplicate and no lost child', async () => {
+    const ns = killNs;
+    const stacks = new StackClient(kc, ns);
+    const first = await spawnLongshore(ns);
+    const names = Array.from({ length: 20 }, (_, i) => `kill-${i}`);
+    await Promise.all(
+      names.map((n) =>
+        stacks.create(n, {
+          desiredState: 'Running',
+          services: [
+            { name: `${n}-web`, image: 'nginx:1.27' },
+            { name: `${n}-db`, image: 'redis:7' },
+          ],
+        }),
+      ),
+    );
+    // Kill it (SIGKILL: no clean-up) once it has applied some children but not all.
+    await waitFor(
+      'some children applied',
+      60_000,
+      async () => {
+        const n = (await stacks.apps.listNamespacedDeployment({ namespace: ns })).items.length;
+        return n > 0;
+      },
+      20,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    await spawnLongshore(ns);
+    for (const n of names) await stacks.waitForState(n, 'Running', 90_000);
+    const deployments = (await stacks.apps.listNamespacedDeployment({ namespace: ns })).items.map((d) => d.metadata?.name).sort();
+    const services = (await stacks.core.listNamespacedService({ namespace: ns })).items.map((s) => s.metadata?.name).sort();
+    const expected = names.flatMap((n) => [`${n}-db`, `${n}-web`]).sort();
+    expect(deployments).toEqual(expected);
+    expect(services).toEqual(expected);
+    for (const n of names) expect(await stacks.pods(n)).toHaveLength(2);
+  });
+});
+
+/** A TCP proxy in front of the API server whose connections the test can cut. */
+async function cuttableProxy(target: URL) {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 443), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    connections: () => sockets.size,
+    cutAll: () => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('when watches drop', () => {
+  it('restarts them and keeps converging', async () => {
+    const target = new URL(kc.getCurrentCluster()!.server);
+    const proxy = await cuttableProxy(target);
+    atEnd(() => proxy.close());
+    const viaProxy = new KubeConfig();
+    viaProxy.loadFromString(kc.exportConfig());
+    const cluster = viaProxy.getCurrentCluster()!;
+    // The serving certificate names 127.0.0.1, so TLS through the proxy still verifies.
+    viaProxy.clusters = viaProxy.clusters.map((c) => (c.name === cluster.name ? { ...c, server: proxy.url } : c));
+    const stacks = new StackClient(kc, dropNs);
+    const app = await runLongshore(dropNs, {}, viaProxy);
+    await stacks.create('dropped', { desiredState: 'Running', services: [{ name: 'dropped-web', image: 'nginx:1.27' }] });
+    await stacks.waitForState('dropped', 'Running');
+
+    proxy.cutAll();
+    await stacks.patchSpec('dropped', { desiredState: 'Stopped' });
+    await stacks.waitForState('dropped', 'Stopped', 60_000);
+    expect(await stacks.pods('dropped')).toHaveLength(0);
+    expect(await app.metrics.registry.getSingleMetric('longshore_watch_restarts_total')?.get()).toBeDefined();
+  });
+});
+
+describe('a Stack that fails validation', () => {
+  it('is refused by the API server and never stored', async () => {
+    const stacks = new StackClient(kc, invalidNs);
+    await expect(stacks.create('Bad_Name', { services: [] })).rejects.toMatchObject({ code: 422 });
+    await expect(
+      stacks.create('badlink', { services: [{ name: 'web', image: 'nginx', linkedToService: [{ toService: 'nowhere' }] }] }),
+    ).rejects.toMatchObject({ code: 422 });
+    await expect(
+      stacks.create('badport', { services: [{ name: 'web', image: 'nginx', containerPorts: [{ innerPort: 70000 }] }] }),
+    ).rejects.toMatchObject({ code: 422 });
+    expect(await stacks.get('badlink')).toBeUndefined();
+    expect(await stacks.get('badport')).toBeUndefined();
+  });
+});

@@ -1,0 +1,27 @@
+// What every integration test file needs: a client for the cluster the global setup chose,
+// and a namespace of its own that is deleted when the file ends.
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { inject } from 'vitest';
+import { atEnd } from './cleanup.ts';
+
+export function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(inject('kubeconfig'));
+  return kc;
+}
+
+export function kubeconfigPath(): string {
+  return inject('kubeconfig');
+}
+
+/**
+ * Creates `lst-<prefix>-<random>` and deletes it (and all in it) after the file's tests.
+ */
+export async function createTestNamespace(prefix: string, kc = kubeConfig()): Promise<string> {
+  const name = `lst-${prefix}-${randomBytes(3).toString('hex')}`.slice(0, 63);
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name, labels: { 'longshore.io/test': 'true' } } } });
+  atEnd(() => core.deleteNamespace({ name }).catch(() => {}));
+  return name;
+}

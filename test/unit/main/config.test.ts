@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/main/config.ts';
+
+describe('configuration', () => {
+  it('has a default for every setting', () => {
+    const c = loadConfig({});
+    expect(c.LONGSHORE_PORT).toBe(8080);
+    expect(c.LONGSHORE_WORKERS).toBe(4);
+    expect(c.LONGSHORE_LEADER_ELECTION).toBe(true);
+    expect(c.LONGSHORE_PUBLISHED_SERVICE_TYPE).toBe('NodePort');
+  });
+
+  it('reads values from the environment', () => {
+    const c = loadConfig({ LONGSHORE_PORT: '9000', LONGSHORE_ALLOW_HOST_PATH: 'true', LONGSHORE_LOG_LEVEL: 'debug' });
+    expect(c.LONGSHORE_PORT).toBe(9000);
+    expect(c.LONGSHORE_ALLOW_HOST_PATH).toBe(true);
+    expect(c.LONGSHORE_LOG_LEVEL).toBe('debug');
+  });
+
+  it('refuses a bad value, naming the variable, the value and the rule', () => {
+    expect(() => loadConfig({ LONGSHORE_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LONGSHORE_PORT: 'eighty' })).toThrow(/LONGSHORE_PORT="eighty"/);
+    expect(() => loadConfig({ LONGSHORE_WORKERS: '0' })).toThrow(/LONGSHORE_WORKERS="0": .*1/);
+    expect(() => loadConfig({ LONGSHORE_ALLOW_HOST_PATH: 'maybe' })).toThrow(
+      /LONGSHORE_ALLOW_HOST_PATH="maybe": must be true or false/,
+    );
+    expect(() => loadConfig({ LONGSHORE_PUBLISHED_SERVICE_TYPE: 'ClusterIP' })).toThrow(/LONGSHORE_PUBLISHED_SERVICE_TYPE/);
+    expect(() => loadConfig({ LONGSHORE_VOLUME_SIZE: '1GB' })).toThrow(/must be a Kubernetes quantity/);
+  });
+});

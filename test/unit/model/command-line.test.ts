@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { joinCommandLine, splitCommandLine } from '../../../src/model/command-line.ts';
+import { nameFromImage, serviceName, siblingService, toDns1123Label } from '../../../src/model/service-names.ts';
+
+describe('command lines', () => {
+  it.each<[string[], string]>([
+    [['nginx', '-g', 'daemon off;'], "nginx -g 'daemon off;'"],
+    [['sh', '-c', "echo 'a b'"], `sh -c 'echo '"'"'a b'"'"''`],
+    [['printf', ''], "printf ''"],
+    [['/bin/true'], '/bin/true'],
+  ])('joins %j so that it splits back', (args, line) => {
+    expect(joinCommandLine(args)).toBe(line);
+    expect(splitCommandLine(line)).toEqual({ ok: true, args });
+  });
+
+  it('splits like shlex: quotes, escapes, runs of white space', () => {
+    expect(splitCommandLine(`  -c "a \\"b\\" c"  d\\ e 'f\\g' `)).toEqual({ ok: true, args: ['-c', 'a "b" c', 'd e', 'f\\g'] });
+  });
+
+  it('says what is wrong with a line that does not split', () => {
+    expect(splitCommandLine("echo 'unfinished")).toEqual({ ok: false, message: "has no closing quotation (')" });
+    expect(splitCommandLine('echo \\')).toEqual({ ok: false, message: 'ends with an escaping backslash' });
+  });
+});
+
+describe('service names', () => {
+  it.each([
+    ['web', 'web'],
+    ['pieTracker', 'pietracker'],
+    ['MariadbGalera', 'mariadbgalera'],
+  ])('%s is the service %s', (raw, name) => {
+    expect(serviceName(raw)).toEqual({ ok: true, name });
+  });
+
+  it.each([
+    ['my_db', 'my-db'],
+    ['web.1', 'web-1'],
+    ['-web-', 'web'],
+    ['a'.repeat(70), 'a'.repeat(63)],
+  ])('%s is refused, suggesting %s', (raw, suggestion) => {
+    const result = serviceName(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toContain(`for example to "${suggestion}"`);
+  });
+
+  it('makes labels of anything, for stack names', () => {
+    expect(toDns1123Label('docker-cloud')).toBe('docker-cloud');
+    expect(toDns1123Label('My Stack_v2!')).toBe('my-stack-v2');
+    expect(toDns1123Label('___')).toBe('');
+  });
+
+  it("takes Docker Cloud's default name from an image", () => {
+    expect(nameFromImage('tutum/hello-world:latest')).toBe('hello-world');
+    expect(nameFromImage('registry:5000/a/b/c@sha256:abc')).toBe('c');
+    expect(nameFromImage('redis')).toBe('redis');
+  });
+
+  it('refuses references to other stacks and resource URIs', () => {
+    expect(siblingService('db.other', 'links to')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('of stack "other"'),
+    });
+    expect(siblingService('/api/app/v1/service/x/', 'links to')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('resource URI'),
+    });
+    expect(siblingService('DB', 'links to')).toEqual({ ok: true, name: 'db' });
+  });
+});

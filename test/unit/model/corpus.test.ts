@@ -1,0 +1,129 @@
+// Every real stack file of the corpus (/work/shared/corpus/stackfiles, see its INDEX.md):
+// converted, or refused for a reason fixed here, so that a change in what converts shows up
+// as a failing test rather than as a surprise.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { servicesFromRequest, serviceToApi, stackToStackFile } from '../../../src/model/dockercloud.ts';
+import { parseStackFile } from '../../../src/model/stackfile.ts';
+
+const CORPUS = process.env['LONGSHORE_CORPUS'] ?? '/work/shared/corpus/stackfiles';
+const INVALID = join(CORPUS, 'invalid');
+const ymlFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
+
+const CROSS_STACK = 'references to other stacks are not supported';
+const NOT_IN_STACK = 'which is not a service of this stack';
+
+/** The files refused, each with its errors: [field, a part of the message]. */
+const REFUSED: Record<string, [string, string][]> = {
+  '001-Turistforeningen-dockercloud-haproxy-letsencrypt.yml': [
+    ['haproxy.links[1]', `links to service "verdandi-node-v2" of stack "verdandi": ${CROSS_STACK}`],
+    ['haproxy.links[2]', `links to service "www" of stack "sherpa": ${CROSS_STACK}`],
+    ['haproxy.links[3]', `links to service "facebook-apps" of stack "facebook-apps": ${CROSS_STACK}`],
+  ],
+  '002-Turistforeningen-Verdandi.yml': [
+    ['verdandi-node-v3.links[0]', `links to service "statsd" of stack "statsd-librato": ${CROSS_STACK}`],
+  ],
+  '004-Turistforeningen-postgis-active-connections.yml': [
+    ['postgres-active-connections.links[0]', `links to service "statsd" of stack "statsd-librato": ${CROSS_STACK}`],
+    ['postgres-active-connections.links[1]', `links to service "postgres" of stack "postgres": ${CROSS_STACK}`],
+  ],
+  // One container port published on two host ports ("80:1440" and "1440:1440"); the spec lists a port once.
+  '008-CloudBoost-docker.yml': [['cloudboost-dashboard.ports[1]', 'port 1440/tcp is listed twice']],
+  '013-murf0-docker-s3ql.yml': [['s3ql-data', '"devices" is not supported: Kubernetes has no per-container device mapping']],
+  '022-ovidiubute-isomorphic-chat.yml': [
+    ['web.links[1]', `links to service "redis" of stack "redis-staging": ${CROSS_STACK}`],
+    ['web.links[0]', `links to "couchdb", ${NOT_IN_STACK}`],
+  ],
+  '023-prettygreenplants-prettygreenplants.com.yml': [
+    ['backup.links[0]', `links to service "db" of stack "prettygreenplants": ${CROSS_STACK}`],
+    ['restore.links[0]', `links to service "db" of stack "prettygreenplants": ${CROSS_STACK}`],
+  ],
+  '038-borjaburgos-votingappdemo-dockercon.yml': [['lb.links[0]', `links to "vote", ${NOT_IN_STACK}`]],
+  '040-OysteinAmundsen-gymsystems.yml': [['nginx.links[0]', `links to "client", ${NOT_IN_STACK}`]],
+  '048-asosgaming-jira.yml': [['jira', '"container_name" is not supported']],
+  '050-7imbrook-timbrook.life.yml': [['auth.links[0]', `links to service "postgres" of stack "PostgREST": ${CROSS_STACK}`]],
+  '055-ShakataGaNai-dockup.yml': [
+    ['dockup.volumes_from[1]', `takes volumes from service "serviceB" of stack "stack1": ${CROSS_STACK}`],
+    ['dockup.volumes_from[0]', `takes volumes from "servicea", ${NOT_IN_STACK}`],
+  ],
+  '059-murf0-pieTrackr.yml': [
+    ['pieTracker.restart', '"on_failure" is not a restart policy: use no, on-failure or always (did you mean on-failure?)'],
+    ['pieTracker.links[0]', `links to "mariadb", ${NOT_IN_STACK}`],
+  ],
+  '060-llimllib-limbo.yml': [['limbo', 'unknown key "envorinment" (did you mean "environment"?)']],
+};
+
+/** invalid/: every file refused, with the first error (a part of it). */
+const INVALID_REFUSALS: Record<string, string> = {
+  '001-MitchellJThomas-medir-portal.yml': 'not valid YAML: Implicit keys need to be on a single line at line 4, column 5',
+  '002-Bunk-blog.yml': 'not valid YAML: Implicit keys need to be on a single line at line 8, column 5',
+  '003-ForstaLabs-forsta-message-vault.yml':
+    'a stack file maps service names to services; this file is a string ("./docker-compose.yml")',
+  '004-kelonye-tutum-tweed.yml': 'clusters: must be a mapping of keys to values (a service), not a list',
+  '005-Iteam1337-tutum-node-boilerplate.yml': 'cluster.name: "app" differs from the service\'s key "cluster"',
+  '006-APSL-docker-thumbor.yml': 'version: "version:" at the top level is Compose file format 2 or later',
+  '007-CaptainYarb-website.yml': 'version: "version:" at the top level is Compose file format 2 or later',
+  '008-PurpleBooth-purplebooth-co-uk-v2.yml': 'not valid YAML: duplicate key "links" at line 17, column 3',
+  '009-activefx-docker-rails.yml': 'not valid YAML: duplicate key "autorestart" at line 20, column 3',
+  '010-Rasive-wordpress-docker.yml': 'volumes: "volumes:" at the top level is Compose file format 2 or later',
+};
+
+const files = ymlFiles(CORPUS);
+
+describe('the 60 flat stack files', () => {
+  it('are all here', () => {
+    expect(files).toHaveLength(60);
+    for (const name of Object.keys(REFUSED)) expect(files).toContain(name);
+  });
+
+  it('convert whole, all but the refused ones', () => {
+    const converted = files.filter((f) => parseStackFile(readFileSync(join(CORPUS, f), 'utf8')).ok);
+    expect(converted).toHaveLength(60 - Object.keys(REFUSED).length);
+    expect(converted).toHaveLength(46);
+  });
+
+  it.each(files)('%s', (file) => {
+    const result = parseStackFile(readFileSync(join(CORPUS, file), 'utf8'));
+    const expected = REFUSED[file];
+    if (expected !== undefined) {
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors.map((e) => e.field)).toEqual(expected.map(([field]) => field));
+      result.errors.forEach((e, i) => {
+        expect(e.message).toContain(expected[i]![1]);
+      });
+      return;
+    }
+    if (!result.ok) throw new Error(result.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
+
+    // Export and create again, as `docker-cloud stack export` then `stack create -f` would:
+    // JSON on the wire, each service's key given back as its name.
+    const exported = JSON.parse(JSON.stringify(stackToStackFile({ services: result.value }))) as Record<string, object>;
+    const again = servicesFromRequest(Object.entries(exported).map(([name, body]) => ({ ...body, name })));
+    expect(again).toEqual({ ok: true, value: result.value });
+
+    // And through the API representation (GET, then the same fields sent back).
+    const api = JSON.parse(JSON.stringify(result.value.map(serviceToApi))) as unknown;
+    expect(servicesFromRequest(api)).toEqual({ ok: true, value: result.value });
+  });
+});
+
+describe('invalid/: files that are not flat stack files', () => {
+  const invalid = ymlFiles(INVALID);
+
+  it('are all here', () => {
+    expect(invalid).toEqual(Object.keys(INVALID_REFUSALS).sort());
+  });
+
+  it.each(invalid)('%s is refused with a clear message', (file) => {
+    const result = parseStackFile(readFileSync(join(INVALID, file), 'utf8'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const first = result.errors[0]!;
+    expect(first.field === '' ? first.message : `${first.field}: ${first.message}`).toContain(INVALID_REFUSALS[file]);
+  });
+});

@@ -1,0 +1,62 @@
+// Every stack file of the corpus (real Docker Cloud stacks) that the model's stack-file reader
+// accepts must translate without throwing, under strict and permissive options alike.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ServiceSpec } from '../../../src/model/stack.ts';
+import { parseStackFile } from '../../../src/model/stackfile.ts';
+import { deriveStatus } from '../../../src/translate/state.ts';
+import { stack, translate } from './fixtures.ts';
+
+const CORPUS = '/work/shared/corpus/stackfiles';
+
+/** The corpus files the reader accepts; files it refuses are the model's tests' business. */
+const readable: [string, ServiceSpec[]][] = (() => {
+  let files: string[];
+  try {
+    files = readdirSync(CORPUS).filter((f) => f.endsWith('.yml'));
+  } catch {
+    return [];
+  }
+  return files.sort().flatMap((file): [string, ServiceSpec[]][] => {
+    const parsed = parseStackFile(readFileSync(join(CORPUS, file), 'utf8'));
+    return parsed.ok ? [[file, parsed.value]] : [];
+  });
+})();
+
+const permissive = { allowHostPath: true, allowHostNetwork: true, publishedServiceType: 'LoadBalancer' as const };
+
+describe.skipIf(readable.length === 0)('the stack-file corpus', () => {
+  it.each(readable)('%s translates in every lifecycle state, problems naming a service and a field', (_file, specs) => {
+    for (const desiredState of ['Running', 'Stopped', undefined] as const) {
+      for (const options of [{}, permissive]) {
+        const s = stack(specs, { desiredState });
+        const t = translate(s, options);
+        for (const p of t.problems) {
+          expect(specs.map((x) => x.name)).toContain(p.service);
+          expect(p.field).not.toBe('');
+        }
+        const names = t.objects.map((o) => `${o.kind}/${o.metadata.name}`);
+        expect(new Set(names).size).toBe(names.length);
+        for (const o of t.objects) expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+        const status = deriveStatus({
+          stack: s,
+          workloads: {},
+          pods: {},
+          problems: t.problems,
+          conflicts: [],
+          remainingChildren: 0,
+          now: new Date(0),
+        });
+        expect(status.services).toHaveLength(specs.length);
+      }
+    }
+  });
+
+  it('translates every readable file without problems when the operator allows host paths and host namespaces', () => {
+    const problems = readable.flatMap(([file, specs]) =>
+      translate(stack(specs), permissive).problems.map((p) => `${file}: ${p.service}.${p.field}: ${p.message}`),
+    );
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceStatus, Stack, StackStatus } from '../../../src/model/stack.ts';
+import { deriveStatus, type StatusInput, type WorkloadObservation } from '../../../src/translate/state.ts';
+import { service, stack } from './fixtures.ts';
+
+const NOW = new Date('2024-05-01T12:00:00Z');
+
+/** A Deployment that has rolled out `n` ready pods of the current spec. */
+function rolledOut(n: number, over: Partial<WorkloadObservation> = {}): WorkloadObservation {
+  return {
+    kind: 'Deployment',
+    exists: true,
+    generation: 3,
+    observedGeneration: 3,
+    specReplicas: n,
+    replicas: n,
+    readyReplicas: n,
+    updatedReplicas: n,
+    availableReplicas: n,
+    progressDeadlineExceeded: false,
+    podTemplateRedeployRevision: '0',
+    ...over,
+  };
+}
+
+function withStatus(s: Stack, status: StackStatus): Stack {
+  return { ...s, status };
+}
+
+function prev(name: string, state: ServiceStatus['state'], target: number): ServiceStatus {
+  return { name, state, targetContainers: target, currentContainers: target, readyContainers: target };
+}
+
+function derive(s: Stack, over: Partial<StatusInput> = {}) {
+  return deriveStatus({
+    stack: s,
+    workloads: {},
+    pods: {},
+    problems: [],
+    conflicts: [],
+    remainingChildren: 0,
+    now: NOW,
+    ...over,
+  });
+}
+
+const condition = (status: ReturnType<typeof derive>, type: string) => status.conditions.find((c) => c.type === type);
+
+const web = service('web', { targetNumContainers: 2 });
+const db = service('db');
+
+describe('a stack never started', () => {
+  it('is Not Running with its workloads defined at zero pods', () => {
+    const s = stack([web, db], { desiredState: undefined });
+    const status = derive(s, { workloads: { web: rolledOut(0), db: rolledOut(0) } });
+    expect(status.state).toBe('Not Running');
+    expect(status.services.map((x) => x.state)).toEqual(['Not running', 'Not running']);
+    expect(status.services[0]).toEqual({
+      name: 'web',
+      state: 'Not running',
+      targetContainers: 0,
+      currentContainers: 0,
+      readyContainers: 0,
+    });
+    expect(status.servicesReady).toBe('0/2');
+    expect(status.synchronized).toBe(true);
+    expect(condition(status, 'Ready')).toMatchObject({ status: 'False', reason: 'NotRunning' });
+  });
+
+  it('is Stopping while pods are left', () => {
+    const status = derive(stack([web], { desiredState: undefined }), { pods: { web: { existing: 1, terminating: 1 } } });
+    expect(status.state).toBe('Stopping');
+  });
+});
+
+describe('a running stack', () => {
+  const s = stack([web, db]);
+
+  it('is Running when every service has rolled out its target, all ready', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2), db: rolledOut(1) },
+      pods: { web: { existing: 2, terminating: 0 } },
+    });
+    expect(status.state).toBe('Running');
+    expect(status.services).toEqual([
+      { name: 'web', state: 'Running', targetContainers: 2, currentContainers: 2, readyContainers: 2 },
+      { name: 'db', state: 'Running', targetContainers: 1, currentContainers: 1, readyContainers: 1 },
+    ]);
+    expect(status.servicesReady).toBe('2/2');
+    expect(status.synchronized).toBe(true);
+    expect(status.conditions).toEqual([
+      { type: 'Ready', status: 'True', reason: 'Running', message: '2/2 services ready', observedGeneration: 1 },
+      { type: 'Progressing', status: 'False', reason: 'Running', message: 'stack is Running', observedGeneration: 1 },
+      { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'no problems', observedGeneration: 1 },
+    ]);
+  });
+
+  it('is Starting before its workloads exist, while they have no pods, and while first pods get ready', () => {
+    expect(derive(s).state).toBe('Starting');
+    expect(
+      derive(s, {
+        workloads: {
+          web: rolledOut(2, { observedGeneration: 2, replicas: 0, readyReplicas: 0, updatedReplicas: 0 }),
+          db: rolledOut(1),
+        },
+      }).state,
+    ).toBe('Starting');
+    const warming = derive(s, { workloads: { web: rolledOut(2, { readyReplicas: 1 }), db: rolledOut(1) } });
+    expect(warming.state).toBe('Starting');
+    expect(warming.services[0]?.state).toBe('Starting');
+    expect(condition(warming, 'Progressing')).toMatchObject({ status: 'True', reason: 'Starting' });
+    expect(condition(warming, 'Ready')?.message).toBe('1/2 services ready; not ready: web Starting (1/2 ready)');
+  });
+
+  it('is Redeploying while a redeploy has not reached the pod template, and while old pods remain', () => {
+    const redeployed = stack([web, db], { redeploy: { revision: 1 } });
+    const previous = withStatus(redeployed, {
+      state: 'Running',
+      services: [prev('web', 'Running', 2), prev('db', 'Running', 1)],
+    });
+    const notApplied = derive(previous, { workloads: { web: rolledOut(2), db: rolledOut(1) } });
+    expect(notApplied.state).toBe('Redeploying');
+    expect(notApplied.synchronized).toBe(false);
+    const rolling = derive(previous, {
+      workloads: {
+        web: rolledOut(2, { podTemplateRedeployRevision: '1', replicas: 3, updatedReplicas: 1, readyReplicas: 2 }),
+        db: rolledOut(1, { podTemplateRedeployRevision: '1' }),
+      },
+    });
+    expect(rolling.services.map((x) => x.state)).toEqual(['Redeploying', 'Running']);
+    expect(rolling.state).toBe('Redeploying');
+    expect(rolling.synchronized).toBe(true);
+  });
+
+  it('stays Redeploying while the last new pods of a rollout get ready, then is Running', () => {
+    const redeployed = stack([web], { redeploy: { revision: 1 } });
+    const during = withStatus(redeployed, { state: 'Redeploying', services: [prev('web', 'Redeploying', 2)] });
+    const last = rolledOut(2, { podTemplateRedeployRevision: '1', readyReplicas: 1 });
+    expect(derive(during, { workloads: { web: last } }).state).toBe('Redeploying');
+    expect(derive(during, { workloads: { web: rolledOut(2, { podTemplateRedeployRevision: '1' }) } }).state).toBe('Running');
+  });
+
+  it('is Redeploying when a changed spec is not yet observed by a workload that has pods', () => {
+    const running = withStatus(s, { state: 'Running', services: [prev('web', 'Running', 2), prev('db', 'Running', 1)] });
+    const status = derive(running, { workloads: { web: rolledOut(2, { generation: 4 }), db: rolledOut(1) } });
+    expect(status.services[0]?.state).toBe('Redeploying');
+    expect(status.synchronized).toBe(false);
+  });
+
+  it('shows a service whose target changed as Scaling, the stack as Redeploying', () => {
+    const scaled = withStatus(stack([service('web', { targetNumContainers: 3 }), db]), {
+      state: 'Running',
+      services: [prev('web', 'Running', 2), prev('db', 'Running', 1)],
+    });
+    const status = derive(scaled, { workloads: { web: rolledOut(3, { readyReplicas: 2 }), db: rolledOut(1) } });
+    expect(status.services[0]).toMatchObject({ state: 'Scaling', targetContainers: 3, readyContainers: 2 });
+    expect(status.state).toBe('Redeploying');
+    const down = derive(scaled, { workloads: { web: rolledOut(3), db: rolledOut(1) } });
+    expect(down.state).toBe('Running');
+  });
+
+  it('is Partly running when a service missed its progress deadline with some containers ready', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2, { readyReplicas: 1, progressDeadlineExceeded: true }), db: rolledOut(1) },
+    });
+    expect(status.services[0]?.state).toBe('Partly running');
+    expect(status.state).toBe('Partly running');
+    expect(condition(status, 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ProgressDeadlineExceeded',
+      message: 'rollout stalled: web',
+    });
+  });
+
+  it('is Partly running when a failed service has no container ready but another service runs', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2, { readyReplicas: 0, progressDeadlineExceeded: true }), db: rolledOut(1) },
+    });
+    expect(status.services.map((x) => x.state)).toEqual(['Not running', 'Running']);
+    expect(status.state).toBe('Partly running');
+  });
+
+  it('is Not Running when rollouts failed and no container at all is ready', () => {
+    const status = derive(s, {
+      workloads: {
+        web: rolledOut(2, { readyReplicas: 0, progressDeadlineExceeded: true }),
+        db: rolledOut(1, { readyReplicas: 0, progressDeadlineExceeded: true }),
+      },
+    });
+    expect(status.state).toBe('Not Running');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'ProgressDeadlineExceeded' });
+  });
+
+  it('stays Starting while another service is still converging, even if one has failed', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2, { readyReplicas: 0, progressDeadlineExceeded: true }) } });
+    expect(status.state).toBe('Starting');
+  });
+
+  it('is Partly running when a running service lost a container that is being replaced', () => {
+    const running = withStatus(s, { state: 'Running', services: [prev('web', 'Running', 2), prev('db', 'Running', 1)] });
+    const status = derive(running, { workloads: { web: rolledOut(2, { readyReplicas: 1 }), db: rolledOut(1) } });
+    expect(status.services[0]?.state).toBe('Partly running');
+    expect(status.state).toBe('Partly running');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'PartlyRunning' });
+  });
+
+  it('counts containers as the pods that exist and are not terminating', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2), db: rolledOut(1) },
+      pods: { web: { existing: 3, terminating: 1, ready: 2 } },
+    });
+    expect(status.services[0]).toMatchObject({ currentContainers: 2, readyContainers: 2 });
+  });
+
+  it('shows a service that cannot be translated as Not running, the stack as not synchronized and Degraded', () => {
+    const status = derive(s, {
+      workloads: { db: rolledOut(1) },
+      problems: [{ service: 'web', field: 'net', message: "the host's network is not allowed" }],
+    });
+    expect(status.services[0]?.state).toBe('Not running');
+    expect(status.state).toBe('Partly running');
+    expect(status.synchronized).toBe(false);
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'UntranslatableService',
+      message: "web: net: the host's network is not allowed; not every service runs at its target: web Not running (0/2 ready)",
+    });
+  });
+
+  it('shows a service whose name is taken by someone else as Not running, Degraded by a name conflict', () => {
+    const status = derive(s, { workloads: { db: rolledOut(1) }, conflicts: ['Deployment web'] });
+    expect(status.services[0]?.state).toBe('Not running');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'NameConflict' });
+  });
+
+  it('reports an invalid spec as Degraded and not synchronized', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2), db: rolledOut(1) },
+      invalid: 'spec.services[0].image: is required',
+    });
+    expect(status.synchronized).toBe(false);
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidSpec',
+      message: 'spec.services[0].image: is required',
+    });
+  });
+});
+
+describe('an EVERY_NODE service', () => {
+  const agent = service('agent', { deploymentStrategy: 'EVERY_NODE' });
+  const ds = (over: Partial<WorkloadObservation> = {}) => rolledOut(3, { kind: 'DaemonSet', ...over });
+
+  it('targets one container per eligible node and is Running when all are ready', () => {
+    const status = derive(stack([agent]), { workloads: { agent: ds() } });
+    expect(status.services[0]).toMatchObject({ state: 'Running', targetContainers: 3 });
+  });
+
+  it('counts as failed once the stack has been progressing longer than the deadline', () => {
+    const progressingSince = (at: string): Stack =>
+      withStatus(stack([agent]), {
+        services: [prev('agent', 'Starting', 3)],
+        conditions: [
+          { type: 'Progressing', status: 'True', reason: 'Starting', message: '', lastTransitionTime: at, observedGeneration: 1 },
+        ],
+      });
+    const stuck = ds({ readyReplicas: 2 });
+    expect(derive(progressingSince('2024-05-01T11:55:00Z'), { workloads: { agent: stuck } }).state).toBe('Starting');
+    const late = derive(progressingSince('2024-05-01T11:49:00Z'), { workloads: { agent: stuck } });
+    expect(late.state).toBe('Partly running');
+    expect(condition(late, 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    expect(
+      derive(progressingSince('2024-05-01T11:55:00Z'), { workloads: { agent: stuck }, progressDeadlineSeconds: 60 }).state,
+    ).toBe('Partly running');
+  });
+
+  it('stays failed until the spec changes', () => {
+    const failed = (generation: number): Stack =>
+      withStatus(stack([agent], {}, { generation }), {
+        services: [prev('agent', 'Not running', 3)],
+        conditions: [
+          {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'ProgressDeadlineExceeded',
+            message: '',
+            lastTransitionTime: '2024-05-01T11:59:00Z',
+            observedGeneration: 1,
+          },
+        ],
+      });
+    const stuck = { agent: ds({ readyReplicas: 0 }) };
+    expect(derive(failed(1), { workloads: stuck }).state).toBe('Not Running');
+    expect(derive(failed(2), { workloads: stuck }).state).toBe('Starting');
+  });
+});
+
+describe('a stopped stack', () => {
+  const s = stack([web], { desiredState: 'Stopped' });
+
+  it('is Stopping while pods are left, terminating ones included, then Stopped', () => {
+    expect(derive(s, { workloads: { web: rolledOut(0) }, pods: { web: { existing: 2, terminating: 2 } } }).state).toBe(
+      'Stopping',
+    );
+    expect(derive(s, { workloads: { web: rolledOut(0, { replicas: 1 }) } }).state).toBe('Stopping');
+    const stopped = derive(s, { workloads: { web: rolledOut(0) }, pods: { web: { existing: 0, terminating: 0 } } });
+    expect(stopped.state).toBe('Stopped');
+    expect(stopped.services[0]?.state).toBe('Stopped');
+    expect(condition(stopped, 'Progressing')).toMatchObject({ status: 'False', reason: 'Stopped' });
+  });
+});
+
+describe('a terminated stack', () => {
+  it('is Terminating while owned children or pods are left, then Terminated', () => {
+    const s = stack([web], { desiredState: 'Terminated' });
+    const going = derive(s, { remainingChildren: 3, workloads: { web: rolledOut(0) } });
+    expect(going.state).toBe('Terminating');
+    expect(going.services[0]?.state).toBe('Terminating');
+    expect(going.synchronized).toBe(false);
+    expect(derive(s, { pods: { web: { existing: 1, terminating: 1 } } }).state).toBe('Terminating');
+    const gone = derive(s);
+    expect(gone.state).toBe('Terminated');
+    expect(gone.services[0]?.state).toBe('Terminated');
+    expect(gone.synchronized).toBe(true);
+  });
+
+  it('is Terminating when the Stack is being deleted, whatever its desired state', () => {
+    const s = stack([web], { desiredState: 'Running' }, { deletionTimestamp: '2024-05-01T11:00:00Z' });
+    expect(derive(s, { remainingChildren: 1 }).state).toBe('Terminating');
+  });
+});
+
+describe('deriveStatus', () => {
+  it('gives the same status for the same inputs', () => {
+    const s = stack([web, db]);
+    const input = { workloads: { web: rolledOut(2, { readyReplicas: 1 }) }, pods: { web: { existing: 2, terminating: 0 } } };
+    expect(JSON.stringify(derive(s, input))).toBe(JSON.stringify(derive(s, input)));
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ANNOTATION_REDEPLOY_REVISION,
+  MANAGED_BY_SELECTOR,
+  serviceSelectorString,
+  stackSelector,
+} from '../../../src/translate/labels.ts';
+import { pick, service, stack, translate, translateOne } from './fixtures.ts';
+
+describe('workloads', () => {
+  it('run each service as a Deployment named as the service, in the stack namespace, owned by the Stack', () => {
+    const { deployment } = translateOne(service('web'));
+    expect(deployment?.metadata).toEqual({
+      name: 'web',
+      namespace: 'team-a',
+      labels: {
+        'app.kubernetes.io/name': 'web',
+        'app.kubernetes.io/instance': 'shop',
+        'app.kubernetes.io/component': 'web',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/managed-by': 'longshore',
+        'longshore.io/stack': 'shop',
+        'longshore.io/service': 'web',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'longshore.io/v1alpha1',
+          kind: 'Stack',
+          name: 'shop',
+          uid: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    });
+  });
+
+  it('select pods by stack and service only, and label the pods like the Deployment', () => {
+    const { deployment, template } = translateOne(service('web'));
+    expect(deployment?.spec?.selector).toEqual({ matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'web' } });
+    expect(template?.metadata?.labels).toEqual(deployment?.metadata.labels);
+  });
+
+  it('offer label selectors for the controller', () => {
+    expect(MANAGED_BY_SELECTOR).toBe('app.kubernetes.io/managed-by=longshore');
+    expect(stackSelector('shop')).toBe('app.kubernetes.io/managed-by=longshore,longshore.io/stack=shop');
+    expect(serviceSelectorString('shop', 'web')).toBe(
+      'app.kubernetes.io/managed-by=longshore,longshore.io/stack=shop,longshore.io/service=web',
+    );
+  });
+
+  it('run targetNumContainers replicas, one when not given', () => {
+    expect(translateOne(service('web')).deployment?.spec?.replicas).toBe(1);
+    expect(translateOne(service('web', { targetNumContainers: 4 })).deployment?.spec?.replicas).toBe(4);
+    expect(translateOne(service('web', { targetNumContainers: 0 })).deployment?.spec?.replicas).toBe(0);
+  });
+
+  it('carry the configured progress deadline', () => {
+    expect(translateOne(service('web'), { progressDeadlineSeconds: 120 }).deployment?.spec?.progressDeadlineSeconds).toBe(120);
+  });
+
+  it('replace one pod at a time, never above target, for sequentialDeployment', () => {
+    expect(translateOne(service('web', { sequentialDeployment: true })).deployment?.spec?.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+    });
+    expect(translateOne(service('web', { sequentialDeployment: false })).deployment?.spec?.strategy).toBeUndefined();
+  });
+
+  it('run EVERY_NODE services as a DaemonSet, with no Deployment', () => {
+    const {
+      deployment,
+      daemonSet,
+      service: svc,
+    } = translateOne(service('agent', { deploymentStrategy: 'EVERY_NODE', targetNumContainers: 3 }));
+    expect(deployment).toBeUndefined();
+    expect(daemonSet?.spec?.selector).toEqual({ matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'agent' } });
+    expect(daemonSet?.spec?.template.spec?.nodeSelector).toBeUndefined();
+    expect(svc).toBeDefined();
+  });
+
+  it('spread HIGH_AVAILABILITY services over nodes and zones without refusing to schedule', () => {
+    const { podSpec } = translateOne(service('web', { deploymentStrategy: 'HIGH_AVAILABILITY' }));
+    expect(podSpec?.topologySpreadConstraints).toEqual(
+      ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'web' } },
+      })),
+    );
+    expect(
+      translateOne(service('web', { deploymentStrategy: 'EMPTIEST_NODE' })).podSpec?.topologySpreadConstraints,
+    ).toBeUndefined();
+  });
+
+  it('stamp the redeploy revision into the pod template, so a redeploy rolls fresh pods', () => {
+    const before = pick(translate(stack([service('web')])).objects, 'web').template;
+    const after = pick(translate(stack([service('web')], { redeploy: { revision: 3 } })).objects, 'web').template;
+    expect(before?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('0');
+    expect(after?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('3');
+  });
+});
+
+describe('lifecycle', () => {
+  const services = [
+    service('web', { targetNumContainers: 2, bindings: [{ containerPath: '/data' }] }),
+    service('agent', { deploymentStrategy: 'EVERY_NODE' }),
+  ];
+  const kinds = (desiredState?: 'Running' | 'Stopped' | 'Terminated') =>
+    translate(stack(services, desiredState === undefined ? { desiredState: undefined } : { desiredState })).objects.map(
+      (o) => `${o.kind}/${o.metadata.name}`,
+    );
+
+  it('defines everything but runs no pods for a stack never started', () => {
+    const t = translate(stack(services, { desiredState: undefined }));
+    expect(pick(t.objects, 'web').deployment?.spec?.replicas).toBe(0);
+    expect(pick(t.objects, 'agent').podSpec?.nodeSelector).toEqual({ 'longshore.io/stopped': 'true' });
+    expect(kinds(undefined)).toEqual(kinds('Running'));
+  });
+
+  it('runs the target when Running and keeps the definitions, at no pods, when Stopped', () => {
+    const running = translate(stack(services, { desiredState: 'Running' }));
+    const stopped = translate(stack(services, { desiredState: 'Stopped' }));
+    expect(pick(running.objects, 'web').deployment?.spec?.replicas).toBe(2);
+    expect(pick(stopped.objects, 'web').deployment?.spec?.replicas).toBe(0);
+    expect(pick(stopped.objects, 'agent').podSpec?.nodeSelector).toEqual({ 'longshore.io/stopped': 'true' });
+    expect(kinds('Stopped')).toEqual(kinds('Running'));
+  });
+
+  it('wants nothing at all, volumes included, when Terminated or being deleted', () => {
+    expect(translate(stack(services, { desiredState: 'Terminated' }))).toEqual({ objects: [], problems: [] });
+    expect(translate(stack(services, {}, { deletionTimestamp: '2024-01-01T00:00:00Z' }))).toEqual({ objects: [], problems: [] });
+  });
+});
