@@ -34,6 +34,21 @@ export function errorPolicy(err: unknown, queue: WorkQueue, key: string): number
   return queue.addRateLimited(key);
 }
 
+/** An API error's status and message, short enough for an Event. */
+function describeError(err: unknown): string {
+  const code = statusOf(err);
+  const body = (err as { body?: unknown })?.body;
+  let message = (err as Error)?.message ?? String(err);
+  if (typeof body === 'string') {
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: keep the error's own message
+    }
+  }
+  return (code ? `HTTP ${code}: ` : '') + message.slice(0, 500);
+}
+
 export class Controller {
   readonly queue: WorkQueue;
   private readonly caches: Caches;
@@ -89,6 +104,8 @@ export class Controller {
         this.opts.metrics?.retried();
         const [namespace, name] = item.key.split('/');
         const retryInMs = errorPolicy(err, this.queue, item.key);
+        const stack = this.caches.stacks.get(item.key);
+        if (stack) this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
         this.opts.logger.warn(
           {
             namespace,

@@ -87,26 +87,36 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   const blocked = blockedServices(translation);
   const pruneNothing = blocked.has('');
 
+  // First look at every name the stack wants: one held by an object Longshore does not own
+  // is left alone, and so is the rest of that service (half a service is no service).
   const desired = new Set<string>();
   const conflicts: string[] = [];
+  const conflicted = new Set<string>();
+  const plans: { obj: KubernetesObject; kind: ChildKind; cached?: KubernetesObject; existing?: KubernetesObject }[] = [];
   for (const obj of objects) {
     const kind = obj.kind as ChildKind;
     const objKey = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
     desired.add(`${kind}/${objKey}`);
     const cached = deps.caches.children[kind].get(objKey);
-    let existing = cached;
-    if (!existing) {
-      // Not in our label-selected cache: it may still exist without our labels. Never
-      // overwrite an object Longshore does not own.
-      existing = await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
+    // Not in our label-selected cache: it may still exist without our labels.
+    const existing =
+      cached ??
+      (await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
         if (statusOf(err) === 404) return undefined;
         throw err;
-      });
-    }
+      }));
     if (existing && !controlledBy(existing, stack)) {
       conflicts.push(`${kind} ${obj.metadata?.name}`);
+      conflicted.add(obj.metadata?.labels?.[SERVICE_LABEL] ?? '');
       continue;
     }
+    plans.push({ obj, kind, ...(cached ? { cached } : {}), ...(existing ? { existing } : {}) });
+  }
+
+  for (const plan of plans) {
+    const { obj, kind, cached } = plan;
+    if (conflicted.has(obj.metadata?.labels?.[SERVICE_LABEL] ?? '')) continue;
+    let existing = plan.existing;
     if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
       // clusterIP is immutable: a service that gains its first port or loses its last one is
       // replaced. The apply below recreates it (or a retry does, if deletion is still under way).
@@ -144,7 +154,8 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   for (const kind of pruneNothing ? [] : CHILD_KINDS) {
     for (const child of deps.caches.children[kind].byIndex('stack', key)) {
       if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) continue;
-      if (blocked.has(child.metadata?.labels?.[SERVICE_LABEL] ?? '')) continue;
+      const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
+      if (blocked.has(service) || conflicted.has(service)) continue;
       if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) continue;
       await deps.clients[kind].delete(namespace, child.metadata!.name!, child.metadata!.uid!).catch((err: unknown) => {
         if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;

@@ -1,7 +1,8 @@
 // What the façade needs from the rest of the process, injected so that unit tests run it
 // against in-memory fakes and main wires it to the informer cache and the Kubernetes API.
 import type { Logger } from 'pino';
-import type { Stack } from '../model/stack.ts';
+import type { FieldError } from '../model/errors.ts';
+import type { Stack, StackSpec } from '../model/stack.ts';
 
 /**
  * Reads from the shared informer cache. Never waits on the API server: a request is answered
@@ -106,6 +107,12 @@ export interface FacadeDeps {
   config?: Partial<FacadeConfig>;
   /** Called once per request: the matched route template (or "unmatched"), status, duration. */
   onRequest?: (route: string, status: number, seconds: number) => void;
+  /**
+   * What this operator's configuration refuses in a spec that the schema allows (a host path
+   * when host paths are not allowed, say): checked before a write, so such a request gets a
+   * 400 naming the field instead of a stack the controller cannot deploy.
+   */
+  policy?: (spec: StackSpec) => FieldError[];
   /** The clock (tests pass a fake one). */
   now?: () => Date;
   /** New action uuids (tests pass a deterministic source). */

@@ -15,6 +15,7 @@ export interface FacadeEnv {
   actions: ActionLookup;
   now: () => Date;
   newUuid: () => string;
+  policy: NonNullable<FacadeDeps['policy']>;
 }
 
 export function makeEnv(deps: FacadeDeps): FacadeEnv {
@@ -34,5 +35,6 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     actions: new ActionLookup(),
     now,
     newUuid: deps.newUuid ?? randomUUID,
+    policy: deps.policy ?? (() => []),
   };
 }

@@ -19,8 +19,15 @@ export interface LeaderElectionOptions {
   onStoppedLeading: () => void;
 }
 
-// The API's MicroTime; client-node serialises Date objects for it.
-const micro = (d: Date) => d;
+/**
+ * The API's MicroTime wants exactly six fractional digits (RFC3339Micro); client-node would
+ * send a Date with three, which the API server refuses. Sent as a string, typed as the
+ * client's Date.
+ */
+export function microTime(d: Date): Date {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') as unknown as Date;
+}
+const micro = microTime;
 
 export class LeaderElector {
   private readonly api: CoordinationV1Api;

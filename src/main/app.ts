@@ -17,8 +17,9 @@ import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients } from '../kube/children.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
-import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
-import { desiredObjects } from '../translate/index.ts';
+import type { FieldError } from '../model/errors.ts';
+import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../model/stack.ts';
+import { desiredObjects, type TranslateOptions } from '../translate/index.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -53,6 +54,24 @@ function listen(server: Server, port: number, host: string): Promise<string> {
   });
 }
 
+/**
+ * What the translation, with this operator's options, could not deploy in a spec (a host
+ * path where none is allowed, say), as field errors for the façade to refuse up front.
+ */
+function refusedByConfiguration(spec: StackSpec, options: TranslateOptions): FieldError[] {
+  const probe: Stack = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name: 'policy-check', namespace: 'policy-check', uid: 'policy-check' },
+    spec: { ...spec, desiredState: 'Running' },
+  };
+  return desiredObjects(probe, options).problems.map((p) => {
+    const index = spec.services.findIndex((s) => s.name === p.service);
+    const where = index < 0 ? '' : `services[${index}] (${p.service})${p.field ? `.${p.field}` : ''}`;
+    return { field: where, message: p.message };
+  });
+}
+
 function leaseNamespace(config: Config): string {
   return config.LONGSHORE_LEASE_NAMESPACE ?? process.env['POD_NAMESPACE'] ?? config.LONGSHORE_DEFAULT_NAMESPACE;
 }
@@ -69,7 +88,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   });
   metrics.setStackSource(() => caches.stacks.list());
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const translateOptions = {
+  const translateOptions: TranslateOptions = {
     publishedServiceType: config.LONGSHORE_PUBLISHED_SERVICE_TYPE,
     allowHostPath: config.LONGSHORE_ALLOW_HOST_PATH,
     allowHostNetwork: config.LONGSHORE_ALLOW_HOST_NETWORK,
@@ -131,6 +150,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       logger,
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
       onRequest: (route, status, seconds) => metrics.facadeRequest(route, 'ANY', status, seconds),
+      policy: (spec) => refusedByConfiguration(spec, translateOptions),
     });
     const server = createServer(app.callback());
     servers.push(server);

@@ -42,8 +42,8 @@ describe('a Stack through its whole lifecycle', () => {
   });
 
   it('starts: Starting, then Running with every container ready', async () => {
-    await stacks.patchSpec('app', { desiredState: 'Running' });
-    const seen = await stacks.statesUntil('app', 'Running');
+    const patched = await stacks.patchSpec('app', { desiredState: 'Running' });
+    const seen = await stacks.statesUntil('app', 'Running', patched.metadata.resourceVersion!);
     expect(seen[0]).toBe('Starting');
     const s = (await stacks.get('app'))!;
     expect(s.status?.servicesReady).toBe('2/2');
@@ -62,7 +62,7 @@ describe('a Stack through its whole lifecycle', () => {
   });
 
   it('stops: Stopping, then Stopped with no Pods and the definitions kept', async () => {
-    await stacks.patchSpec('app', { desiredState: 'Stopped' });
+    const patched = await stacks.patchSpec('app', { desiredState: 'Stopped' });
     await stacks.waitForState('app', 'Stopped');
     expect(await stacks.pods('app')).toHaveLength(0);
     expect(await stacks.deployments('app')).toHaveLength(2);
@@ -78,8 +78,8 @@ describe('a Stack through its whole lifecycle', () => {
   it('redeploys with fresh Pods even when nothing else changed, keeping volumes', async () => {
     const before = new Set((await stacks.pods('app')).map((p) => p.metadata?.name));
     const pvcBefore = (await stacks.pvcs('app')).map((p) => p.metadata?.name);
-    await stacks.patchSpec('app', { redeploy: { revision: 1 } });
-    const seen = await stacks.statesUntil('app', 'Running');
+    const patched = await stacks.patchSpec('app', { redeploy: { revision: 1 } });
+    const seen = await stacks.statesUntil('app', 'Running', patched.metadata.resourceVersion!);
     expect(seen).toContain('Redeploying');
     await waitFor('only fresh pods', 30_000, async () => {
       const pods = await stacks.pods('app');

@@ -18,7 +18,7 @@ export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
   noteStack(ctx, namespace);
   const request = parseCreateRequest(await readJsonBody(ctx.req, env.config.bodyLimitBytes));
   noteStack(ctx, namespace, request.name);
-  const spec = checkSpec({
+  const spec = checkSpec(env, {
     ...(request.nickname !== undefined ? { nickname: request.nickname } : {}),
     services: request.services,
   });
@@ -59,15 +59,20 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
     if (state === 'Terminating' || state === 'Terminated') {
       throw conflict(`cannot update stack "${current.metadata.name}": it is ${state}`);
     }
-    checkSpec(mergePatch(current.spec, specPatch));
+    checkSpec(env, mergePatch(current.spec, specPatch));
     return { action: 'update', spec: specPatch };
   });
   respondWithStack(ctx, 200, result.stack, result.action);
 }
 
-/** The whole spec, validated as the API server will (cross-service rules included). */
-function checkSpec(spec: unknown): StackSpec {
+/**
+ * The whole spec, validated as the API server will (cross-service rules included), and
+ * against what this operator's configuration allows.
+ */
+function checkSpec(env: FacadeEnv, spec: unknown): StackSpec {
   const result = validateStackSpec(spec);
   if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
+  const refused = env.policy(result.spec);
+  if (refused.length > 0) throw badRequest(formatFieldErrors(refused));
   return result.spec;
 }

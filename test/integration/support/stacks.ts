@@ -7,6 +7,7 @@ import {
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  Watch,
 } from '@kubernetes/client-node';
 import {
   API_VERSION,
@@ -25,8 +26,10 @@ export class StackClient {
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
   readonly namespace: string;
+  private readonly kc: KubeConfig;
 
   constructor(kc: KubeConfig, namespace: string) {
+    this.kc = kc;
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
@@ -83,21 +86,43 @@ export class StackClient {
     });
   }
 
-  /** Every state the Stack reports until `until` (exclusive), polled: for asserting passage. */
-  async statesUntil(name: string, until: StackState, timeoutMs = 60_000): Promise<StackState[]> {
+  /**
+   * Every state the Stack reports, from `fromResourceVersion` on, until it reports `until` for
+   * its current generation. A watch sees every status write, however short-lived the state.
+   */
+  async statesUntil(name: string, until: StackState, fromResourceVersion: string, timeoutMs = 60_000): Promise<StackState[]> {
     const seen: StackState[] = [];
-    await waitFor(
-      `stack ${name} to reach ${until}`,
-      timeoutMs,
-      async () => {
-        const s = await this.get(name);
-        const st = s?.status?.state;
-        if (st && s.status?.observedGeneration === s.metadata.generation && seen[seen.length - 1] !== st) seen.push(st);
-        return st === until && s?.status?.observedGeneration === s?.metadata.generation;
-      },
-      50,
-    );
-    return seen;
+    const watch = new Watch(this.kc);
+    let controller: AbortController | undefined;
+    try {
+      return await new Promise<StackState[]>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for stack ${name} to reach ${until}; saw ${seen.join(' → ')}`)), timeoutMs);
+        watch
+          .watch(
+            `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${PLURAL}`,
+            { fieldSelector: `metadata.name=${name}`, resourceVersion: fromResourceVersion },
+            (_type: string, obj: Stack) => {
+              const st = obj.status?.state;
+              if (st && seen[seen.length - 1] !== st) seen.push(st);
+              if (st === until && obj.status?.observedGeneration === obj.metadata.generation) {
+                clearTimeout(timer);
+                resolve(seen);
+              }
+            },
+            (err: unknown) => {
+              if (err) {
+                clearTimeout(timer);
+                reject(err);
+              }
+            },
+          )
+          .then((c) => {
+            controller = c;
+          }, reject);
+      });
+    } finally {
+      controller?.abort();
+    }
   }
 
   async pods(stack: string, service?: string) {

@@ -1,0 +1,112 @@
+// Longshore under test, as a separate process (`node src/main/index.ts`) so that its CPU time
+// and memory can be read from /proc/<pid> and nothing of the bench runs inside it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { log, onCleanup } from './phases.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LongshoreProcess {
+  pid: number;
+  facadeUrl: string;
+  opsUrl: string;
+  env: Record<string, string>;
+  /** Warning and error lines of its log, counted by message. */
+  logSummary(): Record<string, number>;
+  exited(): boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no free port'))));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  if (killed) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+export async function spawnLongshore(opts: {
+  kubeconfig: string;
+  namespace: string;
+  workers: number;
+  logFile: string;
+  readyTimeoutMs: number;
+}): Promise<LongshoreProcess> {
+  const [port, opsPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    KUBECONFIG: opts.kubeconfig,
+    LONGSHORE_LEADER_ELECTION: 'false',
+    LONGSHORE_PORT: String(port),
+    LONGSHORE_OPS_PORT: String(opsPort),
+    LONGSHORE_LOG_LEVEL: 'warn',
+    LONGSHORE_WATCH_NAMESPACE: opts.namespace,
+    LONGSHORE_DEFAULT_NAMESPACE: opts.namespace,
+    LONGSHORE_WORKERS: String(opts.workers),
+  };
+  const fd = openSync(opts.logFile, 'w');
+  const child = spawn(process.execPath, [resolve(root, 'src/main/index.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  if (child.pid === undefined) throw new Error('could not start Longshore');
+  onCleanup(async () => {
+    log(`stopping Longshore (pid ${child.pid})`);
+    await stopChild(child);
+  });
+
+  const opsUrl = `http://127.0.0.1:${opsPort}`;
+  // The process's own readiness probe: caches synced. Probed only until it answers.
+  const deadline = performance.now() + opts.readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Longshore exited with ${child.exitCode} before it was ready; read ${opts.logFile}`);
+    const ok = await fetch(`${opsUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() > deadline) throw new Error(`Longshore was not ready within ${opts.readyTimeoutMs} ms; read ${opts.logFile}`);
+    await delay(100);
+  }
+
+  return {
+    pid: child.pid,
+    facadeUrl: `http://127.0.0.1:${port}`,
+    opsUrl,
+    env,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    logSummary() {
+      const counts: Record<string, number> = {};
+      for (const line of readFileSync(opts.logFile, 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string; err?: string };
+          if ((entry.level ?? 0) < 40) continue;
+          const key = `${entry.level === 40 ? 'warn' : 'error'}: ${entry.msg}${entry.err ? ` (${String(entry.err).slice(0, 80)})` : ''}`;
+          counts[key] = (counts[key] ?? 0) + 1;
+        } catch {
+          counts[`stderr: ${line.slice(0, 100)}`] = (counts[`stderr: ${line.slice(0, 100)}`] ?? 0) + 1;
+        }
+      }
+      return counts;
+    },
+  };
+}

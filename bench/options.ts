@@ -1,0 +1,60 @@
+// The bench's knobs, from the environment; every default is what `npm run bench` measures.
+
+function int(name: string, def: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}=${raw}: must be a whole number ≥ ${min}`);
+  return n;
+}
+
+export interface Options {
+  /** Started stacks of the controller scenario. */
+  stacks: number;
+  /** Stacks in the namespace for the large measurements (the rest are created not started). */
+  totalStacks: number;
+  /** LONGSHORE_WORKERS of the operator under test. */
+  workers: number;
+  createConcurrency: number;
+  applyConcurrency: number;
+  idleSeconds: number;
+  listRequests: number;
+  loadSeconds: number;
+  loadConnections: number;
+  facadeStacks: number;
+  facadeConcurrency: number;
+  /** Multiplies every phase's time limit (a slower machine). */
+  timeScale: number;
+}
+
+export function readOptions(): Options {
+  const stacks = int('BENCH_STACKS', 1000, 1);
+  return {
+    stacks,
+    totalStacks: Math.max(stacks, int('BENCH_TOTAL_STACKS', 10_000, 1)),
+    workers: int('BENCH_WORKERS', 16, 1),
+    createConcurrency: int('BENCH_CREATE_CONCURRENCY', 16, 1),
+    applyConcurrency: int('BENCH_APPLY_CONCURRENCY', 64, 1),
+    idleSeconds: int('BENCH_IDLE_SECONDS', 30, 1),
+    listRequests: int('BENCH_LIST_REQUESTS', 500, 10),
+    loadSeconds: int('BENCH_LOAD_SECONDS', 10, 1),
+    loadConnections: int('BENCH_LOAD_CONNECTIONS', 16, 1),
+    facadeStacks: int('BENCH_FACADE_STACKS', 200, 0),
+    facadeConcurrency: int('BENCH_FACADE_CONCURRENCY', 16, 1),
+    timeScale: int('BENCH_TIME_SCALE', 1, 1),
+  };
+}
+
+export const OPTION_HELP = `Environment (defaults in brackets):
+  KUBECONFIG                bench against this cluster instead of starting a local one
+  LONGSHORE_CLUSTER_DIR     where the bench's own local cluster lives [~/.cache/longshore/bench-cluster]
+  BENCH_STACKS              started stacks, controller scenario [1000]
+  BENCH_TOTAL_STACKS        stacks for the large measurements; the rest are not started [10000]
+  BENCH_WORKERS             LONGSHORE_WORKERS of the operator [16]
+  BENCH_CREATE_CONCURRENCY  Stack creates in flight [16]
+  BENCH_APPLY_CONCURRENCY   baseline applies in flight [64]
+  BENCH_IDLE_SECONDS        idle CPU window [30]
+  BENCH_LIST_REQUESTS       sequential list requests per measurement [500]
+  BENCH_LOAD_SECONDS / BENCH_LOAD_CONNECTIONS   façade load [10] / [16]
+  BENCH_FACADE_STACKS / BENCH_FACADE_CONCURRENCY   façade create+start [200] / [16]
+  BENCH_TIME_SCALE          multiplies every phase's time limit [1]`;

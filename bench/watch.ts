@@ -1,0 +1,204 @@
+// What the bench knows about a namespace, learned from watches (never by polling): when each
+// child first appeared, when each Deployment first reached its target, when each Stack first
+// reported a service Running and when it settled. Times are the moments the watch events
+// reached this process (performance.now(), ms).
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { collection } from '../src/kube/children.ts';
+import { Informer } from '../src/kube/informer.ts';
+import { GROUP, PLURAL, type StackState, VERSION } from '../src/model/stack.ts';
+import { MANAGED_BY_SELECTOR } from '../src/translate/index.ts';
+import type { Deadline } from './phases.ts';
+
+interface Meta {
+  name?: string;
+  namespace?: string;
+  generation?: number;
+}
+interface TrackedDeployment extends KubernetesObject {
+  metadata: Meta;
+  spec: { replicas?: number };
+  status: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; readyReplicas?: number };
+}
+interface TrackedStack extends KubernetesObject {
+  metadata: Meta;
+  spec: { desiredState?: string };
+  status: { state?: StackState; observedGeneration?: number; services?: { name: string; state: string }[] };
+}
+
+const meta = (o: KubernetesObject): Meta => ({
+  name: o.metadata?.name,
+  namespace: o.metadata?.namespace,
+  ...(o.metadata?.generation !== undefined ? { generation: o.metadata.generation } : {}),
+});
+
+/** The state a stack settles in: Running when started, Not Running when never started. */
+function settledState(spec: { desiredState?: string }): StackState {
+  return spec.desiredState === 'Running' ? 'Running' : spec.desiredState === 'Stopped' ? 'Stopped' : 'Not Running';
+}
+
+export class NamespaceTracker {
+  /** First time each child was seen, by name. */
+  readonly deploymentSeen = new Map<string, number>();
+  readonly serviceSeen = new Map<string, number>();
+  /** First time each Deployment had observed its spec and had every replica updated and ready (target > 0). */
+  readonly deploymentReady = new Map<string, number>();
+  /** First time the owning Stack's status said the service (named as its Deployment) was Running. */
+  readonly serviceRunning = new Map<string, number>();
+  /** First time each Stack reported its settled state for its current generation. */
+  readonly stackSettled = new Map<string, number>();
+  readonly events = { Stack: 0, Deployment: 0, Service: 0 };
+  lastEventAt = 0;
+  private readonly informers: Informer<KubernetesObject>[];
+  private readonly waiters = new Set<(at: number) => void>();
+
+  constructor(kc: KubeConfig, namespace: string) {
+    const logger = pino({ level: 'warn', base: { component: 'bench-watch' } }, pino.destination(2));
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const selector = { labelSelector: MANAGED_BY_SELECTOR };
+    const deployments = new Informer<KubernetesObject>({
+      name: 'bench-deployments',
+      kubeConfig: kc,
+      logger,
+      path: collection('/apis/apps/v1', 'deployments', namespace),
+      ...selector,
+      list: (o) => apps.listNamespacedDeployment({ namespace, ...o }),
+      transform: (d) =>
+        ({
+          metadata: meta(d),
+          spec: { replicas: (d as TrackedDeployment).spec?.replicas },
+          status: (d as TrackedDeployment).status ?? {},
+        }) as TrackedDeployment,
+    });
+    const services = new Informer<KubernetesObject>({
+      name: 'bench-services',
+      kubeConfig: kc,
+      logger,
+      path: collection('/api/v1', 'services', namespace),
+      ...selector,
+      list: (o) => core.listNamespacedService({ namespace, ...o }),
+      transform: (s) => ({ metadata: meta(s) }),
+    });
+    const stacks = new Informer<KubernetesObject>({
+      name: 'bench-stacks',
+      kubeConfig: kc,
+      logger,
+      path: collection(`/apis/${GROUP}/${VERSION}`, PLURAL, namespace),
+      list: async (o) =>
+        (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, ...o })) as {
+          items: KubernetesObject[];
+        },
+      transform: (s) => {
+        const t = s as TrackedStack;
+        const st = t.status ?? {};
+        return {
+          metadata: meta(s),
+          spec: { desiredState: t.spec?.desiredState },
+          status: {
+            state: st.state,
+            observedGeneration: st.observedGeneration,
+            services: st.services?.map((x) => ({ name: x.name, state: x.state })),
+          },
+        } as TrackedStack;
+      },
+    });
+    deployments.on((type, o) => this.onDeployment(type, o as TrackedDeployment));
+    services.on((type, o) => this.onService(type, o));
+    stacks.on((type, o) => this.onStack(type, o as TrackedStack));
+    this.informers = [deployments, services, stacks];
+  }
+
+  async start(): Promise<void> {
+    for (const i of this.informers) i.start();
+    await Promise.all(this.informers.map((i) => i.waitForSync()));
+  }
+
+  stop(): void {
+    for (const i of this.informers) i.stop();
+  }
+
+  private event(kind: keyof NamespaceTracker['events']): number {
+    this.events[kind]++;
+    this.lastEventAt = performance.now();
+    return this.lastEventAt;
+  }
+
+  private onDeployment(type: string, d: TrackedDeployment): void {
+    const at = this.event('Deployment');
+    const name = d.metadata.name ?? '';
+    if (type === 'delete') return this.check(at);
+    if (!this.deploymentSeen.has(name)) this.deploymentSeen.set(name, at);
+    const target = d.spec.replicas ?? 1;
+    const s = d.status;
+    const ready =
+      target > 0 &&
+      (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+      s.replicas === target &&
+      s.updatedReplicas === target &&
+      s.readyReplicas === target;
+    if (ready && !this.deploymentReady.has(name)) this.deploymentReady.set(name, at);
+    this.check(at);
+  }
+
+  private onService(type: string, s: KubernetesObject): void {
+    const at = this.event('Service');
+    const name = s.metadata?.name ?? '';
+    if (type !== 'delete' && !this.serviceSeen.has(name)) this.serviceSeen.set(name, at);
+    this.check(at);
+  }
+
+  private onStack(type: string, s: TrackedStack): void {
+    const at = this.event('Stack');
+    if (type === 'delete') return this.check(at);
+    for (const svc of s.status.services ?? []) {
+      if (svc.state === 'Running' && !this.serviceRunning.has(svc.name)) this.serviceRunning.set(svc.name, at);
+    }
+    const name = s.metadata.name ?? '';
+    const current = s.status.observedGeneration !== undefined && s.status.observedGeneration === s.metadata.generation;
+    if (current && s.status.state === settledState(s.spec) && !this.stackSettled.has(name)) this.stackSettled.set(name, at);
+    this.check(at);
+  }
+
+  private check(at: number): void {
+    for (const w of this.waiters) w(at);
+  }
+
+  /**
+   * Resolves with the receipt time of the event after which `done()` holds (or now, if it
+   * holds already); rejects with the phase's timeout, progress included, at the deadline.
+   */
+  until(what: string, done: () => boolean, deadline: Deadline, progress: () => string): Promise<number> {
+    if (done()) return Promise.resolve(performance.now());
+    return new Promise((resolve, reject) => {
+      const waiter = (at: number) => {
+        if (!done()) return;
+        finish();
+        resolve(at);
+      };
+      const timer = setTimeout(
+        () => {
+          finish();
+          reject(deadline.timeout(what, progress));
+        },
+        Math.max(0, deadline.left()),
+      );
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Resolves once no watch event has arrived for quietMs (bounded by the deadline). */
+  async quiet(quietMs: number, deadline: Deadline): Promise<void> {
+    for (;;) {
+      const since = performance.now() - this.lastEventAt;
+      if (since >= quietMs) return;
+      deadline.check(`${quietMs} ms without watch events`);
+      await new Promise((r) => setTimeout(r, Math.min(quietMs - since + 5, Math.max(1, deadline.left()))));
+    }
+  }
+}
