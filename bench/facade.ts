@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { FacadeClient } from './http.ts';
+import type { FacadeClient } from './http.ts';
 import { type Deadline, onCleanup } from './phases.ts';
 import { roundSummary, type Summary, summarize } from './stats.ts';
 import type { NamespaceTracker } from './watch.ts';
@@ -66,7 +66,13 @@ export async function listLatency(client: FacadeClient, path: string, requests: 
     last = reply.body;
   }
   const meta = (JSON.parse(last) as { meta: { total_count: number } }).meta;
-  return { path, requests, latencyMs: roundSummary(summarize(latencies)), totalCount: meta.total_count, bytes: Buffer.byteLength(last) };
+  return {
+    path,
+    requests,
+    latencyMs: roundSummary(summarize(latencies)),
+    totalCount: meta.total_count,
+    bytes: Buffer.byteLength(last),
+  };
 }
 
 export interface LoadResult {

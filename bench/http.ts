@@ -32,14 +32,20 @@ export class FacadeClient {
           headers: {
             authorization: `Bearer ${this.token}`,
             accept: 'application/json',
-            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== undefined
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
           },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: performance.now() - started,
+            }),
           );
           res.on('error', reject);
         },
@@ -53,7 +59,8 @@ export class FacadeClient {
   /** A request that must answer `expect`; anything else is an error naming the answer. */
   async expect(method: string, path: string, expect: number, body?: unknown): Promise<Reply> {
     const reply = await this.request(method, path, body);
-    if (reply.status !== expect) throw new Error(`${method} ${path}: HTTP ${reply.status} (expected ${expect}): ${reply.body.slice(0, 300)}`);
+    if (reply.status !== expect)
+      throw new Error(`${method} ${path}: HTTP ${reply.status} (expected ${expect}): ${reply.body.slice(0, 300)}`);
     return reply;
   }
 

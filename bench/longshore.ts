@@ -77,13 +77,15 @@ export async function spawnLongshore(opts: {
   // The process's own readiness probe: caches synced. Probed only until it answers.
   const deadline = performance.now() + opts.readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Longshore exited with ${child.exitCode} before it was ready; read ${opts.logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`Longshore exited with ${child.exitCode} before it was ready; read ${opts.logFile}`);
     const ok = await fetch(`${opsUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) break;
-    if (performance.now() > deadline) throw new Error(`Longshore was not ready within ${opts.readyTimeoutMs} ms; read ${opts.logFile}`);
+    if (performance.now() > deadline)
+      throw new Error(`Longshore was not ready within ${opts.readyTimeoutMs} ms; read ${opts.logFile}`);
     await delay(100);
   }
 

@@ -60,7 +60,8 @@ export async function scrapeApiServer(kc: KubeConfig): Promise<Series> {
  */
 export function apiRequests(before: Series, after: Series): Record<string, number> {
   const out: Record<string, number> = {};
-  const interesting = /resource="(stacks|deployments|services|replicasets|pods|endpointslices|events|tokenreviews|subjectaccessreviews)"/;
+  const interesting =
+    /resource="(stacks|deployments|services|replicasets|pods|endpointslices|events|tokenreviews|subjectaccessreviews)"/;
   for (const [k, v] of after) {
     if (!k.startsWith('apiserver_request_total{') || !interesting.test(k)) continue;
     const d = v - (before.get(k) ?? 0);

@@ -38,7 +38,11 @@ const n = (v: number | undefined) => (v === undefined ? 'n/a' : v.toLocaleString
 
 function listRow(label: string, f: FacadeReads | undefined, key: 'list25' | 'list1000'): string[] {
   const l = f?.[key];
-  return [label, l ? `${ms(l.latencyMs.p50)} / ${ms(l.latencyMs.p99)}` : 'n/a', l ? `${l.requests} sequential requests, ${round(l.bytes / 1024, 0)} KiB per answer` : ''];
+  return [
+    label,
+    l ? `${ms(l.latencyMs.p50)} / ${ms(l.latencyMs.p99)}` : 'n/a',
+    l ? `${l.requests} sequential requests, ${round(l.bytes / 1024, 0)} KiB per answer` : '',
+  ];
 }
 
 export function renderTable(doc: ResultDoc): string {
@@ -52,13 +56,23 @@ export function renderTable(doc: ResultDoc): string {
   const largeP99 = large?.list25?.latencyMs.p99;
   const rows: string[][] = [
     [`**Controller**: ${n(c?.stacks)} started stacks × 3 services (${o.workers} workers)`, '', ''],
-    ['creation → every child applied (3 Deployments + 3 Services per stack)', secs(c?.childrenAppliedSeconds), `stacks created through the API in ${secs(c?.createSeconds)}, ${o.createConcurrency} in flight`],
-    ['creation → every Deployment ready', secs(c?.allDeploymentsReadySeconds), 'kube-controller-manager, scheduler and kwok included'],
+    [
+      'creation → every child applied (3 Deployments + 3 Services per stack)',
+      secs(c?.childrenAppliedSeconds),
+      `stacks created through the API in ${secs(c?.createSeconds)}, ${o.createConcurrency} in flight`,
+    ],
+    [
+      'creation → every Deployment ready',
+      secs(c?.allDeploymentsReadySeconds),
+      'kube-controller-manager, scheduler and kwok included',
+    ],
     ['creation → every stack Running, observedGeneration current', secs(c?.allRunningSeconds), ''],
     [
       '**Baseline**: the same children applied directly (SSA)',
       secs(b?.childrenSeenSeconds),
-      b ? `${n(b.objects)} objects, ${b.concurrency} in flight; last answer at ${secs(b.applySeconds)}; all ready at ${secs(b.allReadySeconds)}` : '',
+      b
+        ? `${n(b.objects)} objects, ${b.concurrency} in flight; last answer at ${secs(b.applySeconds)}; all ready at ${secs(b.allReadySeconds)}`
+        : '',
     ],
     [
       'controller ÷ baseline, every child applied (target ≤ 1.5)',
@@ -71,11 +85,17 @@ export function renderTable(doc: ResultDoc): string {
       c ? `n = ${n(c.statusLatencyMs.n)} services, during the rollout; max ${ms(c.statusLatencyMs.max)}` : '',
     ],
     ['**Operator RSS**: caches synced, no stacks', mib(r.rssAtStart?.rss), ''],
-    [`RSS at ${n(r.idleSmall?.stacks)} stacks (started)`, mib(r.idleSmall?.rssBytes), `peak so far ${mib(r.idleSmall?.peakRssBytes)}`],
+    [
+      `RSS at ${n(r.idleSmall?.stacks)} stacks (started)`,
+      mib(r.idleSmall?.rssBytes),
+      `peak so far ${mib(r.idleSmall?.peakRssBytes)}`,
+    ],
     [
       `RSS at ${n(r.idleLarge?.stacks)} stacks`,
       mib(r.idleLarge?.rssBytes),
-      r.grow ? `${n(r.grow.created)} of them not started (Deployments at 0 replicas, no pods); peak ${mib(r.idleLarge?.peakRssBytes)}` : '',
+      r.grow
+        ? `${n(r.grow.created)} of them not started (Deployments at 0 replicas, no pods); peak ${mib(r.idleLarge?.peakRssBytes)}`
+        : '',
     ],
     [
       `grow by ${n(r.grow?.created)} not-started stacks → every child applied / every stack settled`,
@@ -85,12 +105,16 @@ export function renderTable(doc: ResultDoc): string {
     [
       `**Idle CPU** at ${n(r.idleSmall?.stacks)} stacks`,
       r.idleSmall ? `${r.idleSmall.cpuPercentOfOneCore} % of a core` : 'n/a',
-      r.idleSmall ? `${r.idleSmall.cpuSeconds} CPU s over ${r.idleSmall.windowSeconds} s; ${r.idleSmall.watchEventsDuringWindow} watch events in the window` : '',
+      r.idleSmall
+        ? `${r.idleSmall.cpuSeconds} CPU s over ${r.idleSmall.windowSeconds} s; ${r.idleSmall.watchEventsDuringWindow} watch events in the window`
+        : '',
     ],
     [
       `Idle CPU at ${n(r.idleLarge?.stacks)} stacks`,
       r.idleLarge ? `${r.idleLarge.cpuPercentOfOneCore} % of a core` : 'n/a',
-      r.idleLarge ? `${r.idleLarge.cpuSeconds} CPU s over ${r.idleLarge.windowSeconds} s; ${r.idleLarge.watchEventsDuringWindow} watch events in the window` : '',
+      r.idleLarge
+        ? `${r.idleLarge.cpuSeconds} CPU s over ${r.idleLarge.windowSeconds} s; ${r.idleLarge.watchEventsDuringWindow} watch events in the window`
+        : '',
     ],
     [`**Façade** list \`?limit=25\` p50 / p99 at ${n(small?.stacks)} stacks`, ...listRow('', small, 'list25').slice(1)],
     [
@@ -114,7 +138,9 @@ export function renderTable(doc: ResultDoc): string {
     ]),
     [
       `façade create + start, ${n(r.facadeCreateStart?.stacks)} stacks, ${r.facadeCreateStart?.concurrency ?? 'n/a'} at a time`,
-      r.facadeCreateStart ? `${round(r.facadeCreateStart.stacksPerSecond, 1)} stacks/s (${round(r.facadeCreateStart.requestsPerSecond, 0)} req/s)` : 'n/a',
+      r.facadeCreateStart
+        ? `${round(r.facadeCreateStart.stacksPerSecond, 1)} stacks/s (${round(r.facadeCreateStart.requestsPerSecond, 0)} req/s)`
+        : 'n/a',
       r.facadeCreateStart
         ? `POST create p50/p99 ${ms(r.facadeCreateStart.createLatencyMs.p50)} / ${ms(r.facadeCreateStart.createLatencyMs.p99)}, start ${ms(r.facadeCreateStart.startLatencyMs.p50)} / ${ms(r.facadeCreateStart.startLatencyMs.p99)}; all Running after ${secs(r.facadeCreateStart.allRunningSeconds)}`
         : '',

@@ -171,7 +171,12 @@ async function main(): Promise<void> {
     results[key] = out;
     const page = `/api/app/v1/${nsStacks}/stack/?limit=25`;
     out['list25'] = await listLatency(client, page, opts.listRequests, d);
-    out['list1000'] = await listLatency(client, `/api/app/v1/${nsStacks}/stack/?limit=1000`, Math.max(10, opts.listRequests / 5), d);
+    out['list1000'] = await listLatency(
+      client,
+      `/api/app/v1/${nsStacks}/stack/?limit=1000`,
+      Math.max(10, opts.listRequests / 5),
+      d,
+    );
     out['load'] = await load(ls.facadeUrl, token, page, opts.loadConnections, opts.loadSeconds * 1000, d);
     out['kubectl'] = await kubectlGet(cluster!.kubectl, cluster!.kubeconfig, nsStacks, 3, d);
     return out;

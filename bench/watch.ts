@@ -128,7 +128,10 @@ export class NamespaceTracker {
   private onDeployment(type: string, d: TrackedDeployment): void {
     const at = this.event('Deployment');
     const name = d.metadata.name ?? '';
-    if (type === 'delete') return this.check(at);
+    if (type === 'delete') {
+      this.check(at);
+      return;
+    }
     if (!this.deploymentSeen.has(name)) this.deploymentSeen.set(name, at);
     const target = d.spec.replicas ?? 1;
     const s = d.status;
@@ -151,7 +154,10 @@ export class NamespaceTracker {
 
   private onStack(type: string, s: TrackedStack): void {
     const at = this.event('Stack');
-    if (type === 'delete') return this.check(at);
+    if (type === 'delete') {
+      this.check(at);
+      return;
+    }
     for (const svc of s.status.services ?? []) {
       if (svc.state === 'Running' && !this.serviceRunning.has(svc.name)) this.serviceRunning.set(svc.name, at);
     }

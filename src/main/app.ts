@@ -17,9 +17,8 @@ import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients } from '../kube/children.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
-import type { FieldError } from '../model/errors.ts';
-import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../model/stack.ts';
-import { desiredObjects, type TranslateOptions } from '../translate/index.ts';
+import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
+import { desiredObjects, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -51,24 +50,6 @@ function listen(server: Server, port: number, host: string): Promise<string> {
       const a = server.address() as AddressInfo;
       resolve(`http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`);
     });
-  });
-}
-
-/**
- * What the translation, with this operator's options, could not deploy in a spec (a host
- * path where none is allowed, say), as field errors for the façade to refuse up front.
- */
-function refusedByConfiguration(spec: StackSpec, options: TranslateOptions): FieldError[] {
-  const probe: Stack = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    metadata: { name: 'policy-check', namespace: 'policy-check', uid: 'policy-check' },
-    spec: { ...spec, desiredState: 'Running' },
-  };
-  return desiredObjects(probe, options).problems.map((p) => {
-    const index = spec.services.findIndex((s) => s.name === p.service);
-    const where = index < 0 ? '' : `services[${index}] (${p.service})${p.field ? `.${p.field}` : ''}`;
-    return { field: where, message: p.message };
   });
 }
 

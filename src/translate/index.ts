@@ -6,6 +6,7 @@ export { blockedServices, desiredObjects, type Translation } from './desired.ts'
 export type { DaemonSetObject, DeploymentObject, KubeObject, PersistentVolumeClaimObject, ServiceObject } from './kube-object.ts';
 export * from './labels.ts';
 export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
+export { refusedByConfiguration } from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
 export { deriveStatus } from './state.ts';

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { convertStackFiles } from '../../src/cli/convert.ts';
 import { GROUP, PLURAL, VERSION } from '../../src/model/stack.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
@@ -22,7 +22,10 @@ describe('converting the corpus of real stack files', () => {
   });
 
   it.each(files)('%s converts to a manifest the API server accepts, or is refused clearly', async (file) => {
-    const result = convertStackFiles([{ path: file, text: readFileSync(join(corpus, file), 'utf8') }], { namespace: ns, start: true });
+    const result = convertStackFiles([{ path: file, text: readFileSync(join(corpus, file), 'utf8') }], {
+      namespace: ns,
+      start: true,
+    });
     if (!result.ok) {
       expect(result.errors.length).toBeGreaterThan(0);
       for (const e of result.errors) expect(e).toMatch(new RegExp(`^${file.replace(/\./g, '\\.')}: `));

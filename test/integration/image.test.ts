@@ -34,7 +34,11 @@ describe('the image, built and started as the Dockerfile does', () => {
     await cp(join(root, 'package-lock.json'), join(app, 'package-lock.json'));
     await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], app);
     // build stage
-    await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', join(app, 'dist')], root);
+    await run(
+      join(root, 'node_modules/.bin/tsc'),
+      ['-p', join(root, 'tsconfig.build.json'), '--outDir', join(app, 'dist')],
+      root,
+    );
     await cp(join(root, 'crds'), join(app, 'crds'), { recursive: true });
 
     // No TypeScript, no test tooling, no Node package in the runtime's node_modules.

@@ -39,7 +39,9 @@ describe('the controller', () => {
     // Service names are object names: unique in the namespace, across stacks.
     await stacks.create('rollout', running([{ name: 'rollout-web', image: 'nginx:1.26', targetNumContainers: 2 }]));
     await stacks.waitForState('rollout', 'Running');
-    const patched = await stacks.patchSpec('rollout', { services: [{ name: 'rollout-web', image: 'nginx:1.27', targetNumContainers: 2 }] });
+    const patched = await stacks.patchSpec('rollout', {
+      services: [{ name: 'rollout-web', image: 'nginx:1.27', targetNumContainers: 2 }],
+    });
     const seen = await stacks.statesUntil('rollout', 'Running', patched.metadata.resourceVersion!);
     expect(seen).toContain('Redeploying');
     const pods = await waitFor('two pods of the new image', 30_000, async () => {

@@ -63,7 +63,7 @@ describe('a Stack through its whole lifecycle', () => {
 
   it('stops: Stopping, then Stopped with no Pods and the definitions kept', async () => {
     const patched = await stacks.patchSpec('app', { desiredState: 'Stopped' });
-    await stacks.waitForState('app', 'Stopped');
+    expect(await stacks.statesUntil('app', 'Stopped', patched.metadata.resourceVersion!)).toEqual(['Stopping', 'Stopped']);
     expect(await stacks.pods('app')).toHaveLength(0);
     expect(await stacks.deployments('app')).toHaveLength(2);
     expect((await stacks.pvcs('app')).length).toBe(1);
@@ -99,8 +99,12 @@ describe('a Stack through its whole lifecycle', () => {
   });
 
   it('terminates: Terminating, then Terminated with its destroyed time and no workloads', async () => {
-    await stacks.patchSpec('app', { desiredState: 'Terminated' });
-    const s = await stacks.waitForState('app', 'Terminated');
+    const patched = await stacks.patchSpec('app', { desiredState: 'Terminated' });
+    expect(await stacks.statesUntil('app', 'Terminated', patched.metadata.resourceVersion!)).toEqual([
+      'Terminating',
+      'Terminated',
+    ]);
+    const s = (await stacks.get('app'))!;
     expect(s.status?.destroyedAt).toBeTruthy();
     expect(await stacks.deployments('app')).toHaveLength(0);
     expect(await stacks.services('app')).toHaveLength(0);

@@ -96,7 +96,13 @@ export class StackClient {
     let controller: AbortController | undefined;
     try {
       return await new Promise<StackState[]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for stack ${name} to reach ${until}; saw ${seen.join(' → ')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`timed out after ${timeoutMs} ms waiting for stack ${name} to reach ${until}; saw ${seen.join(' → ')}`),
+            ),
+          timeoutMs,
+        );
         watch
           .watch(
             `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${PLURAL}`,

@@ -3,7 +3,7 @@
 // `//api/...` paths, an empty JSON-typed body).
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FacadeConfig } from '../../../../src/facade/deps.ts';
+import type { FacadeConfig, FacadeDeps } from '../../../../src/facade/deps.ts';
 import { createFacade } from '../../../../src/facade/server.ts';
 import { FakeAuthenticator, FakeCache, FakeCluster, memoryLogger } from './fakes.ts';
 
@@ -42,7 +42,7 @@ export function basic(token: string, user = 'someone'): string {
   return `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
 }
 
-export async function startHarness(config: Partial<FacadeConfig> = {}): Promise<Harness> {
+export async function startHarness(config: Partial<FacadeConfig> = {}, extra: Partial<FacadeDeps> = {}): Promise<Harness> {
   const cluster = new FakeCluster();
   const cache = new FakeCache(cluster);
   const auth = new FakeAuthenticator().grantAll('alice', 'default').grantAll('alice', 'team-a');
@@ -59,6 +59,7 @@ export async function startHarness(config: Partial<FacadeConfig> = {}): Promise<
     now: () => new Date(clock.ms),
     newUuid: () => `00000000-0000-4000-8000-${String(++actionCounter).padStart(12, '0')}`,
     onRequest: (route, status, seconds) => metrics.push({ route, status, seconds }),
+    ...extra,
   });
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
