@@ -106,7 +106,7 @@ export interface FacadeDeps {
   logger: Logger;
   config?: Partial<FacadeConfig>;
   /** Called once per request: the matched route template (or "unmatched"), status, duration. */
-  onRequest?: (route: string, status: number, seconds: number) => void;
+  onRequest?: (route: string, status: number, seconds: number, method: string) => void;
   /**
    * What this operator's configuration refuses in a spec that the schema allows (a host path
    * when host paths are not allowed, say): checked before a write, so such a request gets a

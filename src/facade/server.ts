@@ -50,7 +50,7 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
         ctx.body = { error: 'internal error' };
       }
     } finally {
-      onRequest?.(routeLabel(ctx['_matchedRoute']), ctx.status, (performance.now() - started) / 1000);
+      onRequest?.(routeLabel(ctx['_matchedRoute']), ctx.status, (performance.now() - started) / 1000, ctx.method);
     }
   };
 }

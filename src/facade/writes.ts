@@ -2,6 +2,7 @@
 // merge patch carrying the resourceVersion the change was computed from. If the API server
 // says the stack changed meanwhile (409 Conflict), the change is recomputed on a fresh copy
 // (which re-checks whether the action is still allowed) and tried again, a few times.
+import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Stack } from '../model/stack.ts';
 import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions, targetState } from './actions.ts';
@@ -9,7 +10,11 @@ import { KubeApiError, type StackPatch } from './deps.ts';
 import type { FacadeEnv } from './env.ts';
 import { badRequest, conflict, HttpError, notFound } from './errors.ts';
 
-const ATTEMPTS = 4;
+// Writers of one stack include the controller's status updates (each changes the
+// resourceVersion), so a busy stack may conflict several times in a row: retry with a short,
+// jittered, growing pause so that concurrent writers do not collide again in lockstep.
+const ATTEMPTS = 10;
+const retryPauseMs = (attempt: number) => Math.round(Math.random() * 20 * attempt);
 
 export interface PlannedChange {
   action: ActionKind;
@@ -68,6 +73,7 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
         throw kubeErrorToHttp(err, namespace, name);
       }
       env.logger.debug({ namespace, name, attempt }, 'stack changed during a write; retrying on a fresh copy');
+      await delay(retryPauseMs(attempt));
       const fresh = await env.writer.get(namespace, name);
       if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
       env.view.remember(fresh);

@@ -130,7 +130,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       }),
       logger,
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
-      onRequest: (route, status, seconds) => metrics.facadeRequest(route, 'ANY', status, seconds),
+      onRequest: (route, status, seconds, method) => metrics.facadeRequest(route, method, status, seconds),
       policy: (spec) => refusedByConfiguration(spec, translateOptions),
     });
     const server = createServer(app.callback());

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { installCrd } from '../kube/crd-install.ts';
-import { clusterDir, down, up } from '../localcluster/cluster.ts';
+import { clusterDir, down, readState, up } from '../localcluster/cluster.ts';
+import { isOurs } from '../localcluster/process.ts';
 import { startLongshore } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { clientCredentials, clusterConfigured } from './local-dev.ts';
@@ -22,13 +23,18 @@ const logger = pino({ level: config.LONGSHORE_LOG_LEVEL, base: { component: 'lon
 
 const kc = new KubeConfig();
 let localCluster = false;
+let stopClusterAtExit = false;
 try {
   if (clusterConfigured()) {
     kc.loadFromDefault();
   } else {
-    logger.info('no cluster configured (KUBECONFIG, ~/.kube/config or in-cluster): starting the local control plane');
+    logger.info('no cluster configured (KUBECONFIG, ~/.kube/config or in-cluster): using the local control plane');
+    // One already running (npm run cluster:up) is used and left running at exit.
+    const before = await readState();
+    const wasRunning = !!before && before.processes.length > 0 && before.processes.every(isOurs);
     const state = await up({ log: (line) => logger.info(line) });
     localCluster = true;
+    stopClusterAtExit = !wasRunning;
     kc.loadFromFile(state.kubeconfig);
     await installCrd(kc);
   }
@@ -60,7 +66,7 @@ if (localCluster && app.facadeUrl) {
       `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +
       `export DOCKERCLOUD_NAMESPACE=${config.LONGSHORE_DEFAULT_NAMESPACE}\n\n` +
       `For kubectl: export KUBECONFIG=${join(clusterDir(), 'kubeconfig')}\n` +
-      `Ctrl-C stops Longshore and the local control plane.\n\n`,
+      (stopClusterAtExit ? `Ctrl-C stops Longshore and the local control plane.\n\n` : `Ctrl-C stops Longshore (the local control plane was already running and stays up).\n\n`),
   );
 }
 
@@ -70,7 +76,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'stopping');
   await app.stop();
-  if (localCluster) await down();
+  if (stopClusterAtExit) await down();
   logger.info('stopped');
   process.exit(0);
 }
