@@ -66,7 +66,9 @@ if (localCluster && app.facadeUrl) {
       `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +
       `export DOCKERCLOUD_NAMESPACE=${config.LONGSHORE_DEFAULT_NAMESPACE}\n\n` +
       `For kubectl: export KUBECONFIG=${join(clusterDir(), 'kubeconfig')}\n` +
-      (stopClusterAtExit ? `Ctrl-C stops Longshore and the local control plane.\n\n` : `Ctrl-C stops Longshore (the local control plane was already running and stays up).\n\n`),
+      (stopClusterAtExit
+        ? `Ctrl-C stops Longshore and the local control plane.\n\n`
+        : `Ctrl-C stops Longshore (the local control plane was already running and stays up).\n\n`),
   );
 }
 

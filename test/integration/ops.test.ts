@@ -29,7 +29,10 @@ describe('operating Longshore', () => {
   });
 
   it('lands concurrent writes to one stack: conflicting updates are retried', async () => {
-    const created = await call('POST', `/api/app/v1/${ns}/stack/`, { name: 'busy', services: [{ name: 'busy-web', image: 'nginx:1.27' }] });
+    const created = await call('POST', `/api/app/v1/${ns}/stack/`, {
+      name: 'busy',
+      services: [{ name: 'busy-web', image: 'nginx:1.27' }],
+    });
     expect(created.status).toBe(201);
     const uri = created.json['resource_uri'] as string;
     // Five writers at once, each based on what it read: most hit a resourceVersion conflict.

@@ -51,6 +51,24 @@ describe('the controller', () => {
     expect(pods).toHaveLength(2);
   });
 
+  it('runs an EVERY_NODE service as a DaemonSet on every schedulable node, and stops it', async () => {
+    const nodes = (await stacks.core.listNode()).items.filter(
+      (n) => !n.spec?.unschedulable && !n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+    );
+    await stacks.create('agents', running([{ name: 'agents-node', image: 'busybox:1.36', deploymentStrategy: 'EVERY_NODE' }]));
+    const s = await stacks.waitForState('agents', 'Running');
+    expect(s.status?.services?.[0]).toMatchObject({ state: 'Running', readyContainers: nodes.length });
+    const ds = await stacks.apps.readNamespacedDaemonSet({ name: 'agents-node', namespace: ns });
+    expect(ds.metadata?.ownerReferences?.[0]?.kind).toBe('Stack');
+    expect((await stacks.pods('agents')).map((p) => p.spec?.nodeName).sort()).toEqual(nodes.map((n) => n.metadata?.name).sort());
+    await stacks.patchSpec('agents', { desiredState: 'Stopped' });
+    await stacks.waitForState('agents', 'Stopped');
+    expect(await stacks.pods('agents')).toHaveLength(0);
+    expect((await stacks.apps.listNamespacedDaemonSet({ namespace: ns })).items.map((d) => d.metadata?.name)).toContain(
+      'agents-node',
+    );
+  });
+
   it('prunes the workloads of a service removed from the spec', async () => {
     await stacks.create(
       'prune',

@@ -18,6 +18,11 @@ type Lifecycle = 'start' | 'stop' | 'redeploy' | 'terminate';
 function specChange(action: Lifecycle, current: Stack, reuseVolumes: boolean): Record<string, unknown> {
   switch (action) {
     case 'start':
+      // Already meant to run (every rollout failed, so the stack shows Not Running): starting
+      // again means trying again, with fresh Pods.
+      if (current.spec.desiredState === 'Running') {
+        return { desiredState: 'Running', redeploy: { revision: (current.spec.redeploy?.revision ?? 0) + 1 } };
+      }
       return { desiredState: 'Running' };
     case 'stop':
       return { desiredState: 'Stopped' };

@@ -12,7 +12,7 @@ afterEach(async () => {
 const stored = (name = 'shop') => h.cluster.objects.get(`default/${name}`)!;
 
 /** The controller reports the current generation in `state`. */
-function settle(uid: string, state: 'Running' | 'Stopped' | 'Terminated' | 'Partly running', extra = {}) {
+function settle(uid: string, state: 'Running' | 'Stopped' | 'Terminated' | 'Partly running' | 'Not Running', extra = {}) {
   h.cluster.report(uid, { state, deployedAt: '2024-03-01T12:00:30Z', ...extra });
 }
 
@@ -51,6 +51,16 @@ describe('start', () => {
     expect(h.cluster.patches).toHaveLength(3);
     expect(h.cluster.patches.every((p) => typeof p.patch.metadata?.resourceVersion === 'string')).toBe(true);
     expect(stored().spec.desiredState).toBe('Running');
+  });
+
+  it('tries again with fresh Pods when every rollout failed (Not Running, though meant to run)', async () => {
+    const created = await createStack(h, 'shop');
+    await h.send('POST', `${created.resource_uri}start/`);
+    settle(created.uuid, 'Not Running');
+    const reply = await h.send('POST', `${created.resource_uri}start/`);
+    expect(reply.status).toBe(202);
+    expect(stored().spec.desiredState).toBe('Running');
+    expect(stored().spec.redeploy?.revision).toBe(1);
   });
 
   it('gives up with 409 when the stack keeps changing', async () => {

@@ -22,7 +22,10 @@ describe('the operator configuration, through the façade', () => {
   });
 
   it('accepts the same stack when the configuration allows host paths', async () => {
-    h = await startHarness({}, { policy: (spec) => refusedByConfiguration(spec, { ...defaultTranslateOptions, allowHostPath: true }) });
+    h = await startHarness(
+      {},
+      { policy: (spec) => refusedByConfiguration(spec, { ...defaultTranslateOptions, allowHostPath: true }) },
+    );
     const r = await h.send('POST', '/api/app/v1/stack/', {
       body: { name: 'hosty', services: [{ name: 'web', image: 'nginx', volumes: ['/etc:/etc:ro'] }] },
     });
@@ -31,9 +34,13 @@ describe('the operator configuration, through the façade', () => {
 
   it('refuses an update that would add host networking', async () => {
     h = await startHarness({}, { policy: (spec) => refusedByConfiguration(spec, defaultTranslateOptions) });
-    const created = await h.send('POST', '/api/app/v1/stack/', { body: { name: 'net', services: [{ name: 'web', image: 'nginx' }] } });
+    const created = await h.send('POST', '/api/app/v1/stack/', {
+      body: { name: 'net', services: [{ name: 'web', image: 'nginx' }] },
+    });
     expect(created.status).toBe(201);
-    const r = await h.send('PATCH', created.json.resource_uri, { body: { services: [{ name: 'web', image: 'nginx', net: 'host' }] } });
+    const r = await h.send('PATCH', created.json.resource_uri, {
+      body: { services: [{ name: 'web', image: 'nginx', net: 'host' }] },
+    });
     expect(r.status).toBe(400);
     expect(r.json.error).toMatch(/services\[0\] \(web\)\.net: .*LONGSHORE_ALLOW_HOST_NETWORK/);
   });
