@@ -190,7 +190,20 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     }
     return { requeueAfterMs: left };
   }
-  return {};
+  return daemonSetDeadlineCheck(stack, status, deps);
+}
+
+/**
+ * Deployments report a missed progress deadline themselves (an event wakes us); DaemonSets
+ * have none, so the state rules time them against the stack's Progressing condition, and
+ * nothing would wake us when that time comes: look again just after it.
+ */
+function daemonSetDeadlineCheck(stack: Stack, status: StackStatus, deps: ReconcileDeps): ReconcileResult {
+  if (!stack.spec.services.some((s) => s.deploymentStrategy === 'EVERY_NODE')) return {};
+  const progressing = status.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True');
+  if (!progressing) return {};
+  const due = Date.parse(progressing.lastTransitionTime) + deps.rules.progressDeadlineSeconds * 1000 + 1000;
+  return { requeueAfterMs: Math.max(due - deps.now().getTime(), 1000) };
 }
 
 async function writeStatusIfChanged(stack: Stack, status: StackStatus, deps: ReconcileDeps): Promise<void> {
