@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
-import { type Stack, StackSpec, type StackStatus } from '../model/stack.ts';
+import { type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import {
   blockedServices,
   formatProblem,
@@ -55,6 +55,11 @@ function specHash(obj: KubernetesObject): string {
   return createHash('sha256').update(stableStringify(obj)).digest('base64url').slice(0, 22);
 }
 
+const TRANSITIONAL = new Set<StackState>(['Starting', 'Stopping', 'Redeploying', 'Terminating']);
+
+/** An Event reason for a state: "Partly running" → "PartlyRunning". */
+const eventReason = (state: StackState) => state.replace(/ (\w)/g, (_, c: string) => c.toUpperCase());
+
 export async function reconcile(key: string, deps: ReconcileDeps): Promise<ReconcileResult> {
   const stack = deps.caches.stacks.get(key) as Stack | undefined;
   // Gone or going: owner references let the garbage collector remove the children.
@@ -86,6 +91,28 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   // they are (no data lost to a typo). A stack-wide problem keeps every child.
   const blocked = blockedServices(translation);
   const pruneNothing = blocked.has('');
+
+  // A new spec: say at once that the work has begun (Starting, Stopping, Redeploying,
+  // Terminating), as the cluster shows it before we act. Done quickly, the work could
+  // otherwise end before any status says it was under way.
+  let reportedState = stack.status?.state;
+  if (stack.status?.observedGeneration !== stack.metadata.generation) {
+    const before = computeStatus({
+      stack,
+      caches: deps.caches,
+      problems,
+      conflicts: [],
+      now: deps.now(),
+      rules: deps.rules,
+      appliedGenerations: deps.appliedGenerations,
+    });
+    if (before.state && TRANSITIONAL.has(before.state) && before.state !== reportedState) {
+      await writeStatusIfChanged(stack, before, deps);
+      deps.record(stack, 'Normal', eventReason(before.state), `stack is ${before.state}`);
+      log.info({ from: reportedState ?? null, to: before.state }, 'state changed');
+      reportedState = before.state;
+    }
+  }
 
   // First look at every name the stack wants: one held by an object Longshore does not own
   // is left alone, and so is the rest of that service (half a service is no service).
@@ -140,10 +167,10 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
       ...obj,
       metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
     };
-    const applied = await deps.clients[kind].apply(body);
+    const result = await deps.clients[kind].apply(body);
     deps.onWrite?.('apply', kind);
-    if (applied.metadata?.uid && applied.metadata.generation !== undefined)
-      deps.appliedGenerations.set(applied.metadata.uid, applied.metadata.generation);
+    if (result.metadata?.uid && result.metadata.generation !== undefined)
+      deps.appliedGenerations.set(result.metadata.uid, result.metadata.generation);
     log.debug({ kind, child: obj.metadata?.name }, 'applied');
   }
   for (const c of conflicts)
@@ -166,17 +193,19 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     }
   }
 
-  const status = computeStatus({ stack, caches: deps.caches, problems, conflicts, now: deps.now(), rules: deps.rules });
-  const oldState = stack.status?.state;
+  const status = computeStatus({
+    stack,
+    caches: deps.caches,
+    problems,
+    conflicts,
+    now: deps.now(),
+    rules: deps.rules,
+    appliedGenerations: deps.appliedGenerations,
+  });
   await writeStatusIfChanged(stack, status, deps);
-  if (status.state !== oldState && status.state) {
-    deps.record(
-      stack,
-      'Normal',
-      status.state.replace(/ (\w)/g, (_, c: string) => c.toUpperCase()),
-      `stack is ${status.state}`,
-    );
-    log.info({ from: oldState ?? null, to: status.state }, 'state changed');
+  if (status.state !== reportedState && status.state) {
+    deps.record(stack, 'Normal', eventReason(status.state), `stack is ${status.state}`);
+    log.info({ from: reportedState ?? null, to: status.state }, 'state changed');
   }
 
   if (status.state === 'Terminated' && status.destroyedAt) {

@@ -20,6 +20,11 @@ interface GatherInput {
   invalid?: string;
   now: Date;
   rules: StatusRules;
+  /**
+   * The generation each child had after our last apply, by uid. The cache may not have seen
+   * that apply yet: a rollout just begun would look finished there. The newer generation wins.
+   */
+  appliedGenerations?: ReadonlyMap<string, number>;
 }
 
 type Workload = KubernetesObject & {
@@ -72,7 +77,10 @@ export function gather(input: GatherInput): StatusInput {
     for (const w of caches.children[kind].byIndex('stack', key) as Workload[]) {
       if (!controlled(w, uid) || w.metadata?.deletionTimestamp) continue;
       const service = w.metadata?.labels?.[SERVICE_LABEL];
-      if (service) workloads[service] = observe(w);
+      if (!service) continue;
+      const seen = observe(w);
+      const applied = input.appliedGenerations?.get(w.metadata?.uid ?? '');
+      workloads[service] = applied !== undefined && applied > seen.generation ? { ...seen, generation: applied } : seen;
     }
   }
   const pods: Record<string, { existing: number; terminating: number; ready: number }> = {};

@@ -13,7 +13,8 @@ export PIP_NO_PYTHON_VERSION_WARNING=1
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/longshore/clients"
-py27="${LONGSHORE_PY27:-/root/.pyenv/versions/2.7.18/bin/python2.7}"
+py27="${LONGSHORE_PY27:-${PYENV_ROOT:-$HOME/.pyenv}/versions/2.7.18/bin/python2.7}"
+[[ -x "$py27" || -n "${LONGSHORE_PY27:-}" ]] || py27=/root/.pyenv/versions/2.7.18/bin/python2.7
 
 # Everything that decides what gets installed; a change to any of it reinstalls.
 inputs_hash="$(cat "$here/setup.sh" "$here/python/requirements.txt" "$here/go/go.mod" "$here/go/go.sum" "$here"/go/*.go |

@@ -2,15 +2,16 @@
 // the real API server accepts (server-side dry run, strict field validation); every file it
 // refuses is refused with a message naming the file, and the service and key where there is one.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { convertStackFiles } from '../../src/cli/convert.ts';
 import { GROUP, PLURAL, VERSION } from '../../src/model/stack.ts';
+import { CORPUS_DIR } from '../support/corpus.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 
-const corpus = resolve(import.meta.dirname, '../../../shared/corpus/stackfiles');
+const corpus = CORPUS_DIR;
 const files = readdirSync(corpus).filter((f) => f.endsWith('.yml'));
 const kc = kubeConfig();
 const ns = await createTestNamespace('corpus');

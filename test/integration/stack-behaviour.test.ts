@@ -70,10 +70,13 @@ describe('the controller', () => {
   });
 
   it('reports a DaemonSet that cannot become ready once the progress deadline passes', async () => {
-    await stacks.create('agents-huge', running([
-      { name: 'agents-huge-ok', image: 'nginx:1.27' },
-      { name: 'agents-huge-node', image: 'busybox:1.36', deploymentStrategy: 'EVERY_NODE', memory: 1048576 },
-    ]));
+    await stacks.create(
+      'agents-huge',
+      running([
+        { name: 'agents-huge-ok', image: 'nginx:1.27' },
+        { name: 'agents-huge-node', image: 'busybox:1.36', deploymentStrategy: 'EVERY_NODE', memory: 1048576 },
+      ]),
+    );
     const s = await stacks.waitForState('agents-huge', 'Partly running', 90_000);
     expect(s.status?.conditions?.find((c) => c.type === 'Degraded')?.status).toBe('True');
   });

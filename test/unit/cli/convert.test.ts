@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { convertStackFiles, runConvert } from '../../../src/cli/convert.ts';
 
-const CORPUS = process.env['LONGSHORE_CORPUS'] ?? '/work/shared/corpus/stackfiles';
+import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 
 /** runConvert with files in memory; what it printed and its exit code. */
 async function run(args: string[], files: Record<string, string>, env: Record<string, string> = {}) {

@@ -1,4 +1,4 @@
-// Every real stack file of the corpus (/work/shared/corpus/stackfiles, see its INDEX.md):
+// Every real stack file of the corpus (../shared/corpus/stackfiles beside the repository, see its INDEX.md):
 // converted, or refused for a reason fixed here, so that a change in what converts shows up
 // as a failing test rather than as a surprise.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { servicesFromRequest, serviceToApi, stackToStackFile } from '../../../src/model/dockercloud.ts';
 import { parseStackFile } from '../../../src/model/stackfile.ts';
 
-const CORPUS = process.env['LONGSHORE_CORPUS'] ?? '/work/shared/corpus/stackfiles';
+import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
+
 const INVALID = join(CORPUS, 'invalid');
 const ymlFiles = (dir: string) =>
   readdirSync(dir)

@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../../../src/model/stack.ts';
 import { parseStackFile } from '../../../src/model/stackfile.ts';
 import { deriveStatus } from '../../../src/translate/state.ts';
+import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 import { stack, translate } from './fixtures.ts';
-
-const CORPUS = '/work/shared/corpus/stackfiles';
 
 /** The corpus files the reader accepts; files it refuses are the model's tests' business. */
 const readable: [string, ServiceSpec[]][] = (() => {
