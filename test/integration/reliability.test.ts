@@ -84,7 +84,12 @@ async function cuttableProxy(target: URL) {
       for (const s of sockets) s.destroy();
       sockets.clear();
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // Keep-alive connections would hold close() open: end them first.
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
