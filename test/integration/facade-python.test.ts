@@ -203,6 +203,19 @@ describe('docker-cloud CLI', () => {
     expect(again.stderr).toMatch(/Status 409.*Stopped/);
   });
 
+  it('stack up -f --sync creates and starts in one go; inspect by name', async () => {
+    // Service names are object names, unique in the namespace: a file of its own.
+    await writeFile(join(dir, 'up.yml'), 'upweb:\n  image: nginx:1.27\n  links: [upcache]\nupcache:\n  image: redis:7\n');
+    const up = await cli('stack', 'up', '-n', 'cliup', '-f', 'up.yml', '--sync');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/Success/);
+    const s = await stacks.waitForState('cliup', 'Running');
+    expect(s.spec.desiredState).toBe('Running');
+    const inspect = await cli('stack', 'inspect', 'cliup');
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(JSON.parse(inspect.stdout)).toMatchObject({ name: 'cliup', state: 'Running', uuid: s.metadata.uid });
+  });
+
   it('stack terminate --sync ends in Success even after the stack was removed', async () => {
     const out = await cli('stack', 'terminate', 'clistack', '--sync');
     expect(out.code, out.stderr).toBe(0);
