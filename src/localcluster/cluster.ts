@@ -2,14 +2,13 @@
 // kube-controller-manager, kube-scheduler, and kwok simulating a node and its pods. Built from
 // Go modules by cluster/build.sh; started here on 127.0.0.1 with a generated PKI.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensurePki, type Pki, pkiPaths } from './pki.ts';
+import { kubeconfigYaml, NODE_COUNT, nodeManifest, storageClass } from './manifests.ts';
+import { ensurePki, pkiPaths } from './pki.ts';
+import { choosePort, freePort } from './ports.ts';
+import { get } from './probe.ts';
 import { isOurs, StartError, type StartedProcess, startProcess, stopProcesses, waitReady } from './process.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,104 +50,6 @@ export async function buildBinaries(log: (line: string) => void = () => {}): Pro
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolvePort(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const srv = createServer();
-    srv.once('error', () => res(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
-  });
-}
-
-/** A fixed port from the environment must be free; otherwise any free port is taken. */
-async function choosePort(envName: string): Promise<number> {
-  const fixed = process.env[envName];
-  if (fixed === undefined || fixed === '') return freePort();
-  const port = Number(fixed);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`${envName}=${fixed} is not a port number`);
-  if (!(await portIsFree(port)))
-    throw new StartError(`port ${port} (${envName}) on 127.0.0.1 is already taken by another process`);
-  return port;
-}
-
-interface Probe {
-  status: number;
-  body: string;
-}
-
-function get(url: string, pki?: Pki): Promise<Probe> {
-  return new Promise((res, rej) => {
-    const u = new URL(url);
-    const opts = { method: 'GET', timeout: 3_000 };
-    const done = (r: import('node:http').IncomingMessage) => {
-      let body = '';
-      r.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
-    };
-    const req =
-      u.protocol === 'https:'
-        ? request(
-            url,
-            {
-              ...opts,
-              rejectUnauthorized: false,
-              ...(pki ? { cert: readCache(pki.adminCert), key: readCache(pki.adminKey) } : {}),
-            },
-            done,
-          )
-        : httpRequest(url, opts, done);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', rej);
-    req.end();
-  });
-}
-
-const fileCache = new Map<string, string>();
-function readCache(path: string): string {
-  let v = fileCache.get(path);
-  if (v === undefined) {
-    v = readFileSync(path, 'utf8');
-    fileCache.set(path, v);
-  }
-  return v;
-}
-
-function kubeconfigYaml(server: string, pki: Pki): string {
-  const b64 = (p: string) => Buffer.from(readCache(p)).toString('base64');
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: longshore-local
-  cluster:
-    server: ${server}
-    certificate-authority-data: ${b64(pki.caCert)}
-users:
-- name: longshore-admin
-  user:
-    client-certificate-data: ${b64(pki.adminCert)}
-    client-key-data: ${b64(pki.adminKey)}
-contexts:
-- name: longshore-local
-  context:
-    cluster: longshore-local
-    user: longshore-admin
-    namespace: default
-current-context: longshore-local
-`;
-}
-
 async function kubectl(state: { binDir: string; kubeconfig: string }, args: string[], input?: string): Promise<string> {
   return new Promise((res, rej) => {
     const child = execFile(
@@ -160,39 +61,6 @@ async function kubectl(state: { binDir: string; kubeconfig: string }, args: stri
     if (input !== undefined) child.stdin?.end(input);
   });
 }
-
-// Capacity large enough for the benchmarks (thousands of pods on simulated nodes).
-const NODE_COUNT = 2;
-function nodeManifest(i: number): string {
-  return `apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-${i}
-  annotations:
-    kwok.x-k8s.io/node: fake
-  labels:
-    kubernetes.io/hostname: kwok-node-${i}
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    type: kwok
-status:
-  allocatable: {cpu: "1000", memory: 512Gi, pods: "20000"}
-  capacity: {cpu: "1000", memory: 512Gi, pods: "20000"}
-`;
-}
-
-// Nothing provisions volumes in a cluster without a storage driver; kube-controller-manager's
-// host-path provisioner (test use only, as upstream's local-up-cluster.sh does) binds PVCs.
-const storageClass = `apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: standard
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: kubernetes.io/host-path
-reclaimPolicy: Delete
-volumeBindingMode: Immediate
-`;
 
 export async function readState(dir = clusterDir()): Promise<ClusterState | undefined> {
   try {
@@ -430,10 +298,6 @@ export async function down(dir = clusterDir()): Promise<boolean> {
   await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
   await rm(join(dir, 'hostpath'), { recursive: true, force: true });
   return true;
-}
-
-export function kubeconfigExists(dir = clusterDir()): boolean {
-  return existsSync(join(dir, 'kubeconfig'));
 }
 
 /**
