@@ -27,6 +27,13 @@ let stopClusterAtExit = false;
 try {
   if (clusterConfigured()) {
     kc.loadFromDefault();
+    // Run by hand against a cluster (kind, say): install or upgrade the CRD as a convenience.
+    // In a Pod the manifests install it, and the ServiceAccount may not touch CRDs.
+    if (!process.env['KUBERNETES_SERVICE_HOST']) {
+      await installCrd(kc).catch((err: Error) =>
+        logger.warn({ err: err.message }, 'could not install the Stack CRD; install it with: kubectl apply --server-side -f crds/'),
+      );
+    }
   } else {
     logger.info('no cluster configured (KUBECONFIG, ~/.kube/config or in-cluster): using the local control plane');
     // One already running (npm run cluster:up) is used and left running at exit.
