@@ -58,7 +58,7 @@ export class Informer<T extends KubernetesObject> {
     Pick<InformerOptions<T>, 'labelSelector' | 'transform' | 'onWatchRestart' | 'indexers'>;
 
   constructor(opts: InformerOptions<T>) {
-    this.opts = { pageSize: 500, watchTimeoutSeconds: 300, inactivityTimeoutMs: 90_000, ...opts };
+    this.opts = { pageSize: 500, watchTimeoutSeconds: 300, inactivityTimeoutMs: 120_000, ...opts };
   }
 
   on(handler: Handler<T>): void {
