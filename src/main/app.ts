@@ -16,6 +16,7 @@ import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients } from '../kube/children.ts';
+import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
 import { desiredObjects, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
@@ -58,7 +59,8 @@ function leaseNamespace(config: Config): string {
 }
 
 export async function startLongshore(opts: StartOptions): Promise<Longshore> {
-  const { config, kubeConfig, logger } = opts;
+  const { config, logger } = opts;
+  const kubeConfig = withConnectionReuse(opts.kubeConfig);
   const metrics = createMetrics();
   const watchNamespace = config.LONGSHORE_WATCH_NAMESPACE;
   const caches = createCaches({
