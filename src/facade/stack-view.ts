@@ -60,7 +60,8 @@ export class StackView {
     for (const stack of cached) {
       const uid = stack.metadata.uid;
       if (uid !== undefined) seen.add(uid);
-      out.push(uid === undefined ? stack : ((await this.#newest(stack, uid)) ?? stack));
+      // Most stacks have no recent write of ours: no await for them (lists of thousands).
+      out.push(uid === undefined || !this.#recent.has(uid) ? stack : ((await this.#newest(stack, uid)) ?? stack));
     }
     for (const [uid, recent] of [...this.#recent]) {
       if (seen.has(uid) || !wanted(recent.stack)) continue;

@@ -31,7 +31,10 @@ try {
     // In a Pod the manifests install it, and the ServiceAccount may not touch CRDs.
     if (!process.env['KUBERNETES_SERVICE_HOST']) {
       await installCrd(kc).catch((err: Error) =>
-        logger.warn({ err: err.message }, 'could not install the Stack CRD; install it with: kubectl apply --server-side -f crds/'),
+        logger.warn(
+          { err: err.message },
+          'could not install the Stack CRD; install it with: kubectl apply --server-side -f crds/',
+        ),
       );
     }
   } else {

@@ -10,7 +10,7 @@ import { paginate, parsePage } from '../paging.ts';
 import { lastPathSegment } from '../paths.ts';
 import { serviceToJson } from '../service-json.ts';
 import { serviceUuid } from '../uuid5.ts';
-import { byCreation, noteStack, param, queryValue } from './common.ts';
+import { noteStack, param, queryValue, sortByCreation } from './common.ts';
 
 interface StackService {
   stack: Stack;
@@ -19,11 +19,9 @@ interface StackService {
 }
 
 async function servicesOf(env: FacadeEnv, namespace: string): Promise<StackService[]> {
-  return (await env.view.list(namespace))
-    .sort(byCreation)
-    .flatMap((stack) =>
-      stack.spec.services.map((service) => ({ stack, service, uuid: serviceUuid(stack.metadata.uid ?? '', service.name) })),
-    );
+  return sortByCreation(await env.view.list(namespace)).flatMap((stack) =>
+    stack.spec.services.map((service) => ({ stack, service, uuid: serviceUuid(stack.metadata.uid ?? '', service.name) })),
+  );
 }
 
 export async function listServices(ctx: Context, env: FacadeEnv): Promise<void> {
