@@ -3,7 +3,7 @@
 // are not started, and the operator's idle CPU and memory. Longshore runs as its own process;
 // the bench only creates Stacks through the Kubernetes API and watches.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeHttp } from './kube-http.ts';
 import type { Deadline } from './phases.ts';
 import { cpuSeconds, memory } from './proc.ts';
 import { roundSummary, type Summary, summarize } from './stats.ts';
@@ -67,7 +67,7 @@ function converged(tracker: NamespaceTracker, total: number, deadline: Deadline)
 }
 
 export async function rollout(
-  kc: KubeConfig,
+  http: KubeHttp,
   namespace: string,
   pid: number,
   tracker: NamespaceTracker,
@@ -86,7 +86,7 @@ export async function rollout(
   ready.catch(() => {});
   const cpu0 = cpuSeconds(pid) ?? 0;
   const t0 = performance.now();
-  await createStacks(kc, namespace, stackNames('s', 0, count), true, createConcurrency, deadline);
+  await createStacks(http, namespace, stackNames('s', 0, count), true, createConcurrency, deadline);
   const created = performance.now();
   const [appliedAt, readyAt, runningAt] = await Promise.all([applied, ready, settled]);
 
@@ -109,7 +109,7 @@ export async function rollout(
 
 /** Adds stacks that are not started (Deployments at 0 replicas, Services, no pods). */
 export async function grow(
-  kc: KubeConfig,
+  http: KubeHttp,
   namespace: string,
   pid: number,
   tracker: NamespaceTracker,
@@ -122,7 +122,7 @@ export async function grow(
   const { applied, settled } = converged(tracker, total, deadline);
   const cpu0 = cpuSeconds(pid) ?? 0;
   const t0 = performance.now();
-  await createStacks(kc, namespace, stackNames('s', from, count), false, createConcurrency, deadline);
+  await createStacks(http, namespace, stackNames('s', from, count), false, createConcurrency, deadline);
   const created = performance.now();
   const [appliedAt, settledAt] = await Promise.all([applied, settled]);
   return {
@@ -163,4 +163,50 @@ export async function idle(
     rssBytes: mem.rss,
     peakRssBytes: mem.peak,
   };
+}
+
+export interface PacedResult {
+  stacks: number;
+  perSecond: number;
+  /** Per service: Deployment ready (watch receipt) → owning Stack's status says Running (watch receipt). */
+  statusLatencyMs: Summary;
+}
+
+/**
+ * The status latency without a backlog: started stacks created one by one at a steady pace on
+ * a settled cluster, so that each Deployment's readiness reaches an idle work queue.
+ */
+export async function paced(
+  http: KubeHttp,
+  namespace: string,
+  tracker: NamespaceTracker,
+  count: number,
+  perSecond: number,
+  deadline: Deadline,
+): Promise<PacedResult> {
+  const names = stackNames('p', 0, count);
+  const settled = tracker.until(
+    'every paced stack Running',
+    () => names.every((n) => tracker.stackSettled.has(n)),
+    deadline,
+    () => `${names.filter((n) => tracker.stackSettled.has(n)).length} of ${count} Running`,
+  );
+  settled.catch(() => {});
+  const t0 = performance.now();
+  for (const [i, name] of names.entries()) {
+    deadline.check('paced stack creation');
+    const due = t0 + (i * 1000) / perSecond;
+    if (due > performance.now()) await delay(due - performance.now());
+    await createStacks(http, namespace, [name], true, 1, deadline);
+  }
+  await settled;
+  const latencies: number[] = [];
+  for (const name of names) {
+    for (const service of ['web', 'app', 'db']) {
+      const ready = tracker.deploymentReady.get(`${name}-${service}`);
+      const running = tracker.serviceRunning.get(`${name}-${service}`);
+      if (ready !== undefined && running !== undefined) latencies.push(running - ready);
+    }
+  }
+  return { stacks: count, perSecond, statusLatencyMs: roundSummary(summarize(latencies)) };
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { FacadeClient } from './http.ts';
 import { type Deadline, onCleanup } from './phases.ts';
+import { cpuSeconds } from './proc.ts';
 import { roundSummary, type Summary, summarize } from './stats.ts';
 import type { NamespaceTracker } from './watch.ts';
 import { facadeCreateBody, mapLimit, stackNames } from './workload.ts';
@@ -49,15 +50,24 @@ export interface ListResult {
   path: string;
   requests: number;
   latencyMs: Summary;
+  /** CPU time of the serving process per request (user + system), independent of other load. */
+  serverCpuMsPerRequest: number;
   /** total_count the façade reported, and the size of one answer. */
   totalCount: number;
   bytes: number;
 }
 
 /** One client, one request at a time (after a warm-up): the latency a user sees. */
-export async function listLatency(client: FacadeClient, path: string, requests: number, deadline: Deadline): Promise<ListResult> {
+export async function listLatency(
+  client: FacadeClient,
+  serverPid: number,
+  path: string,
+  requests: number,
+  deadline: Deadline,
+): Promise<ListResult> {
   for (let i = 0; i < 5; i++) await client.expect('GET', path, 200);
   const latencies: number[] = [];
+  const cpu0 = cpuSeconds(serverPid) ?? Number.NaN;
   let last = '';
   for (let i = 0; i < requests; i++) {
     deadline.check(`GET ${path}`, () => `${i} of ${requests} sent`);
@@ -65,11 +75,13 @@ export async function listLatency(client: FacadeClient, path: string, requests: 
     latencies.push(reply.ms);
     last = reply.body;
   }
+  const cpu = (cpuSeconds(serverPid) ?? Number.NaN) - cpu0;
   const meta = (JSON.parse(last) as { meta: { total_count: number } }).meta;
   return {
     path,
     requests,
     latencyMs: roundSummary(summarize(latencies)),
+    serverCpuMsPerRequest: Math.round(((cpu * 1000) / requests) * 100) / 100,
     totalCount: meta.total_count,
     bytes: Buffer.byteLength(last),
   };
@@ -108,8 +120,10 @@ export async function load(
   await new Promise((res) => child.once('exit', res));
   clearTimeout(timer);
   if (!out.trim()) throw deadline.timeout(`the load generator (GET ${path})`, () => 'it printed no result');
-  const r = JSON.parse(out) as Omit<LoadResult, 'path' | 'concurrency' | 'generatorCpuSeconds'> & { cpuSeconds?: number };
-  return { path, concurrency, ...r, generatorCpuSeconds: r.cpuSeconds ?? Number.NaN };
+  const { cpuSeconds, ...r } = JSON.parse(out) as Omit<LoadResult, 'path' | 'concurrency' | 'generatorCpuSeconds'> & {
+    cpuSeconds?: number;
+  };
+  return { path, concurrency, ...r, generatorCpuSeconds: cpuSeconds ?? Number.NaN };
 }
 
 export interface KubectlResult {

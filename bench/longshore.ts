@@ -7,8 +7,19 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { log, onCleanup } from './phases.ts';
+import { cpuSeconds } from './proc.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The process did not report ready in time; it has been stopped. */
+export class NotReady extends Error {
+  /** CPU seconds it had used by then, from /proc. */
+  cpuSeconds: number | undefined;
+  constructor(message: string, cpu: number | undefined) {
+    super(message);
+    this.cpuSeconds = cpu;
+  }
+}
 
 export interface LongshoreProcess {
   pid: number;
@@ -18,6 +29,8 @@ export interface LongshoreProcess {
   /** Warning and error lines of its log, counted by message. */
   logSummary(): Record<string, number>;
   exited(): boolean;
+  /** SIGTERM (an orderly stop), SIGKILL after 15 s. */
+  stop(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -48,6 +61,8 @@ export async function spawnLongshore(opts: {
   workers: number;
   logFile: string;
   readyTimeoutMs: number;
+  /** More settings, e.g. LONGSHORE_CONTROLLER=false for a façade-only process. */
+  env?: Record<string, string>;
 }): Promise<LongshoreProcess> {
   const [port, opsPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {
@@ -59,6 +74,7 @@ export async function spawnLongshore(opts: {
     LONGSHORE_WATCH_NAMESPACE: opts.namespace,
     LONGSHORE_DEFAULT_NAMESPACE: opts.namespace,
     LONGSHORE_WORKERS: String(opts.workers),
+    ...opts.env,
   };
   const fd = openSync(opts.logFile, 'w');
   const child = spawn(process.execPath, [resolve(root, 'src/main/index.ts')], {
@@ -84,8 +100,14 @@ export async function spawnLongshore(opts: {
       () => false,
     );
     if (ok) break;
-    if (performance.now() > deadline)
-      throw new Error(`Longshore was not ready within ${opts.readyTimeoutMs} ms; read ${opts.logFile}`);
+    if (performance.now() > deadline) {
+      const cpu = cpuSeconds(child.pid);
+      await stopChild(child);
+      throw new NotReady(
+        `Longshore (pid ${child.pid}) did not report ready (caches synced) within ${opts.readyTimeoutMs / 1000} s; read ${opts.logFile}`,
+        cpu,
+      );
+    }
     await delay(100);
   }
 
@@ -95,6 +117,7 @@ export async function spawnLongshore(opts: {
     opsUrl,
     env,
     exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: () => stopChild(child),
     logSummary() {
       const counts: Record<string, number> = {};
       for (const line of readFileSync(opts.logFile, 'utf8').split('\n')) {

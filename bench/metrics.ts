@@ -74,6 +74,35 @@ export function apiRequests(before: Series, after: Series): Record<string, numbe
   return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
 }
 
+/**
+ * Mean server-side duration of those requests between two scrapes, in ms, as
+ * `VERB resource[/subresource]` → mean (count), e.g. how long a Service create waits for its
+ * cluster IP.
+ */
+export function apiLatency(before: Series, after: Series): Record<string, string> {
+  const sums = new Map<string, [number, number]>();
+  const interesting = /resource="(stacks|deployments|services|replicasets|pods|endpointslices)"/;
+  for (const [k, v] of after) {
+    const m = /^apiserver_request_duration_seconds_(sum|count)\{/.exec(k);
+    if (!m || !interesting.test(k)) continue;
+    const d = v - (before.get(k) ?? 0);
+    if (d <= 0) continue;
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(k)?.[1] ?? '';
+    const sub = label('subresource');
+    const key = `${label('verb')} ${label('resource')}${sub ? `/${sub}` : ''}`;
+    const entry = sums.get(key) ?? [0, 0];
+    if (m[1] === 'sum') entry[0] += d;
+    else entry[1] += d;
+    sums.set(key, entry);
+  }
+  return Object.fromEntries(
+    [...sums]
+      .filter(([, [, count]]) => count > 0)
+      .sort((a, b) => b[1][1] - a[1][1])
+      .map(([key, [sum, count]]) => [key, `${Math.round((sum / count) * 10000) / 10} ms (${count})`]),
+  );
+}
+
 /** The Longshore series worth reporting per phase: writes, reconciles, retries, queue waits. */
 export function longshoreSummary(before: Series, after: Series): Record<string, number> {
   const d = delta(before, after, (k) =>

@@ -11,8 +11,13 @@ function int(name: string, def: number, min = 0): number {
 export interface Options {
   /** Started stacks of the controller scenario. */
   stacks: number;
-  /** Stacks in the namespace for the large measurements (the rest are created not started). */
-  totalStacks: number;
+  /** Stacks in the operator's namespace after growing it with stacks that are not started. */
+  operatorStacks: number;
+  /** Started stacks created one by one at pacedPerSecond, for the status latency without backlog. */
+  pacedStacks: number;
+  pacedPerSecond: number;
+  /** Stacks (not started) served by a façade-only process for the large list measurements. */
+  facadeListStacks: number;
   /** LONGSHORE_WORKERS of the operator under test. */
   workers: number;
   createConcurrency: number;
@@ -31,7 +36,10 @@ export function readOptions(): Options {
   const stacks = int('BENCH_STACKS', 1000, 1);
   return {
     stacks,
-    totalStacks: Math.max(stacks, int('BENCH_TOTAL_STACKS', 10_000, 1)),
+    operatorStacks: int('BENCH_OPERATOR_STACKS', 0, 0),
+    pacedStacks: int('BENCH_PACED_STACKS', 50, 0),
+    pacedPerSecond: int('BENCH_PACED_PER_SECOND', 2, 1),
+    facadeListStacks: int('BENCH_FACADE_LIST_STACKS', 10_000, 0),
     workers: int('BENCH_WORKERS', 16, 1),
     createConcurrency: int('BENCH_CREATE_CONCURRENCY', 16, 1),
     applyConcurrency: int('BENCH_APPLY_CONCURRENCY', 64, 1),
@@ -49,7 +57,13 @@ export const OPTION_HELP = `Environment (defaults in brackets):
   KUBECONFIG                bench against this cluster instead of starting a local one
   LONGSHORE_CLUSTER_DIR     where the bench's own local cluster lives [~/.cache/longshore/bench-cluster]
   BENCH_STACKS              started stacks, controller scenario [1000]
-  BENCH_TOTAL_STACKS        stacks for the large measurements; the rest are not started [10000]
+  BENCH_OPERATOR_STACKS     afterwards, grow the operator's namespace to this many stacks, the
+                            extra ones not started, for RSS and idle CPU [0: no growth; on 2
+                            cores the cluster creates ClusterIP Services at ~5-12/s, so 10000
+                            takes well over an hour]
+  BENCH_PACED_STACKS / BENCH_PACED_PER_SECOND   status latency without backlog [50] / [2]
+  BENCH_FACADE_LIST_STACKS  stacks (not started) served by a façade-only process for the large
+                            list measurements [10000]
   BENCH_WORKERS             LONGSHORE_WORKERS of the operator [16]
   BENCH_CREATE_CONCURRENCY  Stack creates in flight [16]
   BENCH_APPLY_CONCURRENCY   baseline applies in flight [64]

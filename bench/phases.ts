@@ -90,11 +90,16 @@ export function cleanup(): Promise<void> {
   return cleaning;
 }
 
-/** Ctrl-C or SIGTERM: clean up, then exit 130. */
-export function cleanUpOnSignals(): void {
+/** Ctrl-C or SIGTERM: `first` (e.g. write what was measured), clean up, then exit 130. */
+export function cleanUpOnSignals(first: (signal: string) => void): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       log(`${sig}: cleaning up (processes, local cluster)`);
+      try {
+        first(sig);
+      } catch (err) {
+        log(`${(err as Error).message}`);
+      }
       void cleanup().finally(() => process.exit(130));
     });
   }

@@ -65,7 +65,7 @@ export function cpuDelta(a: CpuSnapshot, b: CpuSnapshot): Record<string, number>
   const out: Record<string, number> = {};
   let ours = 0;
   for (const [name, v] of Object.entries(b.byName)) {
-    const d = v - (a.byName[name] ?? v);
+    const d = v - (a.byName[name] ?? 0); // a process started during the interval: all of its CPU
     out[name] = Math.round(d * 10) / 10;
     ours += d;
   }

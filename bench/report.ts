@@ -1,18 +1,24 @@
-// The results as a Markdown table, ready for the README; missing numbers (a phase that timed
-// out or did not run) show as n/a.
+// The results as Markdown tables, ready for the README; numbers a phase did not produce (it
+// timed out, or did not run) show as n/a.
 import type { BaselineResult } from './baseline.ts';
-import type { GrowResult, IdleResult, RolloutResult } from './controller.ts';
+import type { ClientOverhead } from './client-overhead.ts';
+import type { GrowResult, IdleResult, PacedResult, RolloutResult } from './controller.ts';
 import type { CreateStartResult, KubectlResult, ListResult, LoadResult } from './facade.ts';
 import type { Options } from './options.ts';
 import type { PhaseRecord } from './phases.ts';
 import { mib, ms, round, secs } from './stats.ts';
 
+type Memory = { rss: number; peak: number };
+
 interface FacadeReads {
   stacks: number;
+  rssEmpty?: Memory;
   list25?: ListResult;
   list1000?: ListResult;
   load?: LoadResult;
   kubectl?: KubectlResult;
+  rssAfterSync?: Memory;
+  rssAfterReads?: Memory;
 }
 
 export interface ResultDoc {
@@ -22,27 +28,64 @@ export interface ResultDoc {
   options: Options;
   phases: PhaseRecord[];
   results: {
+    clientOverhead?: ClientOverhead;
     baseline?: BaselineResult;
     controller?: RolloutResult;
+    paced?: PacedResult;
     idleSmall?: IdleResult;
     idleLarge?: IdleResult;
     grow?: GrowResult;
     facadeSmall?: FacadeReads;
     facadeLarge?: FacadeReads;
     facadeCreateStart?: CreateStartResult;
-    rssAtStart?: { rss: number; peak: number };
+    rssAtStart?: Memory;
+    rssAtEnd?: Memory & { stacks: number };
+    memoryAtIdleSmall?: Record<string, number>;
+    restart?: { stacks: number; readySeconds: number; statesBefore: Record<string, number>; statesAfter: Record<string, number> };
   };
+  evidence: Record<string, { cpuSeconds?: Record<string, number> }>;
 }
 
 const n = (v: number | undefined) => (v === undefined ? 'n/a' : v.toLocaleString('en-US'));
+const p50p99 = (s: { p50: number; p99: number } | undefined) => (s ? `${ms(s.p50)} / ${ms(s.p99)}` : 'n/a');
 
-function listRow(label: string, f: FacadeReads | undefined, key: 'list25' | 'list1000'): string[] {
-  const l = f?.[key];
+function facadeRows(f: FacadeReads | undefined, where: string, goal: boolean): string[][] {
+  const at = `${n(f?.stacks)} stacks${where}`;
+  const l25 = f?.list25;
+  const l1000 = f?.list1000;
+  const p99 = l25?.latencyMs.p99;
+  const cpu = (l: ListResult | undefined) => (l ? `; server CPU ${l.serverCpuMsPerRequest} ms per request` : '');
   return [
-    label,
-    l ? `${ms(l.latencyMs.p50)} / ${ms(l.latencyMs.p99)}` : 'n/a',
-    l ? `${l.requests} sequential requests, ${round(l.bytes / 1024, 0)} KiB per answer` : '',
+    [
+      `list \`?limit=25\`, p50 / p99, at ${at}${goal ? ' (goal: p99 < 20 ms)' : ''}`,
+      p50p99(l25?.latencyMs),
+      (l25 ? `${l25.requests} sequential requests${cpu(l25)}` : '') +
+        (goal && p99 !== undefined ? (p99 < 20 ? '; **goal met**' : '; **goal not met**') : ''),
+    ],
+    [
+      `list \`?limit=1000\`, p50 / p99, at ${at}`,
+      p50p99(l1000?.latencyMs),
+      l1000 ? `${l1000.requests} sequential requests, ${round(l1000.bytes / 1024, 0)} KiB each${cpu(l1000)}` : '',
+    ],
+    [
+      `list \`?limit=25\` under load at ${at}`,
+      f?.load ? `${n(f.load.requestsPerSecond)} req/s` : 'n/a',
+      f?.load
+        ? `${f.load.concurrency} keep-alive connections from a second process for ${f.load.seconds} s; latency p50 ${ms(f.load.latencyMs.p50)}, p99 ${ms(f.load.latencyMs.p99)}; ${f.load.requests - f.load.ok} not 200`
+        : '',
+    ],
+    [
+      `\`kubectl get stacks -o json\` at ${at}, median`,
+      f?.kubectl ? secs(f.kubectl.seconds.p50) : 'n/a',
+      f?.kubectl ? `${f.kubectl.runs} runs, ${round(f.kubectl.bytes / 2 ** 20, 1)} MiB of JSON` : '',
+    ],
   ];
+}
+
+/** CPU of every Longshore process the bench ran (the operator, the façade-only one, a restarted one). */
+function longshoreCpu(cpu: Record<string, number>): number | undefined {
+  const parts = ['longshore', 'facadeOnly', 'longshoreRestarted'].map((k) => cpu[k]).filter((v) => v !== undefined);
+  return parts.length ? parts.reduce((a, b) => a + b, 0) : undefined;
 }
 
 export function renderTable(doc: ResultDoc): string {
@@ -51,15 +94,14 @@ export function renderTable(doc: ResultDoc): string {
   const c = r.controller;
   const b = r.baseline;
   const ratio = c && b ? c.childrenAppliedSeconds / b.childrenSeenSeconds : undefined;
-  const small = r.facadeSmall;
   const large = r.facadeLarge;
-  const largeP99 = large?.list25?.latencyMs.p99;
+  const co = r.clientOverhead;
   const rows: string[][] = [
-    [`**Controller**: ${n(c?.stacks)} started stacks × 3 services (${o.workers} workers)`, '', ''],
+    [`**Controller**, ${n(c?.stacks)} started stacks × 3 services, LONGSHORE_WORKERS=${o.workers}`, '', ''],
     [
       'creation → every child applied (3 Deployments + 3 Services per stack)',
       secs(c?.childrenAppliedSeconds),
-      `stacks created through the API in ${secs(c?.createSeconds)}, ${o.createConcurrency} in flight`,
+      `Stacks created through the API in ${secs(c?.createSeconds)}, ${o.createConcurrency} in flight`,
     ],
     [
       'creation → every Deployment ready',
@@ -68,91 +110,120 @@ export function renderTable(doc: ResultDoc): string {
     ],
     ['creation → every stack Running, observedGeneration current', secs(c?.allRunningSeconds), ''],
     [
-      '**Baseline**: the same children applied directly (SSA)',
+      '**Baseline**: the same objects applied directly (SSA) → every child applied',
       secs(b?.childrenSeenSeconds),
       b
-        ? `${n(b.objects)} objects, ${b.concurrency} in flight; last answer at ${secs(b.applySeconds)}; all ready at ${secs(b.allReadySeconds)}`
+        ? `${n(b.objects)} objects, ${b.concurrency} in flight, keep-alive; every Deployment ready at ${secs(b.allReadySeconds)}`
         : '',
     ],
     [
-      'controller ÷ baseline, every child applied (target ≤ 1.5)',
+      'controller ÷ baseline, every child applied (target ≤ 1.5×)',
       ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`,
       ratio === undefined ? '' : ratio <= 1.5 ? 'met' : '**not met**',
     ],
     [
-      '**Status latency**: Deployment ready → Stack shows the service Running, p50 / p99',
-      c ? `${ms(c.statusLatencyMs.p50)} / ${ms(c.statusLatencyMs.p99)}` : 'n/a',
-      c ? `n = ${n(c.statusLatencyMs.n)} services, during the rollout; max ${ms(c.statusLatencyMs.max)}` : '',
+      '**Status latency** (Deployment ready → Stack shows the service Running), p50 / p99, during the rollout',
+      p50p99(c?.statusLatencyMs),
+      c ? `${n(c.statusLatencyMs.n)} services; max ${ms(c.statusLatencyMs.max)}` : '',
     ],
-    ['**Operator RSS**: caches synced, no stacks', mib(r.rssAtStart?.rss), ''],
     [
-      `RSS at ${n(r.idleSmall?.stacks)} stacks (started)`,
+      `status latency, p50 / p99, ${n(r.paced?.stacks)} stacks started one by one at ${r.paced?.perSecond ?? 'n/a'}/s`,
+      p50p99(r.paced?.statusLatencyMs),
+      r.paced ? `${n(r.paced.statusLatencyMs.n)} services; max ${ms(r.paced.statusLatencyMs.max)}` : '',
+    ],
+    ['**Operator RSS**, caches synced, no stacks', mib(r.rssAtStart?.rss), ''],
+    [
+      `RSS at ${n(r.idleSmall?.stacks)} started stacks`,
       mib(r.idleSmall?.rssBytes),
       `peak so far ${mib(r.idleSmall?.peakRssBytes)}`,
     ],
+    [`RSS at the end, ${n(r.rssAtEnd?.stacks)} started stacks`, mib(r.rssAtEnd?.rss), `peak ${mib(r.rssAtEnd?.peak)}`],
+    ...(r.grow
+      ? [
+          [
+            `grow by ${n(r.grow.created)} not-started stacks → every child applied / every stack settled`,
+            `${secs(r.grow.childrenAppliedSeconds)} / ${secs(r.grow.allSettledSeconds)}`,
+            `created in ${secs(r.grow.createSeconds)}, 32 in flight`,
+          ],
+          [`RSS at ${n(r.idleLarge?.stacks)} stacks`, mib(r.idleLarge?.rssBytes), `peak ${mib(r.idleLarge?.peakRssBytes)}`],
+        ]
+      : []),
     [
-      `RSS at ${n(r.idleLarge?.stacks)} stacks`,
-      mib(r.idleLarge?.rssBytes),
-      r.grow
-        ? `${n(r.grow.created)} of them not started (Deployments at 0 replicas, no pods); peak ${mib(r.idleLarge?.peakRssBytes)}`
+      `RSS of a façade-only process (LONGSHORE_CONTROLLER=false) caching ${n(large?.stacks)} stacks`,
+      mib(large?.rssAfterSync?.rss),
+      large?.rssAfterReads
+        ? `${mib(large.rssEmpty?.rss)} before the stacks existed; ${mib(large.rssAfterReads.rss)} after the read tests (peak ${mib(large.rssAfterReads.peak)})`
         : '',
     ],
     [
-      `grow by ${n(r.grow?.created)} not-started stacks → every child applied / every stack settled`,
-      r.grow ? `${secs(r.grow.childrenAppliedSeconds)} / ${secs(r.grow.allSettledSeconds)}` : 'n/a',
-      r.grow ? `created in ${secs(r.grow.createSeconds)}, 32 in flight` : '',
-    ],
-    [
       `**Idle CPU** at ${n(r.idleSmall?.stacks)} stacks`,
-      r.idleSmall ? `${r.idleSmall.cpuPercentOfOneCore} % of a core` : 'n/a',
+      r.idleSmall ? `${r.idleSmall.cpuPercentOfOneCore} % of one core` : 'n/a',
       r.idleSmall
         ? `${r.idleSmall.cpuSeconds} CPU s over ${r.idleSmall.windowSeconds} s; ${r.idleSmall.watchEventsDuringWindow} watch events in the window`
         : '',
     ],
+    ...(r.idleLarge
+      ? [
+          [
+            `Idle CPU at ${n(r.idleLarge.stacks)} stacks`,
+            `${r.idleLarge.cpuPercentOfOneCore} % of one core`,
+            `${r.idleLarge.cpuSeconds} CPU s over ${r.idleLarge.windowSeconds} s`,
+          ],
+        ]
+      : []),
     [
-      `Idle CPU at ${n(r.idleLarge?.stacks)} stacks`,
-      r.idleLarge ? `${r.idleLarge.cpuPercentOfOneCore} % of a core` : 'n/a',
-      r.idleLarge
-        ? `${r.idleLarge.cpuSeconds} CPU s over ${r.idleLarge.windowSeconds} s; ${r.idleLarge.watchEventsDuringWindow} watch events in the window`
-        : '',
+      `**Restart**: Longshore stopped and started again over ${n(r.restart?.stacks ?? doc.results.rssAtEnd?.stacks)} stacks → ready (caches synced)`,
+      r.restart ? secs(r.restart.readySeconds) : '**not ready**',
+      r.restart
+        ? `stack states before: ${JSON.stringify(r.restart.statesBefore)}; after, once quiet: ${JSON.stringify(r.restart.statesAfter)}`
+        : (doc.phases.find((p) => p.name.startsWith('restart'))?.message ?? 'did not run'),
     ],
-    [`**Façade** list \`?limit=25\` p50 / p99 at ${n(small?.stacks)} stacks`, ...listRow('', small, 'list25').slice(1)],
+    ['**Façade**', '', ''],
+    ...facadeRows(r.facadeSmall, ', served by the operator', false),
+    ...facadeRows(large, ', façade-only process', true),
     [
-      `list \`?limit=25\` p50 / p99 at ${n(large?.stacks)} stacks (goal p99 < 20 ms)`,
-      ...listRow('', large, 'list25').slice(1, 2),
-      largeP99 === undefined ? '' : largeP99 < 20 ? 'goal met' : '**goal not met**',
-    ],
-    [`list \`?limit=1000\` p50 / p99 at ${n(small?.stacks)} stacks`, ...listRow('', small, 'list1000').slice(1)],
-    [`list \`?limit=1000\` p50 / p99 at ${n(large?.stacks)} stacks`, ...listRow('', large, 'list1000').slice(1)],
-    ...[small, large].map((f) => [
-      `list \`?limit=25\` under load at ${n(f?.stacks)} stacks`,
-      f?.load ? `${n(f.load.requestsPerSecond)} req/s` : 'n/a',
-      f?.load
-        ? `${f.load.concurrency} connections from a second process for ${f.load.seconds} s; p50 ${ms(f.load.latencyMs.p50)}, p99 ${ms(f.load.latencyMs.p99)}; ${f.load.failures + f.load.requests - f.load.ok} not 200`
-        : '',
-    ]),
-    ...[small, large].map((f) => [
-      `\`kubectl get stacks -o json\` at ${n(f?.stacks)} stacks, median`,
-      f?.kubectl ? secs(f.kubectl.seconds.p50) : 'n/a',
-      f?.kubectl ? `${f.kubectl.runs} runs, ${round(f.kubectl.bytes / 2 ** 20, 1)} MiB of JSON` : '',
-    ]),
-    [
-      `façade create + start, ${n(r.facadeCreateStart?.stacks)} stacks, ${r.facadeCreateStart?.concurrency ?? 'n/a'} at a time`,
+      `create + start through the façade, ${n(r.facadeCreateStart?.stacks)} stacks, ${r.facadeCreateStart?.concurrency ?? 'n/a'} at a time`,
       r.facadeCreateStart
         ? `${round(r.facadeCreateStart.stacksPerSecond, 1)} stacks/s (${round(r.facadeCreateStart.requestsPerSecond, 0)} req/s)`
         : 'n/a',
       r.facadeCreateStart
-        ? `POST create p50/p99 ${ms(r.facadeCreateStart.createLatencyMs.p50)} / ${ms(r.facadeCreateStart.createLatencyMs.p99)}, start ${ms(r.facadeCreateStart.startLatencyMs.p50)} / ${ms(r.facadeCreateStart.startLatencyMs.p99)}; all Running after ${secs(r.facadeCreateStart.allRunningSeconds)}`
+        ? `POST create p50/p99 ${p50p99(r.facadeCreateStart.createLatencyMs)}, start ${p50p99(r.facadeCreateStart.startLatencyMs)}; all Running after ${secs(r.facadeCreateStart.allRunningSeconds)}`
+        : '',
+    ],
+    [
+      "**API client cost** per sequential GET: client-node 2.0.1 as is / with Longshore's connection reuse / plain keep-alive",
+      co
+        ? `${co.clientNode.msPerRequest} / ${co.longshoreClient?.msPerRequest ?? 'n/a'} / ${co.keepAlive.msPerRequest} ms`
+        : 'n/a',
+      co
+        ? `API server CPU ${co.clientNode.apiServerCpuMsPerRequest} / ${co.longshoreClient?.apiServerCpuMsPerRequest ?? 'n/a'} / ${co.keepAlive.apiServerCpuMsPerRequest} ms, client CPU ${co.clientNode.clientCpuMsPerRequest} / ${co.longshoreClient?.clientCpuMsPerRequest ?? 'n/a'} / ${co.keepAlive.clientCpuMsPerRequest} ms per request; ${co.connectionsAfterClientNode ?? 'n/a'} connections left open by ${co.requests} plain client-node requests`
         : '',
     ],
   ];
   const lines = ['| measurement | result | notes |', '|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
-  const bad = doc.phases.filter((p) => p.status !== 'ok');
+
+  // Where the CPU went, per phase: the machine is shared, so say how much was not ours.
   lines.push(
     '',
+    '| phase | wall | machine busy | not ours | Longshore CPU | kube-apiserver CPU | kube-controller-manager CPU |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const [key, e] of Object.entries(doc.evidence)) {
+    const cpu = e.cpuSeconds;
+    if (!cpu?.['wall'] || key === 'cluster') continue;
+    const cores = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round((v / (cpu['wall'] as number)) * 100)} %`);
+    lines.push(
+      `| ${key} | ${secs(cpu['wall'])} | ${cores(cpu['machineBusy'])} | ${cores(cpu['others'])} | ${secs(longshoreCpu(cpu))} | ${secs(cpu['kube-apiserver'])} | ${secs(cpu['kube-controller-manager'])} |`,
+    );
+  }
+  lines.push(
+    '',
+    `"machine busy" and "not ours" are shares of one core (${doc.machine.cpus} cores = ${doc.machine.cpus * 100} %); "not ours" is CPU of every process other than the control plane, Longshore and the bench's orchestrator: other work on the machine, and in the façade phases the load generator and kubectl. Longshore CPU counts every Longshore process (the façade-only one in facadeLarge, the restarted one in restart).`,
     `Machine: ${doc.machine.cpus} cores (${doc.machine.cpuModel ?? 'unknown CPU'}), ${doc.machine.memoryGiB} GiB. Total bench time ${secs(doc.totalSeconds)}.`,
   );
-  for (const p of bad) lines.push(`Phase "${p.name}": ${p.status.toUpperCase()} after ${p.seconds} s: ${p.message ?? ''}`);
+  for (const p of doc.phases.filter((x) => x.status !== 'ok')) {
+    lines.push(`Phase "${p.name}": ${p.status.toUpperCase()} after ${p.seconds} s: ${p.message ?? ''}`);
+  }
   if (doc.error) lines.push(`The bench stopped early: ${doc.error.split('\n')[0]}`);
   return lines.join('\n');
 }

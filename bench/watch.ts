@@ -47,9 +47,12 @@ export class NamespaceTracker {
   readonly serviceRunning = new Map<string, number>();
   /** First time each Stack reported its settled state for its current generation. */
   readonly stackSettled = new Map<string, number>();
+  /** First time each Stack was seen at all. */
+  readonly stackSeen = new Map<string, number>();
   readonly events = { Stack: 0, Deployment: 0, Service: 0 };
   lastEventAt = 0;
   private readonly informers: Informer<KubernetesObject>[];
+  private readonly stacks: Informer<KubernetesObject>;
   private readonly waiters = new Set<(at: number) => void>();
 
   constructor(kc: KubeConfig, namespace: string) {
@@ -108,6 +111,17 @@ export class NamespaceTracker {
     services.on((type, o) => this.onService(type, o));
     stacks.on((type, o) => this.onStack(type, o as TrackedStack));
     this.informers = [deployments, services, stacks];
+    this.stacks = stacks;
+  }
+
+  /** How many Stacks report each state right now (from the watch's cache). */
+  stateCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const s of this.stacks.list() as IterableIterator<TrackedStack>) {
+      const state = s.status.state ?? '(none)';
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async start(): Promise<void> {
@@ -158,6 +172,7 @@ export class NamespaceTracker {
       this.check(at);
       return;
     }
+    if (!this.stackSeen.has(s.metadata.name ?? '')) this.stackSeen.set(s.metadata.name ?? '', at);
     for (const svc of s.status.services ?? []) {
       if (svc.state === 'Running' && !this.serviceRunning.has(svc.name)) this.serviceRunning.set(svc.name, at);
     }
@@ -198,10 +213,10 @@ export class NamespaceTracker {
     });
   }
 
-  /** Resolves once no watch event has arrived for quietMs (bounded by the deadline). */
-  async quiet(quietMs: number, deadline: Deadline): Promise<void> {
+  /** Resolves once no watch event has arrived for quietMs, counted from `from` at the earliest. */
+  async quiet(quietMs: number, deadline: Deadline, from = 0): Promise<void> {
     for (;;) {
-      const since = performance.now() - this.lastEventAt;
+      const since = performance.now() - Math.max(this.lastEventAt, from);
       if (since >= quietMs) return;
       deadline.check(`${quietMs} ms without watch events`);
       await new Promise((r) => setTimeout(r, Math.min(quietMs - since + 5, Math.max(1, deadline.left()))));

@@ -1,8 +1,8 @@
 // What the bench creates: stacks of three linked services (web → app → db), each with a port,
 // so each stack becomes 3 Deployments + 3 Services. Service names carry the stack's name
 // because a stack's children are named after its services, one namespace for all stacks.
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../src/model/stack.ts';
+import type { KubeHttp } from './kube-http.ts';
 import type { Deadline } from './phases.ts';
 
 export const SERVICES_PER_STACK = 3;
@@ -96,14 +96,14 @@ export async function retrying<T>(fn: () => Promise<T>, attempts = 4): Promise<T
 
 /** Creates Stacks straight through the Kubernetes API, as `kubectl create` would. */
 export async function createStacks(
-  kc: KubeConfig,
+  http: KubeHttp,
   namespace: string,
   names: readonly string[],
   started: boolean,
   concurrency: number,
   deadline: Deadline,
 ): Promise<Stack[]> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`;
   const created: Stack[] = [];
   await mapLimit(
     names,
@@ -111,11 +111,7 @@ export async function createStacks(
     deadline,
     async (name) => {
       const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace }, spec: stackSpec(name, started) };
-      created.push(
-        (await retrying(() =>
-          custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, body }),
-        )) as Stack,
-      );
+      created.push((await retrying(() => http.create(path, body))) as Stack);
     },
     'stack creation',
   );
