@@ -3,11 +3,12 @@
 // Ctrl-C: stop taking work, finish what is in flight, release the Lease, exit 0.
 
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { installCrd } from '../kube/crd-install.ts';
 import { clusterDir, down, readState, up } from '../localcluster/cluster.ts';
 import { isOurs } from '../localcluster/process.ts';
+import { GROUP, PLURAL, VERSION } from '../model/stack.ts';
 import { startLongshore } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { clientCredentials, clusterConfigured } from './local-dev.ts';
@@ -27,9 +28,9 @@ let stopClusterAtExit = false;
 try {
   if (clusterConfigured()) {
     kc.loadFromDefault();
-    // Run by hand against a cluster (kind, say): install or upgrade the CRD as a convenience.
-    // In a Pod the manifests install it, and the ServiceAccount may not touch CRDs.
-    if (!process.env['KUBERNETES_SERVICE_HOST']) {
+    // Run by hand against a cluster (kind, say): install the CRD if it is missing, as a
+    // convenience. In a Pod the manifests install it, and the ServiceAccount may not touch CRDs.
+    if (!process.env['KUBERNETES_SERVICE_HOST'] && !(await stacksServed(kc))) {
       await installCrd(kc).catch((err: Error) =>
         logger.warn(
           { err: err.message },
@@ -80,6 +81,18 @@ if (localCluster && app.facadeUrl) {
         ? `Ctrl-C stops Longshore and the local control plane.\n\n`
         : `Ctrl-C stops Longshore (the local control plane was already running and stays up).\n\n`),
   );
+}
+
+/** Whether the API server serves Stacks (404 when the CRD is not installed). */
+async function stacksServed(config: KubeConfig): Promise<boolean> {
+  try {
+    await config
+      .makeApiClient(CustomObjectsApi)
+      .listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit: 1 });
+    return true;
+  } catch (err) {
+    return (err as { code?: number }).code !== 404;
+  }
 }
 
 let stopping = false;
