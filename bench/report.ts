@@ -137,7 +137,11 @@ export function renderTable(doc: ResultDoc): string {
       mib(r.idleSmall?.rssBytes),
       `peak so far ${mib(r.idleSmall?.peakRssBytes)}`,
     ],
-    [`RSS at the end, ${n(r.rssAtEnd?.stacks)} started stacks`, mib(r.rssAtEnd?.rss), `peak ${mib(r.rssAtEnd?.peak)}`],
+    [
+      `RSS at the end of the operator phases, ${n(r.rssAtEnd?.stacks)} stacks`,
+      mib(r.rssAtEnd?.rss),
+      `peak ${mib(r.rssAtEnd?.peak)}`,
+    ],
     ...(r.grow
       ? [
           [

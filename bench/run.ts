@@ -104,14 +104,14 @@ function writeResults(error?: string): void {
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   writeFileSync(join(resultsDir, 'latest.json'), json);
   writeFileSync(join(resultsDir, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), json);
-  // `npm run lint` checks bench/**: leave the JSON as Biome formats it.
+  const table = renderTable(doc);
+  writeFileSync(join(resultsDir, 'latest.md'), `${table}\n`);
+  // `npm run lint` checks bench/**: leave the files as Biome formats them.
   try {
     execFileSync(join(resultsDir, '../../node_modules/.bin/biome'), ['format', '--write', resultsDir], { stdio: 'ignore' });
   } catch {
     // formatting is a nicety; the results are written either way
   }
-  const table = renderTable(doc);
-  writeFileSync(join(resultsDir, 'latest.md'), `${table}\n`);
   process.stdout.write(`\n${table}\n\nwritten: ${join(resultsDir, 'latest.json')}\n`);
 }
 

@@ -128,7 +128,7 @@ export function createCaches(opts: CacheOptions): Caches {
         ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace, ...o })
         : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, ...o }))) as {
         items: (Stack & KubernetesObject)[];
-        metadata?: { resourceVersion?: string; continue?: string };
+        metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
       },
     transform: (s) => trimStack(s) as Stack & KubernetesObject,
     indexers: { uid: (s) => s.metadata?.uid, namespace: (s) => s.metadata?.namespace },

@@ -21,8 +21,8 @@ export interface ChildClient {
   list: (opts: {
     labelSelector?: string;
     limit: number;
-    continue?: string;
-  }) => Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string; continue?: string } }>;
+    _continue?: string;
+  }) => Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string; continue?: string; _continue?: string } }>;
   read: (namespace: string, name: string) => Promise<KubernetesObject>;
   apply: (obj: KubernetesObject) => Promise<KubernetesObject>;
   /** Deletes only the object with this uid (a precondition), in the background. */

@@ -16,7 +16,8 @@ export type Handler<T> = (type: EventType, obj: T, old: T | undefined) => void;
 
 export interface ListPage<T> {
   items: T[];
-  metadata?: { resourceVersion?: string; continue?: string };
+  // client-node's typed lists name the token `_continue`; raw (custom object) lists `continue`.
+  metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
 }
 
 export interface InformerOptions<T extends KubernetesObject> {
@@ -25,7 +26,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** The collection's path, e.g. /apis/apps/v1/deployments. */
   path: string;
   labelSelector?: string;
-  list: (opts: { labelSelector?: string; limit: number; continue?: string }) => Promise<ListPage<T>>;
+  /** Lists one page; the continue token goes in `_continue`, as client-node names it. */
+  list: (opts: { labelSelector?: string; limit: number; _continue?: string }) => Promise<ListPage<T>>;
   transform?: (obj: T) => T;
   logger: Logger;
   pageSize?: number;
@@ -170,13 +172,13 @@ export class Informer<T extends KubernetesObject> {
       const page = await this.opts.list({
         ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
         limit: this.opts.pageSize,
-        ...(cont ? { continue: cont } : {}),
+        ...(cont ? { _continue: cont } : {}),
       });
       for (const item of page.items) {
         seen.add(keyOf(item));
         this.put(item);
       }
-      cont = page.metadata?.continue || undefined;
+      cont = page.metadata?.continue || page.metadata?._continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont);
     for (const [key, obj] of this.store) if (!seen.has(key)) this.remove(obj);
