@@ -2,10 +2,10 @@
 // and memory can be read from /proc/<pid> and nothing of the bench runs inside it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/localcluster/ports.ts';
 import { log, onCleanup } from './phases.ts';
 import { cpuSeconds } from './proc.ts';
 
@@ -31,17 +31,6 @@ export interface LongshoreProcess {
   exited(): boolean;
   /** SIGTERM (an orderly stop), SIGKILL after 15 s. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no free port'))));
-    });
-  });
 }
 
 async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
