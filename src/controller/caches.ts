@@ -4,7 +4,7 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildKind, childClients, collection } from '../kube/children.ts';
-import { Informer, keyOf } from '../kube/informer.ts';
+import { Informer } from '../kube/informer.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
 import {
   ANNOTATION_REDEPLOY_REVISION,
@@ -168,5 +168,3 @@ export function createCaches(opts: CacheOptions): Caches {
 
   return { stacks, children, pods, all: [stacks, ...Object.values(children), pods] };
 }
-
-export { keyOf };

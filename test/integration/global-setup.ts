@@ -1,8 +1,6 @@
 // Integration tests run against a real cluster: the one named by LONGSHORE_TEST_KUBECONFIG
 // or KUBECONFIG (kind, for example), or else the local control plane, started once per run
 // and stopped at the end. The Stack CRD is installed either way.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { down, readState, up } from '../../src/localcluster/cluster.ts';
 import { isOurs } from '../../src/localcluster/process.ts';
@@ -34,12 +32,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (stopAtEnd) await down();
   };
-}
-
-export function kubectlPath(): string {
-  try {
-    return execFileSync('which', ['kubectl']).toString().trim();
-  } catch {
-    return join('kubectl');
-  }
 }

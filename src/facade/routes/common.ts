@@ -42,14 +42,6 @@ export function respondWithStack(ctx: Context, status: number, stack: Stack, act
 }
 
 /** Oldest first, then by name: a stable order, so that pages do not shift between requests. */
-export function byCreation(a: Stack, b: Stack): number {
-  return (
-    createdAt(a) - createdAt(b) ||
-    compare(a.metadata.name, b.metadata.name) ||
-    compare(a.metadata.namespace, b.metadata.namespace)
-  );
-}
-
 /** Stacks in creation order, then by name: each date parsed once, not once per comparison. */
 export function sortByCreation(stacks: readonly Stack[]): Stack[] {
   return stacks
