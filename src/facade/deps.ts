@@ -9,7 +9,7 @@ import type { Stack, StackSpec } from '../model/stack.ts';
  * from what the cache holds (plus the façade's own recent writes, see stack-view.ts).
  */
 export interface StackReader {
-  /** The cached Stacks of one namespace. */
+  /** The cached Stacks of one namespace, in list order (stack-order.ts: oldest first, then by name). */
   list(namespace: string): readonly Stack[];
   /** Every cached Stack, any namespace (used to find the stack an action belongs to). */
   listAll(): readonly Stack[];

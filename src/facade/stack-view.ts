@@ -9,6 +9,7 @@
 // short grace period, one read from the API server does.
 import type { Stack } from '../model/stack.ts';
 import type { StackReader } from './deps.ts';
+import { sortByCreation } from './stack-order.ts';
 
 interface Recent {
   stack: Stack;
@@ -46,25 +47,41 @@ export class StackView {
     return this.#newest(this.#reader.byUid(uid), uid);
   }
 
-  async list(namespace: string): Promise<Stack[]> {
-    return this.#merge(this.#reader.list(namespace), (s) => s.metadata.namespace === namespace);
+  /**
+   * A namespace's stacks in the reader's list order. Only this process's recent writes in the
+   * namespace are looked at (a handful), never every stack: with none, the reader's own array
+   * is the answer, and a list of thousands costs no copy.
+   */
+  async list(namespace: string): Promise<readonly Stack[]> {
+    const cached = this.#reader.list(namespace);
+    const replaced = new Map<string, Stack>();
+    const added: Stack[] = [];
+    for (const [uid, recent] of [...this.#recent]) {
+      if (recent.stack.metadata.namespace !== namespace) continue;
+      const inCache = this.#reader.byUid(uid);
+      const newest = await this.#newest(inCache, uid);
+      if (newest === undefined || newest === inCache) continue;
+      if (inCache === undefined) added.push(newest);
+      else replaced.set(uid, newest);
+    }
+    if (replaced.size === 0 && added.length === 0) return cached;
+    const merged = cached.map((s) => replaced.get(s.metadata.uid ?? '') ?? s);
+    // A replacement keeps its place (creation time and name never change); an addition is sorted in.
+    return added.length === 0 ? merged : sortByCreation([...merged, ...added]);
   }
 
+  /** Every stack, any namespace, in no particular order (finding the stack of an action). */
   async listAll(): Promise<Stack[]> {
-    return this.#merge(this.#reader.listAll(), () => true);
-  }
-
-  async #merge(cached: readonly Stack[], wanted: (s: Stack) => boolean): Promise<Stack[]> {
     const seen = new Set<string>();
     const out: Stack[] = [];
-    for (const stack of cached) {
+    for (const stack of this.#reader.listAll()) {
       const uid = stack.metadata.uid;
       if (uid !== undefined) seen.add(uid);
       // Most stacks have no recent write of ours: no await for them (lists of thousands).
       out.push(uid === undefined || !this.#recent.has(uid) ? stack : ((await this.#newest(stack, uid)) ?? stack));
     }
-    for (const [uid, recent] of [...this.#recent]) {
-      if (seen.has(uid) || !wanted(recent.stack)) continue;
+    for (const uid of [...this.#recent.keys()]) {
+      if (seen.has(uid)) continue;
       const stack = await this.#newest(undefined, uid);
       if (stack !== undefined) out.push(stack);
     }

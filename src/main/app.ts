@@ -11,14 +11,14 @@ import { Controller } from '../controller/controller.ts';
 import { eventRecorder } from '../controller/events.ts';
 import { statusWriter } from '../controller/status-writer.ts';
 import { cachedAuthenticator } from '../facade/cached-authenticator.ts';
-import type { StackReader } from '../facade/deps.ts';
+import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
-import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
+import { GROUP, PLURAL, VERSION } from '../model/stack.ts';
 import { desiredObjects, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -118,12 +118,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   const servers: Server[] = [];
   let facadeUrl: string | undefined;
   if (config.LONGSHORE_FACADE) {
-    const reader: StackReader = {
-      list: (namespace) => caches.stacks.byIndex('namespace', namespace) as Stack[],
-      listAll: () => Array.from(caches.stacks.list()) as Stack[],
-      byUid: (uid) => caches.stacks.byIndex('uid', uid)[0] as Stack | undefined,
-      resourceVersion: () => caches.stacks.latestResourceVersion,
-    };
+    const reader = informerStackReader(caches.stacks);
     const app = createFacade({
       reader,
       writer: new KubeStackWriter(kubeConfig),

@@ -10,7 +10,7 @@ import { paginate, parsePage } from '../paging.ts';
 import { lastPathSegment } from '../paths.ts';
 import { serviceToJson } from '../service-json.ts';
 import { serviceUuid } from '../uuid5.ts';
-import { noteStack, param, queryValue, sortByCreation } from './common.ts';
+import { noteStack, param, queryValue } from './common.ts';
 
 interface StackService {
   stack: Stack;
@@ -19,7 +19,7 @@ interface StackService {
 }
 
 async function servicesOf(env: FacadeEnv, namespace: string): Promise<StackService[]> {
-  return sortByCreation(await env.view.list(namespace)).flatMap((stack) =>
+  return (await env.view.list(namespace)).flatMap((stack) =>
     stack.spec.services.map((service) => ({ stack, service, uuid: serviceUuid(stack.metadata.uid ?? '', service.name) })),
   );
 }

@@ -5,7 +5,7 @@ import { stackToStackFile } from '../conversions.ts';
 import type { FacadeEnv } from '../env.ts';
 import { paginate, parsePage } from '../paging.ts';
 import { stackToJson } from '../stack-json.ts';
-import { findStack, noteStack, param, queryValue, sortByCreation } from './common.ts';
+import { findStack, noteStack, param, queryValue } from './common.ts';
 
 export async function listStacks(ctx: Context, env: FacadeEnv): Promise<void> {
   const { namespace } = await access(ctx, env, 'list');
@@ -14,14 +14,17 @@ export async function listStacks(ctx: Context, env: FacadeEnv): Promise<void> {
   const name = queryValue(ctx, 'name');
   const uuid = queryValue(ctx, 'uuid');
   const uuidPrefix = queryValue(ctx, 'uuid__startswith');
-  const stacks = sortByCreation(
-    (await env.view.list(namespace)).filter(
-      (s) =>
-        (name === undefined || s.metadata.name === name) &&
-        (uuid === undefined || s.metadata.uid === uuid) &&
-        (uuidPrefix === undefined || (s.metadata.uid ?? '').startsWith(uuidPrefix)),
-    ),
-  );
+  // The view lists in order already; filtering keeps it (and is skipped when there is none).
+  const all = await env.view.list(namespace);
+  const stacks =
+    name === undefined && uuid === undefined && uuidPrefix === undefined
+      ? all
+      : all.filter(
+          (s) =>
+            (name === undefined || s.metadata.name === name) &&
+            (uuid === undefined || s.metadata.uid === uuid) &&
+            (uuidPrefix === undefined || (s.metadata.uid ?? '').startsWith(uuidPrefix)),
+        );
   ctx.body = paginate(stacks, page, ctx.path, new URLSearchParams(ctx.querystring), stackToJson);
 }
 

@@ -49,6 +49,34 @@ describe('StackView (read your writes)', () => {
     expect((await view.list('default'))[0]?.spec.desiredState).toBe('Running');
   });
 
+  it('lists in creation order with recent writes in place: a patched stack keeps its place, a new one is sorted in', async () => {
+    const at = (name: string, second: number, rv: number, desiredState?: 'Running') => ({
+      ...newStack(name),
+      metadata: {
+        name,
+        namespace: 'default',
+        uid: `uid-${name}`,
+        resourceVersion: String(rv),
+        creationTimestamp: `2024-03-01T12:00:0${second}Z`,
+      },
+      spec: { ...spec, ...(desiredState ? { desiredState } : {}) },
+    });
+    const cached = [at('zeta', 1, 10), at('omega', 4, 11)];
+    const reader = {
+      list: () => cached,
+      listAll: () => cached,
+      byUid: (uid: string) => cached.find((s) => s.metadata.uid === uid),
+    };
+    const view = new StackView(reader, { ttlMs: 60_000, graceMs: 2_000, now: () => 0, fetch: async () => undefined });
+    expect(await view.list('default')).toBe(cached); // nothing written: the reader's list as it is
+    view.remember(at('mid', 3, 12)); // created by us, not in the cache yet
+    view.remember(at('omega', 4, 13, 'Running')); // patched by us, the cache has the older copy
+    const listed = await view.list('default');
+    expect(listed.map((s) => s.metadata.name)).toEqual(['zeta', 'mid', 'omega']);
+    expect(listed[2]?.spec.desiredState).toBe('Running');
+    expect(await view.list('other')).toEqual(cached); // this reader ignores namespaces; nothing of ours there
+  });
+
   it('forgets a stack deleted after the write as soon as the cache has read past it', async () => {
     const { cluster, cache, view } = setup();
     cache.reportsVersion = true;

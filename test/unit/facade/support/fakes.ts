@@ -14,6 +14,7 @@ import {
   type StackWriter,
   type Verb,
 } from '../../../../src/facade/deps.ts';
+import { sortByCreation } from '../../../../src/facade/stack-order.ts';
 import { mergePatch } from '../../../../src/facade/writes.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
 
@@ -167,7 +168,7 @@ export class FakeCache implements StackReader {
   }
 
   list(namespace: string): readonly Stack[] {
-    return this.#all().filter((s) => s.metadata.namespace === namespace);
+    return sortByCreation(this.#all().filter((s) => s.metadata.namespace === namespace));
   }
 
   listAll(): readonly Stack[] {
