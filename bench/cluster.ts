@@ -2,11 +2,13 @@
 // bench's own (LONGSHORE_CLUSTER_DIR, by default a bench-only directory, never the one that
 // `npm run cluster:up` and the tests share), started here and stopped at the end.
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { installCrd } from '../src/kube/crd-install.ts';
+import { Informer } from '../src/kube/informer.ts';
 import { cacheRoot, clusterDir, down, readState, up } from '../src/localcluster/cluster.ts';
 import { isOurs } from '../src/localcluster/process.ts';
-import { log, onCleanup } from './phases.ts';
+import { type Deadline, log, onCleanup } from './phases.ts';
 
 export interface BenchCluster {
   kc: KubeConfig;
@@ -59,4 +61,37 @@ export async function createNamespace(kc: KubeConfig, name: string, deleteAtEnd:
   await core.createNamespace({ body: { metadata: { name, labels: { 'longshore.io/bench': 'true' } } } });
   if (deleteAtEnd) onCleanup(() => core.deleteNamespace({ name }).catch(() => {}));
   return name;
+}
+
+/**
+ * Deletes a namespace and resolves once the API server no longer has it, i.e. once everything
+ * in it is gone (learned from a watch on that one namespace, never by polling).
+ */
+export async function deleteNamespaceAndWait(kc: KubeConfig, name: string, deadline: Deadline): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const namespaces = new Informer<KubernetesObject>({
+    name: 'bench-namespace',
+    kubeConfig: kc,
+    logger: pino({ level: 'warn', base: { component: 'bench-watch' } }, pino.destination(2)),
+    path: '/api/v1/namespaces',
+    // Every namespace carries its own name as this label (Kubernetes sets it).
+    labelSelector: `kubernetes.io/metadata.name=${name}`,
+    list: (o) => core.listNamespace(o),
+  });
+  try {
+    const gone = new Promise<void>((resolve) => namespaces.on((type) => type === 'delete' && resolve()));
+    namespaces.start();
+    await namespaces.waitForSync();
+    await core.deleteNamespace({ name }).catch((err: { code?: number }) => {
+      if (err.code !== 404) throw err;
+    });
+    if (namespaces.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(deadline.timeout(`namespace ${name} to be deleted`)), Math.max(0, deadline.left()));
+    });
+    await Promise.race([gone, late]).finally(() => clearTimeout(timer));
+  } finally {
+    namespaces.stop();
+  }
 }

@@ -14,6 +14,7 @@ import {
   serviceNeedsRecreate,
   type Translation,
 } from '../translate/index.ts';
+import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
@@ -55,6 +56,9 @@ function specHash(obj: KubernetesObject): string {
   return createHash('sha256').update(stableStringify(obj)).digest('base64url').slice(0, 22);
 }
 
+/** Reads and writes of one stack's children in flight at once. */
+const CHILD_CONCURRENCY = 8;
+
 const TRANSITIONAL = new Set<StackState>(['Starting', 'Stopping', 'Redeploying', 'Terminating']);
 
 /** An Event reason for a state: "Partly running" → "PartlyRunning". */
@@ -94,8 +98,10 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
 
   // A new spec: say at once that the work has begun (Starting, Stopping, Redeploying,
   // Terminating), as the cluster shows it before we act. Done quickly, the work could
-  // otherwise end before any status says it was under way.
+  // otherwise end before any status says it was under way. The write goes out alongside the
+  // first reads and applies, and is awaited before the final status write (which must win).
   let reportedState = stack.status?.state;
+  let announcing: Promise<void> = Promise.resolve();
   if (stack.status?.observedGeneration !== stack.metadata.generation) {
     const before = computeStatus({
       stack,
@@ -107,91 +113,22 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
       appliedGenerations: deps.appliedGenerations,
     });
     if (before.state && TRANSITIONAL.has(before.state) && before.state !== reportedState) {
-      await writeStatusIfChanged(stack, before, deps);
-      deps.record(stack, 'Normal', eventReason(before.state), `stack is ${before.state}`);
-      log.info({ from: reportedState ?? null, to: before.state }, 'state changed');
-      reportedState = before.state;
-    }
-  }
-
-  // First look at every name the stack wants: one held by an object Longshore does not own
-  // is left alone, and so is the rest of that service (half a service is no service).
-  const desired = new Set<string>();
-  const conflicts: string[] = [];
-  const conflicted = new Set<string>();
-  const plans: { obj: KubernetesObject; kind: ChildKind; cached?: KubernetesObject; existing?: KubernetesObject }[] = [];
-  for (const obj of objects) {
-    const kind = obj.kind as ChildKind;
-    const objKey = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
-    desired.add(`${kind}/${objKey}`);
-    const cached = deps.caches.children[kind].get(objKey);
-    // Not in our label-selected cache: it may still exist without our labels.
-    const existing =
-      cached ??
-      (await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
-        if (statusOf(err) === 404) return undefined;
-        throw err;
-      }));
-    if (existing && !controlledBy(existing, stack)) {
-      conflicts.push(`${kind} ${obj.metadata?.name}`);
-      conflicted.add(obj.metadata?.labels?.[SERVICE_LABEL] ?? '');
-      continue;
-    }
-    plans.push({ obj, kind, ...(cached ? { cached } : {}), ...(existing ? { existing } : {}) });
-  }
-
-  for (const plan of plans) {
-    const { obj, kind, cached } = plan;
-    if (conflicted.has(obj.metadata?.labels?.[SERVICE_LABEL] ?? '')) continue;
-    let existing = plan.existing;
-    if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
-      // clusterIP is immutable: a service that gains its first port or loses its last one is
-      // replaced. The apply below recreates it (or a retry does, if deletion is still under way).
-      await deps.clients.Service.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!);
-      deps.onWrite?.('delete', kind);
-      log.info({ kind, child: obj.metadata?.name }, 'recreating service: clusterIP cannot change in place');
-      existing = undefined;
-    }
-    // A claim's spec is immutable: one that exists is left as it is (size or class changes
-    // apply to new claims only).
-    if (kind === 'PersistentVolumeClaim' && existing) continue;
-    const hash = specHash(obj);
-    const uid = existing?.metadata?.uid;
-    const unchanged =
-      existing !== undefined &&
-      cached?.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash &&
-      (cached.metadata.generation === undefined ||
-        (uid !== undefined && deps.appliedGenerations.get(uid) === cached.metadata.generation));
-    if (unchanged) continue;
-    const body = {
-      ...obj,
-      metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
-    };
-    const result = await deps.clients[kind].apply(body);
-    deps.onWrite?.('apply', kind);
-    if (result.metadata?.uid && result.metadata.generation !== undefined)
-      deps.appliedGenerations.set(result.metadata.uid, result.metadata.generation);
-    log.debug({ kind, child: obj.metadata?.name }, 'applied');
-  }
-  for (const c of conflicts)
-    deps.record(stack, 'Warning', 'NameConflict', `${c} exists and is not owned by this stack; left alone`);
-
-  // Prune owned children the spec no longer wants (a removed service, old volumes, a stop of
-  // a terminated stack's workloads).
-  for (const kind of pruneNothing ? [] : CHILD_KINDS) {
-    for (const child of deps.caches.children[kind].byIndex('stack', key)) {
-      if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) continue;
-      const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
-      if (blocked.has(service) || conflicted.has(service)) continue;
-      if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) continue;
-      await deps.clients[kind].delete(namespace, child.metadata!.name!, child.metadata!.uid!).catch((err: unknown) => {
-        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      const state = before.state;
+      const from = reportedState ?? null;
+      announcing = writeStatusIfChanged(stack, before, deps).then(() => {
+        deps.record(stack, 'Normal', eventReason(state), `stack is ${state}`);
+        log.info({ from, to: state }, 'state changed');
       });
-      deps.onWrite?.('delete', kind);
-      if (child.metadata?.uid) deps.appliedGenerations.delete(child.metadata.uid);
-      log.info({ kind, child: child.metadata?.name }, 'pruned');
+      reportedState = state;
     }
   }
+  const [announced, applied] = await Promise.allSettled([
+    announcing,
+    applyChildren(stack, objects, blocked, pruneNothing, deps, log),
+  ]);
+  if (announced.status === 'rejected') throw announced.reason;
+  if (applied.status === 'rejected') throw applied.reason;
+  const { conflicts } = applied.value;
 
   const status = computeStatus({
     stack,
@@ -220,6 +157,103 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     return { requeueAfterMs: left };
   }
   return daemonSetDeadlineCheck(stack, status, deps);
+}
+
+/**
+ * Applies what the translation wants and prunes what it no longer wants; answers the names
+ * held by objects Longshore does not own. Independent calls run concurrently, a few at a time
+ * (CHILD_CONCURRENCY): a stack's reconcile takes about one round trip, not one per object.
+ */
+async function applyChildren(
+  stack: Stack,
+  objects: readonly KubernetesObject[],
+  blocked: ReadonlySet<string>,
+  pruneNothing: boolean,
+  deps: ReconcileDeps,
+  log: Logger,
+): Promise<{ conflicts: string[] }> {
+  const { namespace } = stack.metadata;
+  const key = `${namespace}/${stack.metadata.name}`;
+  // First look at every name the stack wants: one held by an object Longshore does not own
+  // is left alone, and so is the rest of that service (half a service is no service).
+  const looked = await allBounded(objects, CHILD_CONCURRENCY, async (obj) => {
+    const kind = obj.kind as ChildKind;
+    const cached = deps.caches.children[kind].get(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
+    // Not in our label-selected cache: it may still exist without our labels.
+    const existing =
+      cached ??
+      (await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }));
+    return { obj, kind, cached, existing };
+  });
+  const desired = new Set<string>();
+  const conflicts: string[] = [];
+  const conflicted = new Set<string>();
+  for (const { obj, kind, existing } of looked) {
+    desired.add(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`);
+    if (existing && !controlledBy(existing, stack)) {
+      conflicts.push(`${kind} ${obj.metadata?.name}`);
+      conflicted.add(obj.metadata?.labels?.[SERVICE_LABEL] ?? '');
+    }
+  }
+  const plans = looked.filter((p) => !conflicted.has(p.obj.metadata?.labels?.[SERVICE_LABEL] ?? ''));
+
+  await allBounded(plans, CHILD_CONCURRENCY, async ({ obj, kind, cached, existing: found }) => {
+    let existing = found;
+    if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
+      // clusterIP is immutable: a service that gains its first port or loses its last one is
+      // replaced. The apply below recreates it (or a retry does, if deletion is still under way).
+      await deps.clients.Service.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!);
+      deps.onWrite?.('delete', kind);
+      log.info({ kind, child: obj.metadata?.name }, 'recreating service: clusterIP cannot change in place');
+      existing = undefined;
+    }
+    // A claim's spec is immutable: one that exists is left as it is (size or class changes
+    // apply to new claims only).
+    if (kind === 'PersistentVolumeClaim' && existing) return;
+    const hash = specHash(obj);
+    const uid = existing?.metadata?.uid;
+    const unchanged =
+      existing !== undefined &&
+      cached?.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash &&
+      (cached.metadata.generation === undefined ||
+        (uid !== undefined && deps.appliedGenerations.get(uid) === cached.metadata.generation));
+    if (unchanged) return;
+    const body = {
+      ...obj,
+      metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
+    };
+    const result = await deps.clients[kind].apply(body);
+    deps.onWrite?.('apply', kind);
+    if (result.metadata?.uid && result.metadata.generation !== undefined)
+      deps.appliedGenerations.set(result.metadata.uid, result.metadata.generation);
+    log.debug({ kind, child: obj.metadata?.name }, 'applied');
+  });
+  for (const c of conflicts)
+    deps.record(stack, 'Warning', 'NameConflict', `${c} exists and is not owned by this stack; left alone`);
+
+  // Prune owned children the spec no longer wants (a removed service, old volumes, a stop of
+  // a terminated stack's workloads).
+  const unwanted = (pruneNothing ? [] : CHILD_KINDS).flatMap((kind) =>
+    deps.caches.children[kind].byIndex('stack', key).flatMap((child) => {
+      if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) return [];
+      const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
+      if (blocked.has(service) || conflicted.has(service)) return [];
+      if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) return [];
+      return [{ kind, child }];
+    }),
+  );
+  await allBounded(unwanted, CHILD_CONCURRENCY, async ({ kind, child }) => {
+    await deps.clients[kind].delete(namespace, child.metadata!.name!, child.metadata!.uid!).catch((err: unknown) => {
+      if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+    });
+    deps.onWrite?.('delete', kind);
+    if (child.metadata?.uid) deps.appliedGenerations.delete(child.metadata.uid);
+    log.info({ kind, child: child.metadata?.name }, 'pruned');
+  });
+  return { conflicts };
 }
 
 /**
