@@ -3,7 +3,7 @@
 // need and indexed by the key of the Stack it belongs to.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { CHILD_KINDS, type ChildKind, childClients, collection } from '../kube/children.ts';
+import { CHILD_KINDS, type ChildKind, childClients, collection, FIELD_MANAGER } from '../kube/children.ts';
 import { Informer } from '../kube/informer.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
 import {
@@ -50,6 +50,28 @@ export function trimStack(s: Stack): Stack {
   };
 }
 
+/**
+ * The field managers other than Longshore that own part of an object's spec (`kubectl scale`,
+ * `kubectl edit`, an autoscaler), from its managedFields; status writers do not count. Kept on
+ * the cached copy (managedFields themselves are dropped) so that a restarted controller, which
+ * has no record of what it applied, can tell an object it may leave alone from one edited
+ * behind its back.
+ */
+export function specEditors(m: Meta | undefined): string[] {
+  const editors = new Set<string>();
+  for (const entry of m?.managedFields ?? []) {
+    if (entry.manager === FIELD_MANAGER || entry.subresource === 'status') continue;
+    const fields = entry.fieldsV1 as Record<string, unknown> | undefined;
+    if (fields?.['f:spec'] !== undefined) editors.add(entry.manager ?? '(unnamed)');
+  }
+  return [...editors].sort();
+}
+
+/** What trimChild keeps of specEditors, on the cached copy. */
+export function cachedSpecEditors(o: KubernetesObject | undefined): readonly string[] {
+  return (o as { specEditors?: string[] } | undefined)?.specEditors ?? [];
+}
+
 /** Children keep metadata, the few spec fields status derives from, and status. */
 export function trimChild<T extends KubernetesObject & { spec?: Record<string, unknown>; status?: unknown }>(o: T): T {
   const spec = o.spec as
@@ -66,6 +88,8 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
     trimmed['spec'] = t;
   }
   if (o.status !== undefined) trimmed['status'] = o.status;
+  const editors = specEditors(o.metadata);
+  if (editors.length) trimmed['specEditors'] = editors;
   return trimmed as T;
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../translate/index.ts';
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
-import { type Caches, SERVICE_LABEL } from './caches.ts';
+import { type Caches, cachedSpecEditors, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
 import type { StatusWriter } from './status-writer.ts';
@@ -214,13 +214,7 @@ async function applyChildren(
     // apply to new claims only).
     if (kind === 'PersistentVolumeClaim' && existing) return;
     const hash = specHash(obj);
-    const uid = existing?.metadata?.uid;
-    const unchanged =
-      existing !== undefined &&
-      cached?.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash &&
-      (cached.metadata.generation === undefined ||
-        (uid !== undefined && deps.appliedGenerations.get(uid) === cached.metadata.generation));
-    if (unchanged) return;
+    if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps)) return;
     const body = {
       ...obj,
       metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
@@ -254,6 +248,26 @@ async function applyChildren(
     log.info({ kind, child: child.metadata?.name }, 'pruned');
   });
   return { conflicts };
+}
+
+/**
+ * Whether a cached child is as Longshore last applied it: our spec hash, and no spec change
+ * since. A change shows as a generation newer than the one our apply produced. A process that
+ * has no such record (it has just started) takes the object as it finds it when no other field
+ * manager owns part of its spec, and records its generation; otherwise it applies once more.
+ * So a restart over thousands of converged stacks writes nothing, and an edit made while
+ * Longshore was down is still undone.
+ */
+function isCurrent(cached: KubernetesObject, hash: string, deps: ReconcileDeps): boolean {
+  if (cached.metadata?.annotations?.[SPEC_HASH_ANNOTATION] !== hash) return false;
+  const { uid, generation } = cached.metadata;
+  if (generation === undefined) return true;
+  if (uid === undefined) return false;
+  const applied = deps.appliedGenerations.get(uid);
+  if (applied !== undefined) return applied === generation;
+  if (cachedSpecEditors(cached).length > 0) return false;
+  deps.appliedGenerations.set(uid, generation);
+  return true;
 }
 
 /**

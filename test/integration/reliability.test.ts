@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
+import { counterSum } from './support/metrics.ts';
 import { spawnLongshore } from './support/process.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
@@ -17,6 +18,7 @@ const kc = kubeConfig();
 const killNs = await createTestNamespace('kill');
 const dropNs = await createTestNamespace('drop');
 const invalidNs = await createTestNamespace('invalid');
+const restartNs = await createTestNamespace('restart');
 
 describe('when the controller is killed in the middle of its work', () => {
   it('converges after a restart, with no duplicate and no lost child', async () => {
@@ -56,6 +58,57 @@ describe('when the controller is killed in the middle of its work', () => {
     expect(deployments).toEqual(expected);
     expect(services).toEqual(expected);
     for (const n of names) expect(await stacks.pods(n)).toHaveLength(2);
+  });
+});
+
+describe('when the controller restarts over stacks that have converged', () => {
+  it('applies no child it finds as it left it, and undoes an edit made while it was down', async () => {
+    const ns = restartNs;
+    const stacks = new StackClient(kc, ns);
+    const first = await runLongshore(ns);
+    await stacks.create('calm', {
+      desiredState: 'Running',
+      services: [
+        { name: 'calm-web', image: 'nginx:1.27', containerPorts: [{ innerPort: 80 }] },
+        { name: 'calm-db', image: 'redis:7', bindings: [{ containerPath: '/data' }] },
+      ],
+    });
+    await stacks.create('edited', { desiredState: 'Running', services: [{ name: 'edited-web', image: 'nginx:1.27' }] });
+    await stacks.waitForState('calm', 'Running');
+    await stacks.waitForState('edited', 'Running');
+    await first.stop();
+
+    // While no controller runs, someone scales a Deployment by hand.
+    const scale = await stacks.apps.readNamespacedDeploymentScale({ namespace: ns, name: 'edited-web' });
+    await stacks.apps.replaceNamespacedDeploymentScale({
+      namespace: ns,
+      name: 'edited-web',
+      body: { ...scale, spec: { replicas: 3 } },
+      fieldManager: 'kubectl-scale',
+    });
+
+    const second = await runLongshore(ns);
+    await waitFor(
+      'the hand-made scale undone',
+      60_000,
+      async () => (await stacks.apps.readNamespacedDeployment({ namespace: ns, name: 'edited-web' })).spec?.replicas === 1,
+    );
+    // Both stacks are queued before its workers start: once it has reconciled twice and its
+    // queue is idle, it has looked at both.
+    await waitFor(
+      'both stacks reconciled by the new process',
+      30_000,
+      async () =>
+        (await counterSum(second.metrics.registry, 'longshore_reconcile_total', { outcome: 'success' })) >= 2 &&
+        second.controller.queue.depth === 0 &&
+        second.controller.queue.inFlight === 0,
+    );
+    await stacks.waitForState('edited', 'Running');
+    // One apply: the edited Deployment. calm's Deployments, Services and claim were left alone.
+    expect(await counterSum(second.metrics.registry, 'longshore_api_writes_total', { verb: 'apply' })).toBe(1);
+    expect(await counterSum(second.metrics.registry, 'longshore_api_writes_total', { verb: 'apply', kind: 'Deployment' })).toBe(
+      1,
+    );
   });
 });
 
