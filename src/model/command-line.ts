@@ -11,47 +11,7 @@ export function quoteArgument(arg: string): string {
   return `'${arg.replaceAll("'", `'"'"'`)}'`;
 }
 
-/** The command line that `splitCommandLine` turns back into `args`. */
+/** The command line that splits back into `args` (src/translate/shell-words.ts splits it). */
 export function joinCommandLine(args: readonly string[]): string {
   return args.map(quoteArgument).join(' ');
-}
-
-/**
- * Splits a command line into arguments like Python's `shlex.split` (POSIX mode, no
- * comments): single quotes keep everything literally, double quotes let a backslash escape
- * `"` and `\`, a backslash outside quotes escapes any character, white space separates.
- */
-export function splitCommandLine(line: string): { ok: true; args: string[] } | { ok: false; message: string } {
-  const args: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: "'" | '"' | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else current += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) current += line[++i];
-      else current += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) return { ok: false, message: 'ends with an escaping backslash' };
-      current += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) args.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (quote !== null) return { ok: false, message: `has no closing quotation (${quote})` };
-  if (inWord) args.push(current);
-  return { ok: true, args };
 }

@@ -2,14 +2,12 @@
 // middle of its work converges after a restart with no duplicate or lost child; watches that
 // drop are survived; an invalid Stack never reaches the cluster. (An API server restart:
 // disruptive/apiserver-restart.test.ts.)
-import { connect, createServer, type Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
 import { counterSum } from './support/metrics.ts';
 import { spawnLongshore } from './support/process.ts';
+import { apiProxy } from './support/proxy.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -112,52 +110,11 @@ describe('when the controller restarts over stacks that have converged', () => {
   });
 });
 
-/** A TCP proxy in front of the API server whose connections the test can cut. */
-async function cuttableProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 443), target.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    connections: () => sockets.size,
-    cutAll: () => {
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    // Keep-alive connections would hold close() open: end them first.
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
-
 describe('when watches drop', () => {
   it('restarts them and keeps converging', async () => {
-    const target = new URL(kc.getCurrentCluster()!.server);
-    const proxy = await cuttableProxy(target);
-    atEnd(() => proxy.close());
-    const viaProxy = new KubeConfig();
-    viaProxy.loadFromString(kc.exportConfig());
-    const cluster = viaProxy.getCurrentCluster()!;
-    // The serving certificate names 127.0.0.1, so TLS through the proxy still verifies.
-    viaProxy.clusters = viaProxy.clusters.map((c) => (c.name === cluster.name ? { ...c, server: proxy.url } : c));
+    const proxy = await apiProxy(kc);
     const stacks = new StackClient(kc, dropNs);
-    const app = await runLongshore(dropNs, {}, viaProxy);
+    const app = await runLongshore(dropNs, {}, proxy.kubeConfig);
     await stacks.create('dropped', { desiredState: 'Running', services: [{ name: 'dropped-web', image: 'nginx:1.27' }] });
     await stacks.waitForState('dropped', 'Running');
 

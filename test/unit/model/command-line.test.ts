@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { joinCommandLine, splitCommandLine } from '../../../src/model/command-line.ts';
+import { joinCommandLine } from '../../../src/model/command-line.ts';
 import { nameFromImage, serviceName, siblingService, toDns1123Label } from '../../../src/model/service-names.ts';
+import { splitShellWords } from '../../../src/translate/shell-words.ts';
 
 describe('command lines', () => {
   it.each<[string[], string]>([
@@ -10,16 +11,7 @@ describe('command lines', () => {
     [['/bin/true'], '/bin/true'],
   ])('joins %j so that it splits back', (args, line) => {
     expect(joinCommandLine(args)).toBe(line);
-    expect(splitCommandLine(line)).toEqual({ ok: true, args });
-  });
-
-  it('splits like shlex: quotes, escapes, runs of white space', () => {
-    expect(splitCommandLine(`  -c "a \\"b\\" c"  d\\ e 'f\\g' `)).toEqual({ ok: true, args: ['-c', 'a "b" c', 'd e', 'f\\g'] });
-  });
-
-  it('says what is wrong with a line that does not split', () => {
-    expect(splitCommandLine("echo 'unfinished")).toEqual({ ok: false, message: "has no closing quotation (')" });
-    expect(splitCommandLine('echo \\')).toEqual({ ok: false, message: 'ends with an escaping backslash' });
+    expect(splitShellWords(line)).toEqual({ ok: true, words: args });
   });
 });
 
