@@ -35,8 +35,24 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
   const { namespace, name } = stack.metadata;
   const uuid = env.newUuid();
   let current = stack;
+  let readFresh = false;
   for (let attempt = 1; ; attempt++) {
-    const change = plan(current);
+    let change: PlannedChange;
+    try {
+      change = plan(current);
+    } catch (err) {
+      // A refusal decided on the cache may be out of date: the cache trails the API server by
+      // a watch event, so a stack that `kubectl get` already shows Stopped may still be
+      // Stopping here. Before saying no, decide once more on a fresh read.
+      if (readFresh || !(err instanceof HttpError && err.status === 409)) throw err;
+      readFresh = true;
+      const latest = await env.writer.get(namespace, name);
+      if (latest === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
+      if (latest.metadata.resourceVersion === current.metadata.resourceVersion) throw err;
+      env.view.remember(latest);
+      current = latest;
+      continue;
+    }
     const nextSpec = mergePatch(current.spec, change.spec) as Stack['spec'];
     // Known before the write thanks to the resourceVersion precondition: a CRD's generation
     // grows by one when the spec changes and not otherwise.
@@ -78,6 +94,7 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
       if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
       env.view.remember(fresh);
       current = fresh;
+      readFresh = true;
     }
   }
 }

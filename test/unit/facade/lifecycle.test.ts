@@ -123,6 +123,26 @@ describe('redeploy', () => {
     expect(stored().spec.redeploy).toEqual({ revision: 2, volumesRevision: 1 });
   });
 
+  it('reads the stack afresh before refusing: the cache may not show yet that it has stopped', async () => {
+    const created = await runningStack();
+    await h.send('POST', `${created.resource_uri}stop/`);
+    h.cache.freeze(); // the cache still shows the stack Stopping...
+    settle(created.uuid, 'Stopped'); // ...while the API server already says Stopped
+    const reply = await h.send('POST', `${created.resource_uri}redeploy/`);
+    expect(reply.status).toBe(202);
+    expect(stored().spec.desiredState).toBe('Running');
+  });
+
+  it('still refuses when the fresh read agrees with the cache, and changes nothing', async () => {
+    const created = await runningStack();
+    await h.send('POST', `${created.resource_uri}stop/`);
+    const before = structuredClone(stored());
+    const reply = await h.send('POST', `${created.resource_uri}redeploy/`);
+    expect(reply.status).toBe(409);
+    expect(reply.json.error).toMatch(/Stopping/);
+    expect(stored()).toEqual(before);
+  });
+
   it('refuses another value of reuse_volumes with 400', async () => {
     const created = await runningStack();
     const reply = await h.send('POST', `${created.resource_uri}redeploy/?reuse_volumes=maybe`);
