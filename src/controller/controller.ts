@@ -104,9 +104,13 @@ export class Controller {
         this.opts.metrics?.retried();
         const [namespace, name] = item.key.split('/');
         const retryInMs = errorPolicy(err, this.queue, item.key);
+        // A conflict only says our copy was older than the API server's (a spec patched while
+        // we worked): the retry works on the newer one. Not worth an Event or a warning.
+        const conflict = statusOf(err) === 409;
         const stack = this.caches.stacks.get(item.key);
-        if (stack) this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
-        this.opts.logger.warn(
+        if (stack && !conflict)
+          this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
+        this.opts.logger[conflict ? 'debug' : 'warn'](
           {
             namespace,
             name,

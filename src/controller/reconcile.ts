@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
+import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import {
   blockedServices,
@@ -39,6 +40,11 @@ export interface ReconcileDeps {
   rules: StatusRules;
   /** The generation each child had right after our last apply, by uid: drift shows as a newer one. */
   appliedGenerations: Map<string, number>;
+  /**
+   * The resourceVersion each Stack had right after our last status write, by key, until the
+   * cache has caught up with it. A cached copy older than that is known to be stale.
+   */
+  statusVersions: Map<string, string>;
   /** Counts API writes, for metrics and the replay test. */
   onWrite?: (verb: 'apply' | 'delete' | 'status', kind: string) => void;
 }
@@ -67,9 +73,22 @@ const eventReason = (state: StackState) => state.replace(/ (\w)/g, (_, c: string
 export async function reconcile(key: string, deps: ReconcileDeps): Promise<ReconcileResult> {
   const stack = deps.caches.stacks.get(key) as Stack | undefined;
   // Gone or going: owner references let the garbage collector remove the children.
-  if (!stack || stack.metadata.deletionTimestamp) return {};
+  if (!stack || stack.metadata.deletionTimestamp) {
+    deps.statusVersions.delete(key);
+    return {};
+  }
   const { namespace, name } = stack.metadata;
   const log = deps.logger.child({ namespace, name });
+  // The cache has not yet received our own last status write: a status derived from this copy
+  // would be refused (409). The watch event of that write brings the key back.
+  const written = deps.statusVersions.get(key);
+  if (written !== undefined) {
+    if (isNewerResourceVersion(written, stack.metadata.resourceVersion)) {
+      log.debug({ cached: stack.metadata.resourceVersion, written }, 'cache behind our status write; waiting for it');
+      return {};
+    }
+    deps.statusVersions.delete(key);
+  }
 
   const parsed = StackSpec.safeParse(stack.spec);
   if (!parsed.success) {
@@ -101,6 +120,9 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   // otherwise end before any status says it was under way. The write goes out alongside the
   // first reads and applies, and is awaited before the final status write (which must win).
   let reportedState = stack.status?.state;
+  // The Stack as our last status write left it: each write is conditional on the version
+  // before it (see StatusWriter), ours included.
+  let current = stack;
   let announcing: Promise<void> = Promise.resolve();
   if (stack.status?.observedGeneration !== stack.metadata.generation) {
     const before = computeStatus({
@@ -115,7 +137,8 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     if (before.state && TRANSITIONAL.has(before.state) && before.state !== reportedState) {
       const state = before.state;
       const from = reportedState ?? null;
-      announcing = writeStatusIfChanged(stack, before, deps).then(() => {
+      announcing = writeStatusIfChanged(current, before, deps).then((written) => {
+        current = written;
         deps.record(stack, 'Normal', eventReason(state), `stack is ${state}`);
         log.info({ from, to: state }, 'state changed');
       });
@@ -139,7 +162,7 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     rules: deps.rules,
     appliedGenerations: deps.appliedGenerations,
   });
-  await writeStatusIfChanged(stack, status, deps);
+  await writeStatusIfChanged(current, status, deps);
   if (status.state !== reportedState && status.state) {
     deps.record(stack, 'Normal', eventReason(status.state), `stack is ${status.state}`);
     log.info({ from: reportedState ?? null, to: status.state }, 'state changed');
@@ -283,8 +306,11 @@ function daemonSetDeadlineCheck(stack: Stack, status: StackStatus, deps: Reconci
   return { requeueAfterMs: Math.max(due - deps.now().getTime(), 1000) };
 }
 
-async function writeStatusIfChanged(stack: Stack, status: StackStatus, deps: ReconcileDeps): Promise<void> {
-  if (statusEqual(stack.status, status)) return;
-  await deps.writeStatus(stack, status);
+/** Writes the status unless the Stack shows it already; answers the Stack as it now is. */
+async function writeStatusIfChanged(stack: Stack, status: StackStatus, deps: ReconcileDeps): Promise<Stack> {
+  if (statusEqual(stack.status, status)) return stack;
+  const resourceVersion = await deps.writeStatus(stack, status);
   deps.onWrite?.('status', 'Stack');
+  if (resourceVersion) deps.statusVersions.set(`${stack.metadata.namespace}/${stack.metadata.name}`, resourceVersion);
+  return { ...stack, status, metadata: { ...stack.metadata, ...(resourceVersion ? { resourceVersion } : {}) } };
 }

@@ -4,13 +4,21 @@ import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } fr
 import { FIELD_MANAGER } from '../kube/children.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackStatus, VERSION } from '../model/stack.ts';
 
-export type StatusWriter = (stack: Stack, status: StackStatus) => Promise<void>;
+/**
+ * Writes `status` for the Stack as `stack` shows it, and answers the Stack's new
+ * resourceVersion. The write carries `stack`'s resourceVersion as a precondition: a status
+ * derived from a copy that has changed since (a spec patched meanwhile) is refused with 409
+ * Conflict and the reconcile runs again on the newer copy, so that a stale state is never
+ * written over a newer spec.
+ */
+export type StatusWriter = (stack: Stack, status: StackStatus) => Promise<string | undefined>;
 
 export function statusWriter(kc: KubeConfig): StatusWriter {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const ssa = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
   return async (stack, status) => {
-    await custom.patchNamespacedCustomObjectStatus(
+    const { name, namespace, resourceVersion } = stack.metadata;
+    const written = await custom.patchNamespacedCustomObjectStatus(
       {
         group: GROUP,
         version: VERSION,
@@ -20,7 +28,7 @@ export function statusWriter(kc: KubeConfig): StatusWriter {
         body: {
           apiVersion: API_VERSION,
           kind: KIND,
-          metadata: { name: stack.metadata.name, namespace: stack.metadata.namespace },
+          metadata: { name, namespace, ...(resourceVersion !== undefined ? { resourceVersion } : {}) },
           status,
         },
         fieldManager: FIELD_MANAGER,
@@ -28,5 +36,6 @@ export function statusWriter(kc: KubeConfig): StatusWriter {
       },
       ssa,
     );
+    return (written as Stack).metadata?.resourceVersion;
   };
 }

@@ -7,6 +7,7 @@
 // after a TTL. The cache lacking it can mean "not arrived yet" or "deleted since": when the
 // cache tells how far it has read (StackReader.resourceVersion) that decides; otherwise, past a
 // short grace period, one read from the API server does.
+import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import type { Stack } from '../model/stack.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';
@@ -98,13 +99,13 @@ export class StackView {
       return cached;
     }
     if (cached !== undefined) {
-      if (isNewer(recent.stack.metadata.resourceVersion, cached.metadata.resourceVersion)) return recent.stack;
+      if (isNewerResourceVersion(recent.stack.metadata.resourceVersion, cached.metadata.resourceVersion)) return recent.stack;
       this.#recent.delete(uid);
       return cached;
     }
     // The cache lacks it: not arrived yet, or deleted since?
     const cacheVersion = this.#reader.resourceVersion?.();
-    if (cacheVersion !== undefined && !isNewer(recent.stack.metadata.resourceVersion, cacheVersion)) {
+    if (cacheVersion !== undefined && !isNewerResourceVersion(recent.stack.metadata.resourceVersion, cacheVersion)) {
       this.#recent.delete(uid); // the cache read past our write and has no such object: deleted
       return undefined;
     }
@@ -117,14 +118,4 @@ export class StackView {
     this.remember(fresh);
     return fresh;
   }
-}
-
-/**
- * Whether resourceVersion `a` is later than `b`. Kubernetes resourceVersions are etcd
- * revisions, comparable as integers (KEP-5504 made that official); anything else counts as
- * not newer, so the cache wins.
- */
-function isNewer(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return BigInt(a) > BigInt(b);
 }

@@ -102,6 +102,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       },
       rules: { progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS },
       appliedGenerations: new Map(),
+      statusVersions: new Map(),
       onWrite: metrics.apiWrite,
     },
     { workers: config.LONGSHORE_WORKERS, logger, metrics: metrics.controller },

@@ -3,6 +3,7 @@
 // drop are survived; an invalid Stack never reaches the cluster. (An API server restart:
 // disruptive/apiserver-restart.test.ts.)
 import { describe, expect, it } from 'vitest';
+import { statusWriter } from '../../src/controller/status-writer.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
 import { counterSum } from './support/metrics.ts';
@@ -17,6 +18,8 @@ const killNs = await createTestNamespace('kill');
 const dropNs = await createTestNamespace('drop');
 const invalidNs = await createTestNamespace('invalid');
 const restartNs = await createTestNamespace('restart');
+// No controller runs here: the test writes status itself.
+const staleNs = await createTestNamespace('stale');
 
 describe('when the controller is killed in the middle of its work', () => {
   it('converges after a restart, with no duplicate and no lost child', async () => {
@@ -138,5 +141,22 @@ describe('a Stack that fails validation', () => {
     ).rejects.toMatchObject({ code: 422 });
     expect(await stacks.get('badlink')).toBeUndefined();
     expect(await stacks.get('badport')).toBeUndefined();
+  });
+});
+
+describe('a status derived from an old copy of a Stack', () => {
+  it('is refused by the API server, so a stale state never lands over a newer spec', async () => {
+    const stacks = new StackClient(kc, staleNs);
+    const writeStatus = statusWriter(kc);
+    const old = await stacks.create('stale', { services: [{ name: 'web', image: 'nginx:1.27' }] });
+    await stacks.patchSpec('stale', { desiredState: 'Running' });
+    await expect(writeStatus(old, { state: 'Not Running', observedGeneration: 1 })).rejects.toMatchObject({ code: 409 });
+    expect((await stacks.get('stale'))?.status).toBeUndefined();
+
+    const current = (await stacks.get('stale'))!;
+    const resourceVersion = await writeStatus(current, { state: 'Starting', observedGeneration: 2 });
+    const after = (await stacks.get('stale'))!;
+    expect(after.status?.state).toBe('Starting');
+    expect(after.metadata.resourceVersion).toBe(resourceVersion);
   });
 });
