@@ -6,6 +6,7 @@ import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client
 import { pino } from 'pino';
 import { installCrd } from '../src/kube/crd-install.ts';
 import { Informer } from '../src/kube/informer.ts';
+import { watchUntil } from '../src/kube/watch-until.ts';
 import { cacheRoot, clusterDir, down, readState, up } from '../src/localcluster/cluster.ts';
 import { isOurs } from '../src/localcluster/process.ts';
 import { type Deadline, log, onCleanup } from './phases.ts';
@@ -69,29 +70,21 @@ export async function createNamespace(kc: KubeConfig, name: string, deleteAtEnd:
  */
 export async function deleteNamespaceAndWait(kc: KubeConfig, name: string, deadline: Deadline): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
+  await core.deleteNamespace({ name }).catch((err: { code?: number }) => {
+    if (err.code !== 404) throw err;
+  });
   const namespaces = new Informer<KubernetesObject>({
     name: 'bench-namespace',
     kubeConfig: kc,
     logger: pino({ level: 'warn', base: { component: 'bench-watch' } }, pino.destination(2)),
     path: '/api/v1/namespaces',
-    // Every namespace carries its own name as this label (Kubernetes sets it).
-    labelSelector: `kubernetes.io/metadata.name=${name}`,
+    fieldSelector: `metadata.name=${name}`,
     list: (o) => core.listNamespace(o),
   });
-  try {
-    const gone = new Promise<void>((resolve) => namespaces.on((type) => type === 'delete' && resolve()));
-    namespaces.start();
-    await namespaces.waitForSync();
-    await core.deleteNamespace({ name }).catch((err: { code?: number }) => {
-      if (err.code !== 404) throw err;
-    });
-    if (namespaces.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(deadline.timeout(`namespace ${name} to be deleted`)), Math.max(0, deadline.left()));
-    });
-    await Promise.race([gone, late]).finally(() => clearTimeout(timer));
-  } finally {
-    namespaces.stop();
-  }
+  await watchUntil(
+    namespaces,
+    () => namespaces.size === 0,
+    deadline.left(),
+    () => deadline.timeout(`namespace ${name} to be deleted`),
+  );
 }

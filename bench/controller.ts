@@ -185,12 +185,7 @@ export async function paced(
   deadline: Deadline,
 ): Promise<PacedResult> {
   const names = stackNames('p', 0, count);
-  const settled = tracker.until(
-    'every paced stack Running',
-    () => names.every((n) => tracker.stackSettled.has(n)),
-    deadline,
-    () => `${names.filter((n) => tracker.stackSettled.has(n)).length} of ${count} Running`,
-  );
+  const settled = tracker.untilSettled('every paced stack Running', names, deadline);
   settled.catch(() => {});
   const t0 = performance.now();
   for (const [i, name] of names.entries()) {

@@ -185,12 +185,7 @@ export async function createAndStart(
   const base = `/api/app/v1/${namespace}/stack/`;
   const creates: number[] = [];
   const starts: number[] = [];
-  const running = tracker.until(
-    'every façade-created stack Running',
-    () => names.every((n) => tracker.stackSettled.has(n)),
-    deadline,
-    () => `${names.filter((n) => tracker.stackSettled.has(n)).length} of ${count} Running`,
-  );
+  const running = tracker.untilSettled('every façade-created stack Running', names, deadline);
   running.catch(() => {});
   const t0 = performance.now();
   await mapLimit(

@@ -213,6 +213,16 @@ export class NamespaceTracker {
     });
   }
 
+  /** `until` every named stack has reported its settled state (Running, for started ones). */
+  untilSettled(what: string, names: readonly string[], deadline: Deadline): Promise<number> {
+    return this.until(
+      what,
+      () => names.every((n) => this.stackSettled.has(n)),
+      deadline,
+      () => `${names.filter((n) => this.stackSettled.has(n)).length} of ${names.length} settled`,
+    );
+  }
+
   /** Resolves once no watch event has arrived for quietMs, counted from `from` at the earliest. */
   async quiet(quietMs: number, deadline: Deadline, from = 0): Promise<void> {
     for (;;) {

@@ -1,6 +1,7 @@
 // What the bench creates: stacks of three linked services (web → app → db), each with a port,
 // so each stack becomes 3 Deployments + 3 Services. Service names carry the stack's name
 // because a stack's children are named after its services, one namespace for all stacks.
+import { serviceToApi } from '../src/model/dockercloud.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../src/model/stack.ts';
 import type { KubeHttp } from './kube-http.ts';
 import type { Deadline } from './phases.ts';
@@ -34,25 +35,7 @@ export function stackSpec(name: string, started: boolean): StackSpec {
 
 /** The same stack as a Docker Cloud client sends it to POST /stack/ (API field names). */
 export function facadeCreateBody(name: string): Record<string, unknown> {
-  return {
-    name,
-    services: [
-      {
-        name: `${name}-web`,
-        image: 'nginx:1.27',
-        container_ports: [{ inner_port: 80 }],
-        linked_to_service: [{ to_service: `${name}-app` }],
-      },
-      {
-        name: `${name}-app`,
-        image: 'example/app:1',
-        container_ports: [{ inner_port: 8080 }],
-        container_envvars: [{ key: 'DB_HOST', value: `${name}-db` }],
-        linked_to_service: [{ to_service: `${name}-db` }],
-      },
-      { name: `${name}-db`, image: 'postgres:16', container_ports: [{ inner_port: 5432 }] },
-    ],
-  };
+  return { name, services: stackSpec(name, false).services.map(serviceToApi) };
 }
 
 /** Runs fn over items with at most `limit` in flight; stops taking items past the deadline. */

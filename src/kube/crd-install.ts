@@ -8,10 +8,12 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type V1CustomResourceDefinition,
-  Watch,
 } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { parse } from 'yaml';
 import { FIELD_MANAGER } from './children.ts';
+import { Informer } from './informer.ts';
+import { watchUntil } from './watch-until.ts';
 
 export const CRD_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../crds/stacks.longshore.io.yaml');
 
@@ -24,46 +26,23 @@ export async function installCrd(kc: KubeConfig, file = CRD_FILE, timeoutMs = 60
     setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
   );
   if (established(applied)) return;
-  // The API server reports Established once it serves the new resource: watch for it, from
-  // the version the apply answered with.
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    let request: AbortController | undefined;
-    const finish = (err?: Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      request?.abort();
-      if (err) reject(err);
-      else resolve();
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`the CRD ${name} was not Established within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    new Watch(kc)
-      .watch(
-        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-        {
-          fieldSelector: `metadata.name=${name}`,
-          resourceVersion: applied.metadata?.resourceVersion,
-          timeoutSeconds: Math.ceil(timeoutMs / 1000) + 5,
-        },
-        (_type, obj: V1CustomResourceDefinition) => {
-          if (established(obj)) finish();
-        },
-        (err?: Error) => finish(err ?? new Error(`the watch on the CRD ${name} ended before it was Established`)),
-      )
-      .then(
-        (controller) => {
-          request = controller;
-          if (done) controller.abort();
-        },
-        (err: Error) => finish(err),
-      );
+  // The API server reports Established once it serves the new resource: watch for it.
+  const crds = new Informer<V1CustomResourceDefinition>({
+    name: 'crd',
+    kubeConfig: kc,
+    logger: pino({ level: 'silent' }),
+    path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    fieldSelector: `metadata.name=${name}`,
+    list: (o) => api.listCustomResourceDefinition(o),
   });
+  await watchUntil(
+    crds,
+    () => established(crds.get(`/${name}`)),
+    timeoutMs,
+    () => new Error(`the CRD ${name} was not Established within ${timeoutMs / 1000} s`),
+  );
 }
 
-function established(crd: V1CustomResourceDefinition): boolean {
-  return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+function established(crd: V1CustomResourceDefinition | undefined): boolean {
+  return crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
 }

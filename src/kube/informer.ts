@@ -26,8 +26,10 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** The collection's path, e.g. /apis/apps/v1/deployments. */
   path: string;
   labelSelector?: string;
+  /** e.g. metadata.name=stacks.longshore.io: one object of a cluster-wide kind. */
+  fieldSelector?: string;
   /** Lists one page; the continue token goes in `_continue`, as client-node names it. */
-  list: (opts: { labelSelector?: string; limit: number; _continue?: string }) => Promise<ListPage<T>>;
+  list: (opts: { labelSelector?: string; fieldSelector?: string; limit: number; _continue?: string }) => Promise<ListPage<T>>;
   transform?: (obj: T) => T;
   logger: Logger;
   pageSize?: number;
@@ -56,8 +58,10 @@ export class Informer<T extends KubernetesObject> {
   private abort: AbortController | undefined;
   private backoffMs = 0;
   private wake: (() => void) | undefined;
-  private readonly opts: Required<Omit<InformerOptions<T>, 'labelSelector' | 'transform' | 'onWatchRestart' | 'indexers'>> &
-    Pick<InformerOptions<T>, 'labelSelector' | 'transform' | 'onWatchRestart' | 'indexers'>;
+  private readonly opts: Required<
+    Omit<InformerOptions<T>, 'labelSelector' | 'fieldSelector' | 'transform' | 'onWatchRestart' | 'indexers'>
+  > &
+    Pick<InformerOptions<T>, 'labelSelector' | 'fieldSelector' | 'transform' | 'onWatchRestart' | 'indexers'>;
 
   constructor(opts: InformerOptions<T>) {
     this.opts = { pageSize: 500, watchTimeoutSeconds: 300, inactivityTimeoutMs: 120_000, ...opts };
@@ -164,13 +168,20 @@ export class Informer<T extends KubernetesObject> {
     this.emit('delete', old ?? (this.opts.transform ? this.opts.transform(raw) : raw), old);
   }
 
+  private selectors(): { labelSelector?: string; fieldSelector?: string } {
+    return {
+      ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+      ...(this.opts.fieldSelector ? { fieldSelector: this.opts.fieldSelector } : {}),
+    };
+  }
+
   private async relist(): Promise<void> {
     const seen = new Set<string>();
     let cont: string | undefined;
     let rv = '';
     do {
       const page = await this.opts.list({
-        ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+        ...this.selectors(),
         limit: this.opts.pageSize,
         ...(cont ? { _continue: cont } : {}),
       });
@@ -258,7 +269,7 @@ export class Informer<T extends KubernetesObject> {
             resourceVersion: this.resourceVersion,
             allowWatchBookmarks: true,
             timeoutSeconds,
-            ...(this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {}),
+            ...this.selectors(),
           },
           onEvent as (phase: string, apiObj: unknown) => void,
           onDone,

@@ -27,7 +27,6 @@ export interface LeaderElectionOptions {
 export function microTime(d: Date): Date {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') as unknown as Date;
 }
-const micro = microTime;
 
 export class LeaderElector {
   private readonly api: CoordinationV1Api;
@@ -91,8 +90,8 @@ export class LeaderElector {
       spec: {
         holderIdentity: this.o.identity,
         leaseDurationSeconds: Math.ceil(this.o.leaseDurationMs / 1000),
-        acquireTime: holderChanges || !existing?.spec?.acquireTime ? micro(now) : existing.spec.acquireTime,
-        renewTime: micro(now),
+        acquireTime: holderChanges || !existing?.spec?.acquireTime ? microTime(now) : existing.spec.acquireTime,
+        renewTime: microTime(now),
         leaseTransitions: (existing?.spec?.leaseTransitions ?? 0) + (existing && holderChanges ? 1 : 0),
       },
     };
@@ -143,7 +142,7 @@ export class LeaderElector {
         name: this.o.name,
         body: {
           ...existing,
-          spec: { ...existing.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: micro(new Date()) },
+          spec: { ...existing.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) },
         },
       });
       this.o.logger.info({ lease: this.o.name }, 'released leadership');
