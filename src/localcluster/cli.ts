@@ -1,13 +1,27 @@
 // `npm run cluster:up` / `cluster:down` / `cluster:status`: the local control plane by hand.
-import { down, readState, up } from './cluster.ts';
+// stdout carries only lines to paste into a shell; what a person reads goes to stderr.
+import { type ClusterState, down, readState, up } from './cluster.ts';
+import { dnsFile } from './coredns.ts';
 import { isOurs } from './process.ts';
 
 const command = process.argv[2];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+function printDns(state: ClusterState): void {
+  if (!state.dns) {
+    log('cluster DNS: none (this cluster was started without it; cluster:down, then cluster:up)');
+    return;
+  }
+  const [host, port] = state.dns.split(':');
+  log(
+    `cluster DNS: ${state.dns} (also in ${dnsFile(state.dir)}); try: dig @${host} -p ${port} kubernetes.default.svc.cluster.local`,
+  );
+}
+
 try {
   if (command === 'up') {
     const state = await up({ log });
+    printDns(state);
     process.stdout.write(`export KUBECONFIG=${state.kubeconfig}\n`);
   } else if (command === 'down') {
     log((await down()) ? 'local cluster stopped' : 'no local cluster was running');
@@ -19,6 +33,7 @@ try {
     } else {
       for (const p of state.processes)
         log(`${p.name.padEnd(24)} pid ${p.pid} ${isOurs(p) ? 'running' : 'NOT RUNNING'}  log: ${p.log}`);
+      printDns(state);
       process.stdout.write(`export KUBECONFIG=${state.kubeconfig}\n`);
     }
   } else {

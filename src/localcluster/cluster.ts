@@ -1,11 +1,13 @@
 // A real upstream control plane as local processes: etcd, kube-apiserver,
-// kube-controller-manager, kube-scheduler, and kwok simulating a node and its pods. Built from
-// Go modules by cluster/build.sh; started here on 127.0.0.1 with a generated PKI.
+// kube-controller-manager, kube-scheduler, kwok simulating a node and its pods, and CoreDNS as
+// the cluster's DNS. Built from Go modules by cluster/build.sh; started here on 127.0.0.1 with a
+// generated PKI.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubeconfigYaml, NODE_COUNT, nodeManifest, storageClass } from './manifests.ts';
+import { corednsFromBuildOutput, removeDnsFile, startCoreDns, waitCoreDnsReady } from './coredns.ts';
+import { kubeconfigYaml, kubeDnsService, NODE_COUNT, nodeManifest, storageClass } from './manifests.ts';
 import { ensurePki, pkiPaths } from './pki.ts';
 import { choosePort, freePort } from './ports.ts';
 import { get } from './probe.ts';
@@ -30,13 +32,22 @@ export interface ClusterState {
   kubeconfig: string;
   server: string;
   binDir: string;
+  /** The cluster DNS server (CoreDNS), `127.0.0.1:PORT`; absent in a cluster started before it existed. */
+  dns?: string;
   processes: StartedProcess[];
 }
 
 const stateFile = (dir: string) => join(dir, 'state.json');
 
-/** Builds the binaries (or finds them cached); returns their directory. */
-export async function buildBinaries(log: (line: string) => void = () => {}): Promise<string> {
+export interface Binaries {
+  /** The control plane's binaries (the script's last line). */
+  binDir: string;
+  /** CoreDNS, cached apart under a key of its own (the script's `COREDNS=` line). */
+  coredns: string;
+}
+
+/** Builds the binaries (or finds them cached); returns where they are. */
+export async function buildBinaries(log: (line: string) => void = () => {}): Promise<Binaries> {
   return new Promise((resolvePromise, reject) => {
     const child = execFile('bash', [join(repoRoot, 'cluster/build.sh')], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) {
@@ -44,7 +55,11 @@ export async function buildBinaries(log: (line: string) => void = () => {}): Pro
         return;
       }
       const lines = stdout.trim().split('\n');
-      resolvePromise(lines[lines.length - 1] ?? '');
+      try {
+        resolvePromise({ binDir: lines[lines.length - 1] ?? '', coredns: corednsFromBuildOutput(lines) });
+      } catch (e) {
+        reject(e);
+      }
     });
     child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
   });
@@ -78,8 +93,9 @@ export interface UpOptions {
 
 /**
  * Starts the local control plane and returns once every part is ready: the API server
- * answers /readyz, controllers and scheduler /healthz, the kwok nodes are Ready and the
- * default ServiceAccount exists. On any failure every process started so far is stopped.
+ * answers /readyz, controllers and scheduler /healthz, CoreDNS /ready, the kwok nodes are
+ * Ready and the default ServiceAccount exists. On any failure every process started so far is
+ * stopped.
  */
 export async function up(opts: UpOptions = {}): Promise<ClusterState> {
   const log = opts.log ?? (() => {});
@@ -88,23 +104,28 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
   const existing = await readState(dir);
   if (existing && existing.processes.length > 0 && existing.processes.every(isOurs)) {
     log(`local cluster already running (${existing.server}); kubeconfig: ${existing.kubeconfig}`);
+    if (existing.dns) log(`cluster DNS: ${existing.dns}`);
+    else log('this local cluster was started without cluster DNS; npm run cluster:down, then cluster:up, to have it');
     return existing;
   }
   if (existing) await stopProcesses(existing.processes);
 
-  const binDir = await buildBinaries(log);
+  const { binDir, coredns: corednsBinary } = await buildBinaries(log);
   await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
   await rm(join(dir, 'hostpath'), { recursive: true, force: true });
+  await removeDnsFile(dir);
   const logs = join(dir, 'logs');
   await mkdir(logs, { recursive: true });
   const pki = await ensurePki(join(dir, 'pki'));
 
-  const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort] = [
+  const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort, dnsPort, dnsReadyPort] = [
     await choosePort('LONGSHORE_ETCD_PORT'),
     await freePort(),
     await choosePort('LONGSHORE_APISERVER_PORT'),
     await freePort(),
     await freePort(),
+    await freePort(),
+    await choosePort('LONGSHORE_DNS_PORT', { udp: true }),
     await freePort(),
   ];
   const server = `https://127.0.0.1:${apiPort}`;
@@ -181,7 +202,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     await waitReady(apiserver, 'GET /readyz', timeout, async () => (await get(`${server}/readyz`, pki)).status === 200);
     await writeFile(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
 
-    log('starting kube-controller-manager and kube-scheduler');
+    log('starting kube-controller-manager, kube-scheduler and CoreDNS');
     const kcm = await started(
       startProcess(
         'kube-controller-manager',
@@ -226,6 +247,8 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
         join(logs, 'kube-scheduler.log'),
       ),
     );
+    const dnsOptions = { port: dnsPort, readyPort: dnsReadyPort, kubeconfig };
+    const coredns = await started(await startCoreDns(corednsBinary, dir, logs, dnsOptions));
     await waitReady(kcm, 'GET /healthz', timeout, async () => (await get(`https://127.0.0.1:${kcmPort}/healthz`)).status === 200);
     await waitReady(
       scheduler,
@@ -233,6 +256,8 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
       timeout,
       async () => (await get(`https://127.0.0.1:${schedPort}/healthz`)).status === 200,
     );
+    state.dns = await waitCoreDnsReady(coredns, dir, dnsOptions, timeout);
+    await save();
 
     log('starting kwok');
     const kwokConfig = join(dir, 'kwok.yaml');
@@ -259,7 +284,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     await kubectl(
       state,
       ['apply', '-f', '-'],
-      Array.from({ length: NODE_COUNT }, (_, i) => nodeManifest(i)).join('---\n') + '---\n' + storageClass,
+      [...Array.from({ length: NODE_COUNT }, (_, i) => nodeManifest(i)), storageClass, kubeDnsService].join('---\n'),
     );
     // Ready, and the not-ready taint lifted by the node lifecycle controller: only then do
     // Pods schedule.
@@ -276,11 +301,12 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
       await kubectl(state, ['get', 'serviceaccount', 'default', '-n', 'default']);
       return true;
     });
-    log(`local cluster ready: ${server}; kubeconfig: ${kubeconfig}`);
+    log(`local cluster ready: ${server}; kubeconfig: ${kubeconfig}; cluster DNS: ${state.dns}`);
     return state;
   } catch (err) {
     await stopProcesses(state.processes);
     await rm(stateFile(dir), { force: true });
+    await removeDnsFile(dir);
     throw err;
   } finally {
     process.off('SIGINT', abort);
@@ -295,6 +321,7 @@ export async function down(dir = clusterDir()): Promise<boolean> {
   // The reverse of start order: kwok and controllers first, etcd last.
   await stopProcesses([...state.processes].reverse());
   await rm(stateFile(dir), { force: true });
+  await removeDnsFile(dir);
   await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
   await rm(join(dir, 'hostpath'), { recursive: true, force: true });
   return true;

@@ -1,5 +1,5 @@
 // What the local control plane writes into itself and for its users: the admin kubeconfig,
-// the kwok Nodes and the default StorageClass.
+// the kwok Nodes, the default StorageClass and the kube-dns Service.
 import type { Pki } from './pki.ts';
 import { readCache } from './probe.ts';
 
@@ -58,4 +58,20 @@ metadata:
 provisioner: kubernetes.io/host-path
 reclaimPolicy: Delete
 volumeBindingMode: Immediate
+`;
+
+// The cluster DNS Service as kubeadm and kind name it, so that what looks for the cluster DNS
+// address (Longshore's LONGSHORE_CLUSTER_DNS=auto) finds one, as on a real cluster. No selector:
+// CoreDNS runs here as a process on 127.0.0.1, not as pods, and no pod resolves anything (kwok).
+export const kubeDnsService = `apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels:
+    k8s-app: kube-dns
+spec:
+  ports:
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, protocol: TCP}
 `;

@@ -30,6 +30,10 @@ export function startProcess(name: string, binary: string, args: string[], log: 
 export function isOurs(p: StartedProcess): boolean {
   try {
     const cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
+    // Right after spawn, while the kernel is still in exec, the command line reads empty: a
+    // live process then is the one we just started (under load this window was long enough
+    // for a starting etcd to be reported as exited, and then left running).
+    if (cmdline === '') return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${p.pid}/stat`, 'utf8'));
     return cmdline.split('\0')[0] === p.binary;
   } catch {
     return false;

@@ -25,6 +25,7 @@ const logger = pino({ level: config.LONGSHORE_LOG_LEVEL, base: { component: 'lon
 const kc = new KubeConfig();
 let localCluster = false;
 let stopClusterAtExit = false;
+let clusterDns: string | undefined;
 try {
   if (clusterConfigured()) {
     kc.loadFromDefault();
@@ -46,6 +47,7 @@ try {
     const state = await up({ log: (line) => logger.info(line) });
     localCluster = true;
     stopClusterAtExit = !wasRunning;
+    clusterDns = state.dns;
     kc.loadFromFile(state.kubeconfig);
     await installCrd(kc);
   }
@@ -77,6 +79,7 @@ if (localCluster && app.facadeUrl) {
       `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +
       `export DOCKERCLOUD_NAMESPACE=${config.LONGSHORE_DEFAULT_NAMESPACE}\n\n` +
       `For kubectl: export KUBECONFIG=${join(clusterDir(), 'kubeconfig')}\n` +
+      (clusterDns ? `Cluster DNS (CoreDNS, as a pod resolves): ${clusterDns}\n` : '') +
       (stopClusterAtExit
         ? `Ctrl-C stops Longshore and the local control plane.\n\n`
         : `Ctrl-C stops Longshore (the local control plane was already running and stays up).\n\n`),
