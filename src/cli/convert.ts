@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { isDns1123Label, toDns1123Label } from '../model/service-names.ts';
 import { convertServices, type ServiceIssue } from '../model/service-request.ts';
-import { API_VERSION, KIND, type Stack, StackName } from '../model/stack.ts';
+import { API_VERSION, KIND, type ServiceSpec, type Stack, StackName } from '../model/stack.ts';
 import { readStackFile, type StackFileService } from '../model/stackfile.ts';
 
 export interface StackFileInput {
@@ -55,6 +55,27 @@ function describeIssue(issue: ServiceIssue, origin: { path: string; service: Sta
   return issue.at === '' ? `${where}: ${issue.message}` : `${where}: ${issue.at}: ${issue.message}`;
 }
 
+/**
+ * Links that name something outside the files: they work once it exists in the namespace the
+ * stack is created in (another stack's service, a plain Service), which a file cannot show.
+ */
+function outsideLinkWarnings(
+  services: readonly ServiceSpec[],
+  origins: readonly { path: string; service: StackFileService }[],
+): string[] {
+  const names = new Set(services.map((s) => s.name));
+  return services.flatMap((svc, i) =>
+    (svc.linkedToService ?? []).flatMap((link, j) => {
+      const where = describeIssue({ at: `links[${j}]`, message: '' }, origins[i]).replace(/: $/, '');
+      const [service, other] = link.toService.split('.');
+      if (other !== undefined) return [`${where}: needs stack "${other}" with a service "${service}" in the namespace`];
+      if (!names.has(link.toService))
+        return [`${where}: "${link.toService}" is no service of these files: it must be a Service of the namespace`];
+      return [];
+    }),
+  );
+}
+
 /** Converts the files' services into one Stack manifest, or says what stops it (naming file, service and key). */
 export function convertStackFiles(files: readonly StackFileInput[], opts: ConvertOptions = {}): ConvertResult {
   const errors: string[] = [];
@@ -88,6 +109,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
       warnings,
     };
   }
+  warnings.push(...outsideLinkWarnings(converted.value, origins));
   const stack: Omit<Stack, 'metadata'> & { metadata: { name: string; namespace?: string } } = {
     apiVersion: API_VERSION,
     kind: KIND,

@@ -8,6 +8,7 @@ import { Informer } from '../kube/informer.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
 import {
   ANNOTATION_REDEPLOY_REVISION,
+  linkedStackKeys,
   MANAGED_BY_SELECTOR,
   LABEL_SERVICE as SERVICE_LABEL,
   LABEL_STACK as STACK_LABEL,
@@ -95,7 +96,8 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
 
 export interface TrimmedPod {
   metadata: Meta;
-  status: { phase?: string; ready: boolean };
+  /** podIP: what a stack's DNS name answers for a service without a cluster IP. */
+  status: { phase?: string; ready: boolean; podIP?: string };
 }
 
 export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
@@ -110,6 +112,7 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
     status: {
       ...(p.status?.phase ? { phase: p.status.phase } : {}),
       ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      ...(p.status?.podIP ? { podIP: p.status.podIP } : {}),
     },
   };
 }
@@ -155,7 +158,12 @@ export function createCaches(opts: CacheOptions): Caches {
         metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
       },
     transform: (s) => trimStack(s) as Stack & KubernetesObject,
-    indexers: { uid: (s) => s.metadata?.uid, namespace: (s) => s.metadata?.namespace },
+    indexers: {
+      uid: (s) => s.metadata?.uid,
+      namespace: (s) => s.metadata?.namespace,
+      // The stacks whose links name this one (`service.stack`): they reconcile when it changes.
+      linksTo: (s) => linkedStackKeys(s),
+    },
     onWatchRestart: restart('stacks'),
   });
 

@@ -62,10 +62,16 @@ export class Controller {
     this.deps = deps;
     this.opts = opts;
     this.queue = new WorkQueue({ onAdd: (d) => opts.metrics?.queueDepth(d) });
-    caches.stacks.on((_type, obj) => this.queue.add(keyOf(obj)));
+    // A stack and the stacks that link to it (`service.stack`): its state, its Services' cluster
+    // IPs and its pods' addresses are part of theirs (their status, their DNS names).
+    const withDependents = (key: string) => {
+      this.queue.add(key);
+      for (const s of caches.stacks.byIndex('linksTo', key)) this.queue.add(keyOf(s));
+    };
+    caches.stacks.on((_type, obj) => withDependents(keyOf(obj)));
     const toOwner = (_type: string, obj: KubernetesObject) => {
       const key = stackKeyOf(obj);
-      if (key) this.queue.add(key);
+      if (key) withDependents(key);
     };
     for (const informer of Object.values(caches.children)) informer.on(toOwner);
     caches.pods.on(toOwner);

@@ -10,8 +10,11 @@ import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import {
   blockedServices,
+  type Conflict,
   formatProblem,
   type ServiceObject,
+  type Surroundings,
+  serviceChildName,
   serviceNeedsRecreate,
   type Translation,
 } from '../translate/index.ts';
@@ -21,15 +24,18 @@ import { type Caches, cachedSpecEditors, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
 import type { StatusWriter } from './status-writer.ts';
+import { observeSurroundings, type ServiceReader } from './surroundings.ts';
 
 export const SPEC_HASH_ANNOTATION = 'longshore.io/spec-hash';
 
-export type Translator = (stack: Stack) => Translation;
+export type Translator = (stack: Stack, surroundings: Surroundings) => Translation;
 
 export interface ReconcileDeps {
   caches: Caches;
   clients: Record<ChildKind, ChildClient>;
   translate: Translator;
+  /** Reads a Service of a namespace (a link's plain Service target). */
+  readService: ServiceReader;
   writeStatus: StatusWriter;
   record: Recorder;
   logger: Logger;
@@ -53,6 +59,12 @@ export interface ReconcileResult {
   /** Look again after this long even if nothing changes (retention ending). */
   requeueAfterMs?: number;
 }
+
+/**
+ * How soon a stack whose link names nothing that exists looks again: a plain Service is not
+ * watched (another stack is: its creation wakes the stacks that link to it).
+ */
+const MISSING_LINK_RECHECK_MS = 30_000;
 
 function controlledBy(obj: KubernetesObject, stack: Stack): boolean {
   return obj.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stack.metadata.uid) ?? false;
@@ -98,6 +110,7 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
       stack,
       caches: deps.caches,
       problems: [],
+      notices: [],
       conflicts: [],
       invalid: message,
       now: deps.now(),
@@ -107,9 +120,11 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     return {};
   }
 
-  const translation = deps.translate(stack);
-  const { objects, problems } = translation;
+  const surroundings = await observeSurroundings(stack, deps.caches, deps.readService);
+  const translation = deps.translate(stack, surroundings);
+  const { objects, problems, notices } = translation;
   for (const p of problems) deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
+  for (const p of notices) deps.record(stack, 'Warning', 'LinkTargetNotRunning', formatProblem(p));
   // A service with a problem is left out of the translation; its existing children stay as
   // they are (no data lost to a typo). A stack-wide problem keeps every child.
   const blocked = blockedServices(translation);
@@ -129,6 +144,7 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
       stack,
       caches: deps.caches,
       problems,
+      notices,
       conflicts: [],
       now: deps.now(),
       rules: deps.rules,
@@ -147,7 +163,11 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   }
   const [announced, applied] = await Promise.allSettled([
     announcing,
-    applyChildren(stack, objects, blocked, pruneNothing, deps, log),
+    applyChildren(stack, objects, blocked, pruneNothing, deps, log, (clusterIPs) =>
+      deps
+        .translate(stack, withClusterIPs(surroundings, stack.metadata.name, clusterIPs))
+        .objects.filter((o) => o.kind === 'EndpointSlice'),
+    ),
   ]);
   if (announced.status === 'rejected') throw announced.reason;
   if (applied.status === 'rejected') throw applied.reason;
@@ -157,6 +177,7 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     stack,
     caches: deps.caches,
     problems,
+    notices,
     conflicts,
     now: deps.now(),
     rules: deps.rules,
@@ -179,13 +200,33 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     }
     return { requeueAfterMs: left };
   }
-  return daemonSetDeadlineCheck(stack, status, deps);
+  const missingLink = problems.some((p) => p.field.startsWith('linkedToService[') && p.field.endsWith('.toService'));
+  const recheck = daemonSetDeadlineCheck(stack, status, deps);
+  if (!missingLink) return recheck;
+  return { requeueAfterMs: Math.min(recheck.requeueAfterMs ?? MISSING_LINK_RECHECK_MS, MISSING_LINK_RECHECK_MS) };
+}
+
+/**
+ * The surroundings, with the cluster IPs that this reconcile's own Service applies answered
+ * (by Service name) before the cache has them.
+ */
+function withClusterIPs(base: Surroundings, stackName: string, clusterIPs: ReadonlyMap<string, string>): Surroundings {
+  return {
+    ...base,
+    serviceAddresses: (owner, service) => {
+      const ip = owner === stackName ? clusterIPs.get(serviceChildName(owner, service)) : undefined;
+      return ip === undefined ? base.serviceAddresses(owner, service) : [ip];
+    },
+  };
 }
 
 /**
  * Applies what the translation wants and prunes what it no longer wants; answers the names
  * held by objects Longshore does not own. Independent calls run concurrently, a few at a time
  * (CHILD_CONCURRENCY): a stack's reconcile takes about one round trip, not one per object.
+ * The stack's EndpointSlice goes last, made again by `slicesWith` from the cluster IPs the
+ * Service applies answered: a new stack's DNS names get their addresses in its first
+ * reconcile, not one write later.
  */
 async function applyChildren(
   stack: Stack,
@@ -194,7 +235,8 @@ async function applyChildren(
   pruneNothing: boolean,
   deps: ReconcileDeps,
   log: Logger,
-): Promise<{ conflicts: string[] }> {
+  slicesWith: (clusterIPs: ReadonlyMap<string, string>) => readonly KubernetesObject[],
+): Promise<{ conflicts: Conflict[] }> {
   const { namespace } = stack.metadata;
   const key = `${namespace}/${stack.metadata.name}`;
   // First look at every name the stack wants: one held by an object Longshore does not own
@@ -212,18 +254,20 @@ async function applyChildren(
     return { obj, kind, cached, existing };
   });
   const desired = new Set<string>();
-  const conflicts: string[] = [];
+  const conflicts: Conflict[] = [];
   const conflicted = new Set<string>();
   for (const { obj, kind, existing } of looked) {
     desired.add(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`);
     if (existing && !controlledBy(existing, stack)) {
-      conflicts.push(`${kind} ${obj.metadata?.name}`);
-      conflicted.add(obj.metadata?.labels?.[SERVICE_LABEL] ?? '');
+      const service = obj.metadata?.labels?.[SERVICE_LABEL] ?? '';
+      conflicts.push({ kind, name: obj.metadata?.name ?? '', service });
+      conflicted.add(service);
     }
   }
   const plans = looked.filter((p) => !conflicted.has(p.obj.metadata?.labels?.[SERVICE_LABEL] ?? ''));
 
-  await allBounded(plans, CHILD_CONCURRENCY, async ({ obj, kind, cached, existing: found }) => {
+  const clusterIPs = new Map<string, string>();
+  const apply = async ({ obj, kind, cached, existing: found }: (typeof plans)[number]) => {
     let existing = found;
     if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
       // clusterIP is immutable: a service that gains its first port or loses its last one is
@@ -246,10 +290,22 @@ async function applyChildren(
     deps.onWrite?.('apply', kind);
     if (result.metadata?.uid && result.metadata.generation !== undefined)
       deps.appliedGenerations.set(result.metadata.uid, result.metadata.generation);
+    const ip = (result as V1Service).spec?.clusterIP;
+    if (kind === 'Service' && ip !== undefined && ip !== 'None') clusterIPs.set(obj.metadata?.name ?? '', ip);
     log.debug({ kind, child: obj.metadata?.name }, 'applied');
-  });
+  };
+  await allBounded(
+    plans.filter((p) => p.kind !== 'EndpointSlice'),
+    CHILD_CONCURRENCY,
+    apply,
+  );
+  const slices = plans.filter((p) => p.kind === 'EndpointSlice');
+  if (slices.length > 0) {
+    const fresh = new Map(slicesWith(clusterIPs).map((o) => [o.metadata?.name, o]));
+    await allBounded(slices, CHILD_CONCURRENCY, (p) => apply({ ...p, obj: fresh.get(p.obj.metadata?.name) ?? p.obj }));
+  }
   for (const c of conflicts)
-    deps.record(stack, 'Warning', 'NameConflict', `${c} exists and is not owned by this stack; left alone`);
+    deps.record(stack, 'Warning', 'NameConflict', `${c.kind} ${c.name} exists and is not owned by this stack; left alone`);
 
   // Prune owned children the spec no longer wants (a removed service, old volumes, a stop of
   // a terminated stack's workloads).

@@ -3,7 +3,14 @@
 // step (deployed, destroyed) and condition transition times carry over from the old status.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Condition, Stack, StackStatus } from '../model/stack.ts';
-import { deriveStatus, mergeConditions, type StatusInput, type WorkloadObservation } from '../translate/index.ts';
+import {
+  type Conflict,
+  deriveStatus,
+  mergeConditions,
+  type Problem,
+  type StatusInput,
+  type WorkloadObservation,
+} from '../translate/index.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 
@@ -15,8 +22,9 @@ export interface StatusRules {
 interface GatherInput {
   stack: Stack;
   caches: Caches;
-  problems: { service: string; field: string; message: string }[];
-  conflicts: string[];
+  problems: readonly Problem[];
+  notices: readonly Problem[];
+  conflicts: readonly Conflict[];
   invalid?: string;
   now: Date;
   rules: StatusRules;
@@ -101,6 +109,7 @@ export function gather(input: GatherInput): StatusInput {
     workloads,
     pods,
     problems: input.problems,
+    notices: input.notices,
     conflicts: input.conflicts,
     remainingChildren,
     now: input.now,

@@ -7,6 +7,13 @@
 // what the controller reported: Success once the controller observed that generation and the
 // stack is in the action's target state, Failed once it settled elsewhere. Nothing but the
 // façade writes the annotation, and nothing needs a store of its own.
+//
+// Actions overlap: the table of actions (translate/actions.ts) accepts a redeploy during an
+// update's rollout, a stop while Starting, a terminate at any time. When an action is written,
+// each earlier one still In progress is settled against it (appendAction): it follows the new
+// action (`followedBy`: it ends as that one ends) when the new one carries its purpose on
+// (carriesOn), and is Failed, "superseded", otherwise. A terminate repeated while Terminating
+// writes nothing and answers with the terminate already recorded.
 import type { DesiredState, Stack, StackState } from '../model/stack.ts';
 import { dockerCloudDate } from './dates.ts';
 import { APP_PREFIX, actionUri, stackUri } from './paths.ts';
@@ -90,9 +97,9 @@ export function appendAction(stack: Stack, next: ActionRecord, history: number, 
       const { followedBy: _followed, ...rest } = record;
       return { ...rest, state: outcome.state, endedAt: outcome.endedAt ?? now.toISOString(), message: outcome.message };
     }
-    // Still open: it now succeeds with the new action when both aim at the same state, and
-    // can no longer succeed otherwise (the stack is being sent elsewhere).
-    if (record.target === next.target) return { ...record, followedBy: next.uuid };
+    // Still open: it now ends as the new action ends when it carries on into it, and can no
+    // longer succeed otherwise (the stack is being sent elsewhere).
+    if (carriesOn(record, next)) return { ...record, followedBy: next.uuid };
     const { followedBy: _followed, ...rest } = record;
     return {
       ...rest,
@@ -102,6 +109,19 @@ export function appendAction(stack: Stack, next: ActionRecord, history: number, 
     };
   });
   return [...settled, next].slice(-Math.max(1, history));
+}
+
+/**
+ * Whether an open action's purpose is carried on by a later one, so that it ends as the later
+ * one ends: both aim at the same state (an update then a redeploy: the redeploy rolls out the
+ * updated definition; a start then a redeploy), or the open action changed the definition
+ * (create, update) and the later one does anything but terminate: the definition stays, and
+ * the stack runs or stops with it as the later action says. A terminate supersedes every
+ * other open action: its definition will never run, its target never be reached.
+ */
+export function carriesOn(open: ActionRecord, next: ActionRecord): boolean {
+  if (open.target === next.target) return true;
+  return (open.action === 'create' || open.action === 'update') && next.action !== 'terminate';
 }
 
 /** An action's state, computed from the stack the controller reported on. */
@@ -116,6 +136,13 @@ export function actionOutcome(record: ActionRecord, stack: Stack, all: readonly 
   const observed = stack.status?.observedGeneration;
   if (observed === undefined || observed < record.generation) return { state: 'In progress', endedAt: null, message: '' };
   const state = reportedState(stack);
+  // Deleted with kubectl: the controller reports nothing more on it; it is going (a terminate
+  // succeeds once it is gone, see action-lookup.ts) and nothing else can be reached.
+  if (stack.metadata.deletionTimestamp !== undefined && state !== 'Terminated') {
+    return record.target === 'Terminated'
+      ? { state: 'In progress', endedAt: null, message: '' }
+      : { state: 'Failed', endedAt: null, message: 'the stack is being deleted' };
+  }
   if (state === record.target) return { state: 'Success', endedAt: settledAt(stack, record), message: '' };
   const failure = settledElsewhere(stack, state);
   if (failure !== null) return { state: 'Failed', endedAt: settledAt(stack, record), message: failure };

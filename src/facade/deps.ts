@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { FieldError } from '../model/errors.ts';
 import type { Stack, StackSpec } from '../model/stack.ts';
+import type { ServiceLookup } from './link-check.ts';
 
 /**
  * Reads from the shared informer cache. Never waits on the API server: a request is answered
@@ -113,6 +114,11 @@ export interface FacadeDeps {
    * 400 naming the field instead of a stack the controller cannot deploy.
    */
   policy?: (spec: StackSpec) => FieldError[];
+  /**
+   * Reads a Service of a namespace, for links to a name outside the stack (link-check.ts).
+   * Absent: such links are refused.
+   */
+  lookupService?: ServiceLookup;
   /** The clock (tests pass a fake one). */
   now?: () => Date;
   /** New action uuids (tests pass a deterministic source). */

@@ -16,6 +16,7 @@ export interface FacadeEnv {
   now: () => Date;
   newUuid: () => string;
   policy: NonNullable<FacadeDeps['policy']>;
+  lookupService: NonNullable<FacadeDeps['lookupService']>;
 }
 
 export function makeEnv(deps: FacadeDeps): FacadeEnv {
@@ -36,5 +37,6 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     now,
     newUuid: deps.newUuid ?? randomUUID,
     policy: deps.policy ?? (() => []),
+    lookupService: deps.lookupService ?? (async () => undefined),
   };
 }

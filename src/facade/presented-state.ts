@@ -4,6 +4,7 @@
 // (`delete` returns the stack "Terminating"), so until the controller has observed the latest
 // generation the façade shows where the stack is heading instead of where it was.
 import type { Stack, StackState } from '../model/stack.ts';
+import { lifecycle } from '../translate/lifecycle.ts';
 
 /** What the controller last reported, "Not Running" before its first report. */
 export function reportedState(stack: Stack): StackState {
@@ -25,7 +26,9 @@ export function presentedState(stack: Stack): StackState {
     case 'Terminated':
       return reported === 'Terminated' ? reported : 'Terminating';
     case 'Stopped':
-      return reported === 'Stopped' || reported === 'Not Running' ? reported : 'Stopping';
+      // Not "Not Running": a stack stopped after a failed start may still have Pods to remove,
+      // and a stop must not leave the stack in a row of the action table that refuses redeploy.
+      return reported === 'Stopped' ? reported : 'Stopping';
     case 'Running':
       // A new spec for running services rolls them (an update or a redeploy).
       return reported === 'Running' || reported === 'Partly running' || reported === 'Redeploying' ? 'Redeploying' : 'Starting';
@@ -34,7 +37,16 @@ export function presentedState(stack: Stack): StackState {
   }
 }
 
-/** Docker Cloud's `synchronized`: the running services match the stack's definition. */
+/**
+ * Docker Cloud's `synchronized`: the services run the stack's current definition. False from a
+ * change of the spec until the controller has observed it and every child is at it, and, for a
+ * stack meant to run, while it is still Starting or Redeploying: until then some service does
+ * not run the current definition yet (the controller's own `synchronized` turns true as soon as
+ * each workload has taken the new template, before its Pods are replaced).
+ */
 export function isSynchronized(stack: Stack): boolean {
-  return isObserved(stack) && (stack.status?.synchronized ?? true);
+  if (!isObserved(stack) || stack.status?.synchronized === false) return false;
+  if (lifecycle(stack) !== 'running') return true;
+  const state = reportedState(stack);
+  return state !== 'Starting' && state !== 'Redeploying';
 }

@@ -20,6 +20,11 @@ export interface PlannedChange {
   action: ActionKind;
   /** A JSON merge patch of the spec (objects merge, arrays and scalars replace). */
   spec: Record<string, unknown>;
+  /**
+   * The recorded action this request repeats (a terminate of a stack already Terminating):
+   * nothing is written, and the answer carries that action.
+   */
+  repeats?: ActionRecord;
 }
 
 export interface WriteResult {
@@ -53,6 +58,10 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
       current = latest;
       continue;
     }
+    if (change.repeats !== undefined) {
+      env.actions.remember(current, change.repeats);
+      return { stack: current, action: change.repeats };
+    }
     const nextSpec = mergePatch(current.spec, change.spec) as Stack['spec'];
     // Known before the write thanks to the resourceVersion precondition: a CRD's generation
     // grows by one when the spec changes and not otherwise.
@@ -61,7 +70,8 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
       uuid,
       action: change.action,
       generation,
-      target: targetState(nextSpec.desiredState),
+      // A Stack being deleted is going whatever its spec says.
+      target: current.metadata.deletionTimestamp !== undefined ? 'Terminated' : targetState(nextSpec.desiredState),
       requestedAt: env.now().toISOString(),
     };
     const patch: StackPatch = {

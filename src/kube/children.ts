@@ -3,6 +3,7 @@
 import {
   AppsV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   type KubeConfig,
   type KubernetesObject,
   PatchStrategy,
@@ -11,7 +12,7 @@ import {
 
 export const FIELD_MANAGER = 'longshore';
 
-export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Service', 'PersistentVolumeClaim'] as const;
+export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Service', 'EndpointSlice', 'PersistentVolumeClaim'] as const;
 export type ChildKind = (typeof CHILD_KINDS)[number];
 
 export interface ChildClient {
@@ -40,6 +41,7 @@ const ssa = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKind, ChildClient> {
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
   const applyArgs = (obj: KubernetesObject) => ({
     name: obj.metadata!.name!,
     namespace: obj.metadata!.namespace!,
@@ -77,6 +79,17 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       apply: (obj) => core.patchNamespacedService(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await core.deleteNamespacedService({ namespace, name, ...del(uid) });
+      },
+    },
+    EndpointSlice: {
+      kind: 'EndpointSlice',
+      path: collection('/apis/discovery.k8s.io/v1', 'endpointslices', namespace),
+      list: (o) =>
+        namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...o }) : discovery.listEndpointSliceForAllNamespaces(o),
+      read: (namespace, name) => discovery.readNamespacedEndpointSlice({ namespace, name }),
+      apply: (obj) => discovery.patchNamespacedEndpointSlice(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await discovery.deleteNamespacedEndpointSlice({ namespace, name, ...del(uid) });
       },
     },
     PersistentVolumeClaim: {

@@ -38,14 +38,23 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** A watch with no event (bookmarks included) for this long is considered dead. */
   inactivityTimeoutMs?: number;
   onWatchRestart?: (reason: string) => void;
-  /** Named indexes: each files an object under one value (its owning Stack's key, say). */
-  indexers?: Record<string, (obj: T) => string | undefined>;
+  /**
+   * Named indexes: each files an object under one value (its owning Stack's key, say) or
+   * several (the stacks it links to).
+   */
+  indexers?: Record<string, (obj: T) => string | readonly string[] | undefined>;
 }
 
 export const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) =>
   `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 class GoneError extends Error {}
+
+/** An indexer's answer as a list: none, one value, or several. */
+function indexValues(v: string | readonly string[] | undefined): readonly string[] {
+  if (v === undefined) return [];
+  return typeof v === 'string' ? [v] : v;
+}
 
 export class Informer<T extends KubernetesObject> {
   private readonly store = new Map<string, T>();
@@ -93,19 +102,19 @@ export class Informer<T extends KubernetesObject> {
 
   private reindex(key: string, old: T | undefined, obj: T | undefined): void {
     for (const [name, f] of Object.entries(this.opts.indexers ?? {})) {
-      const before = old ? f(old) : undefined;
-      const after = obj ? f(obj) : undefined;
-      if (before === after) continue;
+      const before = indexValues(old ? f(old) : undefined);
+      const after = indexValues(obj ? f(obj) : undefined);
+      if (before.length === after.length && before.every((v, i) => v === after[i])) continue;
       const index = this.indexes.get(name) ?? new Map<string, Set<string>>();
       this.indexes.set(name, index);
-      if (before !== undefined) {
-        const set = index.get(before);
+      for (const value of before) {
+        const set = index.get(value);
         set?.delete(key);
-        if (set?.size === 0) index.delete(before);
+        if (set?.size === 0) index.delete(value);
       }
-      if (after !== undefined) {
-        const set = index.get(after) ?? new Set<string>();
-        index.set(after, set);
+      for (const value of after) {
+        const set = index.get(value) ?? new Set<string>();
+        index.set(value, set);
         set.add(key);
       }
     }

@@ -10,6 +10,7 @@ import { createCaches } from '../controller/caches.ts';
 import { Controller } from '../controller/controller.ts';
 import { eventRecorder } from '../controller/events.ts';
 import { statusWriter } from '../controller/status-writer.ts';
+import { serviceReader } from '../controller/surroundings.ts';
 import { cachedAuthenticator } from '../facade/cached-authenticator.ts';
 import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
@@ -19,7 +20,8 @@ import { childClients } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, VERSION } from '../model/stack.ts';
-import { desiredObjects, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
+import { desiredObjects, plainServiceOf, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
+import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -78,13 +80,18 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     volumeSize: config.LONGSHORE_VOLUME_SIZE,
     ...(config.LONGSHORE_STORAGE_CLASS ? { storageClassName: config.LONGSHORE_STORAGE_CLASS } : {}),
     progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS,
+    clusterDomain: config.LONGSHORE_CLUSTER_DOMAIN,
   };
+  const readService = serviceReader(kubeConfig);
+  const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
+  if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(
     caches,
     {
       caches,
       clients: childClients(kubeConfig, watchNamespace),
-      translate: (stack) => desiredObjects(stack, translateOptions),
+      translate: (stack, surroundings) => desiredObjects(stack, translateOptions, surroundings),
+      readService,
       writeStatus: statusWriter(kubeConfig),
       record: eventRecorder(kubeConfig, logger),
       logger,
@@ -130,6 +137,10 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
       onRequest: (route, status, seconds, method) => metrics.facadeRequest(route, method, status, seconds),
       policy: (spec) => refusedByConfiguration(spec, translateOptions),
+      lookupService: async (namespace, name) => {
+        const found = await readService(namespace, name);
+        return found === undefined ? undefined : plainServiceOf(found);
+      },
     });
     const server = createServer(app.callback());
     servers.push(server);

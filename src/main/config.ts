@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated with zod at start: a bad value stops
 // the process with a message naming the variable and the rule. Every setting and its default
 // is listed in the README.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -30,6 +31,14 @@ export const ConfigSchema = z.object({
     .default('1Gi'),
   LONGSHORE_STORAGE_CLASS: z.string().optional(),
   LONGSHORE_PROGRESS_DEADLINE_SECONDS: positive.default(600),
+  LONGSHORE_CLUSTER_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS domain such as cluster.local')
+    .default('cluster.local'),
+  LONGSHORE_CLUSTER_DNS: z
+    .string()
+    .refine((v) => v === 'auto' || v === 'none' || isIP(v) !== 0, 'must be an IP address, auto or none')
+    .default('auto'),
   LONGSHORE_TERMINATED_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
   LONGSHORE_DEFAULT_NAMESPACE: z
     .string()

@@ -18,7 +18,7 @@ import {
   typeName,
 } from './request-values.ts';
 import type { KeyHandler } from './service-draft.ts';
-import { siblingService } from './service-names.ts';
+import { linkTarget, volumesFromService } from './service-names.ts';
 import { commandKey } from './shared-keys.ts';
 import type { Binding, ContainerPort, ServiceSpec } from './stack.ts';
 
@@ -118,7 +118,7 @@ const linkedToServiceKey: KeyHandler = {
       const target = readString(o['to_service'], `${at}.to_service`, ctx.report);
       const alias = unset(o['name']) ? undefined : readString(o['name'], `${at}.name`, ctx.report);
       if (target === undefined) return;
-      const sibling = siblingService(target, 'links to');
+      const sibling = linkTarget(target);
       if (!sibling.ok) ctx.report(`${at}.to_service`, sibling.message);
       else
         ctx.add(
@@ -157,7 +157,7 @@ const bindingsKey: KeyHandler = {
         else binding.rewritable = rewritable;
       }
       if (volumesFrom !== undefined) {
-        const sibling = siblingService(volumesFrom, 'takes volumes from');
+        const sibling = volumesFromService(volumesFrom);
         if (sibling.ok) binding.volumesFrom = sibling.name;
         else {
           ctx.report(`${at}.volumes_from`, sibling.message);

@@ -102,10 +102,6 @@ export const SPEC_RULES: { path: string[]; rules: CelRule[] }[] = [
       { rule: 'self.all(s, self.exists_one(t, t.name == s.name))', message: 'service names must be unique in a stack' },
       // sets.contains instead of nested exists(): the same rule at a third of the estimated cost.
       {
-        rule: 'self.all(s, !has(s.linkedToService) || sets.contains(self.map(t, t.name), s.linkedToService.map(l, l.toService)))',
-        message: 'every linkedToService[].toService must name a service of this stack',
-      },
-      {
         rule: 'self.all(s, !has(s.bindings) || sets.contains(self.map(t, t.name), s.bindings.filter(b, has(b.volumesFrom)).map(b, b.volumesFrom)))',
         message: 'every bindings[].volumesFrom must name a service of this stack',
       },

@@ -48,14 +48,34 @@ export function nameFromImage(image: string): string {
 }
 
 /**
- * The sibling service a link or volumes_from names. Docker Cloud also let these name a service
- * of another stack (`svc.stack`); Longshore refuses that rather than guess which Kubernetes
- * object stands for the other stack's service: a Stack owns its services, and a reference that
- * silently resolved to nothing would be harder to find than an error now.
+ * What a link names: a service of this stack or a Kubernetes Service of the namespace (`db`),
+ * or a service of another stack of the namespace (`db.other`, Docker Cloud's form). Each part
+ * is folded to lower case like a service name (Docker Cloud's stack names had capitals too);
+ * whether the target exists is decided where the namespace is known (façade, controller).
  */
-export function siblingService(raw: string, verb: string): { ok: true; name: string } | { ok: false; message: string } {
+export function linkTarget(raw: string): { ok: true; name: string } | { ok: false; message: string } {
   if (raw.startsWith('/api/'))
-    return { ok: false, message: `${verb} "${raw}", a resource URI: name a service of this stack instead` };
+    return { ok: false, message: `links to "${raw}", a resource URI: name the service instead ("db", or "db.stack")` };
+  const parts = raw.split('.');
+  if (parts.length > 2)
+    return { ok: false, message: `links to "${raw}": name a service as "service" or "service.stack" (one dot at most)` };
+  const names: string[] = [];
+  for (const part of parts) {
+    const checked = serviceName(part);
+    if (!checked.ok) return { ok: false, message: `links to "${raw}": ${checked.message}` };
+    names.push(checked.name);
+  }
+  return { ok: true, name: names.join('.') };
+}
+
+/**
+ * The sibling service volumes_from names. Docker Cloud also let it name a service of another
+ * stack (`svc.stack`); Longshore refuses that: a stack's volumes are claims it owns, mounted
+ * by its own pods on one node (ReadWriteOnce), and they go when that stack is terminated.
+ */
+export function volumesFromService(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+  if (raw.startsWith('/api/'))
+    return { ok: false, message: `takes volumes from "${raw}", a resource URI: name a service of this stack instead` };
   const dot = raw.indexOf('.');
   if (dot >= 0) {
     const service = raw.slice(0, dot);
@@ -63,8 +83,8 @@ export function siblingService(raw: string, verb: string): { ok: true; name: str
     return {
       ok: false,
       message:
-        `${verb} service "${service}" of stack "${stack}": references to other stacks are not supported ` +
-        '(a Stack only reaches its own services); put both services in one stack',
+        `takes volumes from service "${service}" of stack "${stack}": volumes are not shared across stacks ` +
+        "(a stack's volumes are claims it owns, mounted on one node, removed with it); put both services in one stack",
     };
   }
   return serviceName(raw);

@@ -42,9 +42,21 @@ export const ContainerPort = z
 
 export const EnvVar = z.object({ key: envName, value: z.string().max(131072) }).strict();
 
+/** A link target: `service` (of this stack, or a Service of the namespace) or `service.stack`. */
+export const LINK_TARGET = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/;
+
 export const Link = z
   .object({
-    toService: dns1123Label.describe('a sibling service of the same stack'),
+    toService: z
+      .string()
+      .max(127)
+      .regex(
+        LINK_TARGET,
+        'must be a service name, or "service.stack" for a service of another stack: DNS-1123 labels (at most 63 characters each) joined by one "."',
+      )
+      .describe(
+        'a service of this stack, a Kubernetes Service of the namespace, or "service.stack" for a service of another stack',
+      ),
     name: z
       .string()
       .min(1)
@@ -169,8 +181,10 @@ export type StackSpec = z.infer<typeof StackSpec>;
 export type DesiredState = (typeof DESIRED_STATES)[number];
 
 /**
- * Rules that span services: unique names, links and volumes_from naming a sibling, link
- * aliases unique within a service. Plain JSON schema cannot say these; the CRD says them with
+ * Rules that span services: unique names, volumes_from naming a sibling, bindings' shapes,
+ * ports listed once. Links may name what lies outside the stack (another stack's service, a
+ * Service of the namespace): whether that exists is known only where the namespace is, so the
+ * façade and the controller check it. Plain JSON schema cannot say these; the CRD says them with
  * CEL (crd.ts) and this function says them for everything validated in process.
  */
 export function crossServiceIssues(spec: Pick<StackSpec, 'services'>): { path: (string | number)[]; message: string }[] {
@@ -185,13 +199,6 @@ export function crossServiceIssues(spec: Pick<StackSpec, 'services'>): { path: (
     names.add(svc.name);
   });
   spec.services.forEach((svc, i) => {
-    svc.linkedToService?.forEach((link, j) => {
-      if (!names.has(link.toService))
-        issues.push({
-          path: ['services', i, 'linkedToService', j, 'toService'],
-          message: `links to "${link.toService}", which is not a service of this stack`,
-        });
-    });
     svc.bindings?.forEach((b, j) => {
       if (b.volumesFrom !== undefined && !names.has(b.volumesFrom))
         issues.push({

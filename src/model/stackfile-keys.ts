@@ -15,7 +15,7 @@ import {
   typeName,
 } from './request-values.ts';
 import type { KeyContext, KeyHandler } from './service-draft.ts';
-import { siblingService } from './service-names.ts';
+import { linkTarget, volumesFromService } from './service-names.ts';
 import { booleanKey, capabilitiesKey, commandKey, stringKey, stringListKey } from './shared-keys.ts';
 import type { Binding, ContainerPort, ServiceSpec, StackSpec } from './stack.ts';
 
@@ -144,7 +144,7 @@ const linksKey: KeyHandler = {
       const colon = text.indexOf(':');
       const target = colon < 0 ? text : text.slice(0, colon);
       const alias = colon < 0 ? undefined : text.slice(colon + 1);
-      const sibling = siblingService(target, 'links to');
+      const sibling = linkTarget(target);
       if (!sibling.ok) ctx.report(at, sibling.message);
       else if (alias === '') ctx.report(at, `"${text}": the alias after ":" is empty`);
       else
@@ -237,7 +237,7 @@ const volumesFromKey: KeyHandler = {
         ctx.report(at, `"${text}" is not a volumes_from entry: use "service", "service:ro" or "service:rw"`);
         return;
       }
-      const sibling = siblingService(target!, 'takes volumes from');
+      const sibling = volumesFromService(target!);
       if (!sibling.ok) ctx.report(at, sibling.message);
       else
         ctx.add(

@@ -1,6 +1,7 @@
 // What every part of a stack's translation needs to know about the stack as a whole.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
 import type { TranslateOptions } from './options.ts';
+import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 
 export interface StackContext {
   stackName: string;
@@ -17,9 +18,16 @@ export interface StackContext {
   /** The volumes generation: spec.redeploy.volumesRevision, 0 when never renewed. */
   volumesRevision: number;
   stack: Stack;
+  /** Other stacks, plain Services, addresses and claims of the namespace (lookups only). */
+  surroundings: Surroundings;
 }
 
-export function stackContext(stack: Stack, uid: string, options: TranslateOptions): StackContext {
+export function stackContext(
+  stack: Stack,
+  uid: string,
+  options: TranslateOptions,
+  surroundings: Surroundings = EMPTY_SURROUNDINGS,
+): StackContext {
   return {
     stackName: stack.metadata.name,
     namespace: stack.metadata.namespace,
@@ -30,5 +38,6 @@ export function stackContext(stack: Stack, uid: string, options: TranslateOption
     redeployRevision: stack.spec.redeploy?.revision ?? 0,
     volumesRevision: stack.spec.redeploy?.volumesRevision ?? 0,
     stack,
+    surroundings,
   };
 }

@@ -3,13 +3,15 @@
 // same objects, fields and order, so applying them twice changes nothing.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
 import { type StackContext, stackContext } from './context.ts';
+import { stackDomainObjects } from './discovery.ts';
 import { compareObjects, type KubeObject } from './kube-object.ts';
 import { lifecycle } from './lifecycle.ts';
-import { planLinkAliases } from './links.ts';
+import { planLinks, type ResolvedLink } from './links.ts';
 import { defaultTranslateOptions, type TranslateOptions } from './options.ts';
 import { podTemplate } from './pod-template.ts';
 import type { Problem } from './problem.ts';
-import { aliasServiceObject, serviceObject } from './service.ts';
+import { serviceObject } from './service.ts';
+import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { serviceVolumes } from './volumes.ts';
 import { workloadObject } from './workload.ts';
 
@@ -22,6 +24,8 @@ export interface Translation {
    * blockedServices. A problem with service '' concerns the whole stack: apply nothing.
    */
   problems: Problem[];
+  /** What the user must know but blocks nothing (a linked stack that is stopped), in stack order. */
+  notices: Problem[];
 }
 
 /**
@@ -29,8 +33,12 @@ export interface Translation {
  * exist); Running → pods at target; Stopped → no pods, definitions kept; Terminated or being
  * deleted → nothing at all (the controller prunes everything, claims included).
  */
-export function desiredObjects(stack: Stack, options: TranslateOptions = defaultTranslateOptions): Translation {
-  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [] };
+export function desiredObjects(
+  stack: Stack,
+  options: TranslateOptions = defaultTranslateOptions,
+  surroundings: Surroundings = EMPTY_SURROUNDINGS,
+): Translation {
+  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [], notices: [] };
   const uid = stack.metadata.uid;
   if (uid === undefined || uid === '')
     return {
@@ -38,30 +46,37 @@ export function desiredObjects(stack: Stack, options: TranslateOptions = default
       problems: [
         { service: '', field: 'metadata.uid', message: 'the Stack has no uid yet, so no child can name it as its owner' },
       ],
+      notices: [],
     };
 
-  const ctx = stackContext(stack, uid, options);
+  const ctx = stackContext(stack, uid, options, surroundings);
   const services = stack.spec.services;
   const problems = new Map<string, Problem[]>(services.map((s) => [s.name, []]));
   const report = (p: Problem) => problems.get(p.service)?.push(p);
 
-  const aliases = planLinkAliases(services);
-  aliases.problems.forEach(report);
+  const links = planLinks(ctx);
+  links.problems.forEach(report);
   const objectsOf = new Map<string, KubeObject[]>();
   for (const svc of services) {
-    const translated = serviceObjects(ctx, svc);
+    const translated = serviceObjects(
+      ctx,
+      svc,
+      links.links.filter((l) => l.linker === svc.name),
+    );
     translated.problems.forEach(report);
     objectsOf.set(svc.name, translated.objects);
   }
   const blocked = blockVolumeDependents(services, problems);
 
-  const objects: KubeObject[] = services.filter((s) => !blocked.has(s.name)).flatMap((s) => objectsOf.get(s.name) ?? []);
-  for (const alias of aliases.aliases) {
-    const linker = alias.linkers.find((name) => !blocked.has(name));
-    const target = ctx.services.get(alias.target);
-    if (linker !== undefined && target !== undefined) objects.push(aliasServiceObject(ctx, alias, linker, target));
-  }
-  return { objects: objects.sort(compareObjects), problems: services.flatMap((s) => problems.get(s.name) ?? []) };
+  const objects: KubeObject[] = [
+    ...(services.length > 0 ? stackDomainObjects(ctx, links.names) : []),
+    ...services.filter((s) => !blocked.has(s.name)).flatMap((s) => objectsOf.get(s.name) ?? []),
+  ];
+  return {
+    objects: objects.sort(compareObjects),
+    problems: services.flatMap((s) => problems.get(s.name) ?? []),
+    notices: links.notices,
+  };
 }
 
 /** The names of the services whose children must be neither applied nor pruned. */
@@ -70,10 +85,14 @@ export function blockedServices(translation: Translation): Set<string> {
 }
 
 /** One service's objects: its claims, its Service and its workload. */
-function serviceObjects(ctx: StackContext, svc: ServiceSpec): { objects: KubeObject[]; problems: Problem[] } {
+function serviceObjects(
+  ctx: StackContext,
+  svc: ServiceSpec,
+  links: readonly ResolvedLink[],
+): { objects: KubeObject[]; problems: Problem[] } {
   const volumes = serviceVolumes(ctx, svc);
   const service = serviceObject(ctx, svc);
-  const pod = podTemplate(ctx, svc, volumes);
+  const pod = podTemplate(ctx, svc, volumes, links);
   return {
     objects: [...volumes.claims, service.object, workloadObject(ctx, svc, pod.template)],
     problems: [...volumes.problems, ...service.problems, ...pod.problems],

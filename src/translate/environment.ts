@@ -2,37 +2,30 @@
 // win over a link variable of the same name (as a user's -e wins in Docker).
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
-import { linkAlias } from './defaults.ts';
 import { escapeKubernetesExpansion } from './escape.ts';
-import { lastValueWins, linkEnvironment } from './links.ts';
-import { aliasServiceName } from './names.ts';
+import { lastValueWins, linkEnvironment, linkPeer, type ResolvedLink } from './links.ts';
 import type { Problem } from './problem.ts';
 
 /** What Kubernetes accepts as a variable name: printable ASCII but "=" (relaxed validation, GA in 1.34). */
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
 
-export function containerEnvironment(
-  svc: ServiceSpec,
-  services: ReadonlyMap<string, ServiceSpec>,
-): { env: V1EnvVar[]; problems: Problem[] } {
+/** `links`: the service's resolved links (planLinks); links that could not be resolved are absent. */
+export function containerEnvironment(svc: ServiceSpec, links: readonly ResolvedLink[]): { env: V1EnvVar[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const fromLinks = new Map<string, string>();
-  svc.linkedToService?.forEach((link, i) => {
-    const target = services.get(link.toService);
-    if (target === undefined) return; // reported by planLinkAliases
-    const alias = linkAlias(link);
-    for (const [name, value] of linkEnvironment(svc.name, alias, aliasServiceName(alias), target)) {
+  for (const link of links) {
+    for (const [name, value] of linkEnvironment(svc.name, link.alias, link.host, linkPeer(link.target))) {
       if (!ENV_NAME.test(name)) {
         problems.push({
           service: svc.name,
-          field: `linkedToService[${i}]`,
+          field: `linkedToService[${link.index}]`,
           message: `the link variable "${name}" is not a valid environment variable name on Kubernetes`,
         });
         continue;
       }
       fromLinks.set(name, value);
     }
-  });
+  }
 
   const own = lastValueWins(svc.containerEnvvars ?? []);
   svc.containerEnvvars?.forEach((v, i) => {

@@ -3,11 +3,29 @@
 export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
 export { mergeConditions } from './conditions.ts';
 export { blockedServices, desiredObjects, type Translation } from './desired.ts';
-export type { DaemonSetObject, DeploymentObject, KubeObject, PersistentVolumeClaimObject, ServiceObject } from './kube-object.ts';
+export { LABEL_SLICE_MANAGED_BY, LABEL_SLICE_SERVICE, SLICE_MANAGER, stackDomain } from './discovery.ts';
+export type {
+  DaemonSetObject,
+  DeploymentObject,
+  EndpointSliceObject,
+  KubeObject,
+  PersistentVolumeClaimObject,
+  ServiceObject,
+} from './kube-object.ts';
 export * from './labels.ts';
+export { linkedStackKeys, plainLinkNames } from './link-references.ts';
+export { legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
 export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
 export { refusedByConfiguration } from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
 export { deriveStatus } from './state.ts';
-export type { DerivedCondition, DerivedStatus, ObservedPods, StatusInput, WorkloadObservation } from './status-input.ts';
+export type {
+  Conflict,
+  DerivedCondition,
+  DerivedStatus,
+  ObservedPods,
+  StatusInput,
+  WorkloadObservation,
+} from './status-input.ts';
+export { EMPTY_SURROUNDINGS, type PlainService, plainServiceOf, type Surroundings } from './surroundings.ts';

@@ -10,8 +10,6 @@ export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_STACK = 'longshore.io/stack';
 export const LABEL_SERVICE = 'longshore.io/service';
-/** On a link alias's Service: the service its name resolves to (LABEL_SERVICE names the linking one). */
-export const LABEL_LINK_TARGET = 'longshore.io/link-target';
 /** Node label no node has: a stopped DaemonSet selects it so that it runs no pods. */
 export const LABEL_STOPPED_NODE = 'longshore.io/stopped';
 
@@ -49,6 +47,21 @@ export function serviceLabels(stackName: string, serviceName: string): Record<st
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_STACK]: stackName,
     [LABEL_SERVICE]: serviceName,
+  };
+}
+
+/**
+ * Labels of the objects made for the stack as a whole (its DNS domain): no service label, so
+ * pruning and blocking treat them as the stack's own.
+ */
+export function stackLabels(stackName: string): Record<string, string> {
+  return {
+    [LABEL_NAME]: stackName,
+    [LABEL_INSTANCE]: stackName,
+    [LABEL_COMPONENT]: 'dns',
+    [LABEL_PART_OF]: stackName,
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+    [LABEL_STACK]: stackName,
   };
 }
 

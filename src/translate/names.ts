@@ -14,13 +14,57 @@ export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
+/** A DNS-1035 label: what a Service's name must be (a letter first). */
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `head-<hash of whole>` cut to a 63-character label; `whole` itself when it fits. */
+function fitLabel(whole: string): string {
+  if (whole.length <= MAX_LABEL) return whole;
+  const suffix = `-${shortHash(whole)}`;
+  return `${whole.slice(0, MAX_LABEL - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
+/**
+ * The name of a stack's DNS domain: its headless Service, under which each service name and
+ * link alias of the stack resolves (`web.<stack>.<namespace>.svc.<cluster domain>`), so that
+ * another stack reaches it as `web.<stack>`, Docker Cloud's form. A Service's name must start
+ * with a letter; a Stack's may start with a digit, and then gets the prefix "stack-" (its
+ * services are then reached across stacks by that name).
+ */
+export function stackDomainName(stackName: string): string {
+  return DNS1035_LABEL.test(stackName) ? stackName : fitLabel(`stack-${stackName}`);
+}
+
+/**
+ * The name of every child made for one service of a stack (workload, Service): the stack's
+ * domain name and the service name, `<stack>-<service>`, cut with a hash of the whole when
+ * longer than a label. Scoped by stack, so any number of stacks in a namespace may have a
+ * `web`. Deterministic: the same stack and service give the same name on every release.
+ */
+export function serviceChildName(stackName: string, serviceName: string): string {
+  return fitLabel(`${stackDomainName(stackName)}-${serviceName}`);
+}
+
 /**
  * The claim for a service's volume at containerPath, in a volumes generation:
- * `<service>-<hash>-v<revision>`. The hash covers service and path, so a path keeps its claim
- * across redeploys that reuse volumes, and a new volumesRevision gives every path a new claim.
- * A long service name is cut so the whole stays a 63-character label.
+ * `<stack>-<service>-<hash>-v<revision>`. The hash covers stack, service and path, so a path
+ * keeps its claim across redeploys that reuse volumes, and a new volumesRevision gives every
+ * path a new claim. A long head is cut so the whole stays a 63-character label.
  */
-export function volumeClaimName(serviceName: string, containerPath: string, volumesRevision: number): string {
+export function volumeClaimName(stackName: string, serviceName: string, containerPath: string, volumesRevision: number): string {
+  const suffix = `-${shortHash(`${stackName}\0${serviceName}\0${containerPath}`)}-v${volumesRevision}`;
+  const head = serviceChildName(stackName, serviceName)
+    .slice(0, MAX_LABEL - suffix.length)
+    .replace(/-+$/, '');
+  return `${head}${suffix}`;
+}
+
+/**
+ * The name releases before stack-scoped names gave the same claim: `<service>-<hash>-v<n>`.
+ * A stack made then keeps its claims (a claim cannot be renamed, and its data must not be
+ * lost), so the translation uses this name wherever the stack already owns such a claim.
+ */
+export function legacyVolumeClaimName(serviceName: string, containerPath: string, volumesRevision: number): string {
   const suffix = `-${shortHash(`${serviceName}\0${containerPath}`)}-v${volumesRevision}`;
   const head = serviceName.slice(0, MAX_LABEL - suffix.length).replace(/-+$/, '');
   return `${head}${suffix}`;
@@ -32,10 +76,10 @@ export function hostPathVolumeName(hostPath: string): string {
 }
 
 /**
- * The Service name a link alias resolves as: lowercase, "_" as "-" (DNS has no "_" and is
+ * The host name a link alias resolves as: lowercase, "_" as "-" (DNS has no "_" and is
  * case-insensitive). May still not be a DNS-1123 label; the caller checks.
  */
-export function aliasServiceName(alias: string): string {
+export function aliasHostName(alias: string): string {
   return alias.toLowerCase().replaceAll('_', '-');
 }
 

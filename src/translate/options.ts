@@ -21,6 +21,14 @@ export interface TranslateOptions {
   volumeSize: string;
   /** The StorageClass of the volumes; absent means the cluster's default class. */
   storageClassName?: string;
+  /** The cluster's DNS domain (kubelet --cluster-domain), `cluster.local` by default. */
+  clusterDomain: string;
+  /**
+   * The cluster DNS server's address (kubelet --cluster-dns, the kube-dns Service's cluster IP).
+   * Known, pods get dnsPolicy None with the stack's domain searched first; unknown, ClusterFirst
+   * with the stack's domain appended (see discovery.ts).
+   */
+  clusterDnsIp?: string;
   /** Deployment.spec.progressDeadlineSeconds: when a rollout that makes no progress counts as failed. */
   progressDeadlineSeconds: number;
 }
@@ -34,5 +42,6 @@ export const defaultTranslateOptions: TranslateOptions = Object.freeze({
   allowHostPath: false,
   allowHostNetwork: false,
   volumeSize: '1Gi',
+  clusterDomain: 'cluster.local',
   progressDeadlineSeconds: 600,
 });

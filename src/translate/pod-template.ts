@@ -2,18 +2,12 @@
 // and the Docker Cloud settings Kubernetes has no field for, recorded as annotations.
 
 import { isIP } from 'node:net';
-import type {
-  V1Affinity,
-  V1HostAlias,
-  V1PodDNSConfig,
-  V1PodSpec,
-  V1PodTemplateSpec,
-  V1TopologySpreadConstraint,
-} from '@kubernetes/client-node';
+import type { V1Affinity, V1HostAlias, V1PodSpec, V1PodTemplateSpec, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import { container } from './container.ts';
 import type { StackContext } from './context.ts';
 import { deploymentStrategy, workloadKind } from './defaults.ts';
+import { podDns } from './discovery.ts';
 import { containerEnvironment } from './environment.ts';
 import {
   ANNOTATION_AUTODESTROY,
@@ -26,6 +20,7 @@ import {
   serviceLabels,
   serviceSelector,
 } from './labels.ts';
+import type { ResolvedLink } from './links.ts';
 import type { Problem } from './problem.ts';
 import { userPodMetadata } from './user-labels.ts';
 import type { ServiceVolumes } from './volumes.ts';
@@ -39,9 +34,10 @@ export function podTemplate(
   ctx: StackContext,
   svc: ServiceSpec,
   volumes: ServiceVolumes,
+  links: readonly ResolvedLink[],
 ): { template: V1PodTemplateSpec; problems: Problem[] } {
   const problems: Problem[] = [];
-  const environment = containerEnvironment(svc, ctx.services);
+  const environment = containerEnvironment(svc, links);
   problems.push(...environment.problems);
   const main = container(svc, environment.env, volumes.mounts);
   problems.push(...main.problems);
@@ -50,7 +46,7 @@ export function podTemplate(
 
   const hostNetwork = hostNamespace(ctx, svc, 'net', problems);
   const hostPID = hostNamespace(ctx, svc, 'pid', problems);
-  const dns = dnsSettings(svc, hostNetwork);
+  const dns = podDns(ctx, svc, hostNetwork);
   const hostAliases = extraHosts(svc, problems);
   const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
   const affinity = colocation(ctx, volumes.colocateWith);
@@ -65,7 +61,7 @@ export function podTemplate(
     ...(hostNetwork && { hostNetwork: true }),
     ...(hostPID && { hostPID: true }),
     ...(dns.policy !== undefined && { dnsPolicy: dns.policy }),
-    ...(dns.config !== undefined && { dnsConfig: dns.config }),
+    dnsConfig: dns.config,
     ...(hostAliases.length > 0 && { hostAliases }),
     // Docker set link variables for linked services only; Kubernetes would add variables for
     // every Service of the namespace, which can clash with the link variables.
@@ -112,20 +108,6 @@ function hostNamespace(ctx: StackContext, svc: ServiceSpec, field: 'net' | 'pid'
     message: `${what} is not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_NETWORK)`,
   });
   return false;
-}
-
-/**
- * dns replaces the resolvers (dnsPolicy None: stack names then no longer resolve through
- * cluster DNS); dnsSearch alone adds search domains to cluster DNS. Host-network pods keep
- * cluster DNS with ClusterFirstWithHostNet, so their links still resolve.
- */
-function dnsSettings(svc: ServiceSpec, hostNetwork: boolean): { policy?: string; config?: V1PodDNSConfig } {
-  const searches = svc.dnsSearch !== undefined && svc.dnsSearch.length > 0 ? { searches: [...svc.dnsSearch] } : {};
-  if (svc.dns !== undefined && svc.dns.length > 0) return { policy: 'None', config: { nameservers: [...svc.dns], ...searches } };
-  return {
-    ...(hostNetwork && { policy: 'ClusterFirstWithHostNet' }),
-    ...('searches' in searches && { config: searches }),
-  };
 }
 
 /** extraHosts "name:ip" → hostAliases, one per address (sorted), names in the order given. */

@@ -100,16 +100,3 @@ export function serviceShape(svc: ServiceSpec, options: TranslateOptions): Servi
     .map(({ index: _index, ...port }) => port);
   return { type, headless: false, ports: sorted, problems };
 }
-
-/** The ports of a link alias's Service: the target's container ports, never published. */
-export function internalServicePorts(svc: ServiceSpec): V1ServicePort[] {
-  return containerPortList(svc).map((p) => {
-    const proto = p.protocol === 'UDP' ? 'udp' : 'tcp';
-    return {
-      name: servicePortName(p.containerPort, proto),
-      protocol: p.protocol,
-      port: p.containerPort,
-      targetPort: p.containerPort,
-    };
-  });
-}

@@ -44,7 +44,10 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
   const observed = w !== undefined && w.observedGeneration >= w.generation;
   const revisionOk = w?.podTemplateRedeployRevision === o.revision;
   const replicasOk = w !== undefined && (w.kind === 'DaemonSet' || w.specReplicas === target);
-  const synchronized = observed && revisionOk && replicasOk;
+  // Docker Cloud's meaning: the service runs the current definition, so while it is meant to
+  // run, no pod of an older template may be left (a rollout under way is not synchronized).
+  const noOldPods = !running || w === undefined || w.updatedReplicas >= w.replicas;
+  const synchronized = observed && revisionOk && replicasOk && noOldPods;
   const complete =
     synchronized && w !== undefined && w.updatedReplicas === target && w.readyReplicas === target && w.replicas === target;
   const deadlineExceeded =

@@ -38,7 +38,10 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
       previous: stack.status?.services?.find((s) => s.name === svc.name),
       revision,
       blocked:
-        blocked.has(svc.name) || blocked.has('') || input.invalid !== undefined || conflictsWith(input.conflicts, svc.name),
+        blocked.has(svc.name) ||
+        blocked.has('') ||
+        input.invalid !== undefined ||
+        input.conflicts.some((c) => c.service === svc.name),
       daemonSetDeadlineExceeded: daemonSetDeadlineExceeded(input, svc),
     }),
   );
@@ -81,11 +84,6 @@ function stackState(phase: Lifecycle, facts: readonly ServiceFacts[], input: Sta
       return facts.some((f) => f.status.readyContainers > 0) ? 'Partly running' : 'Not Running';
     }
   }
-}
-
-/** A conflict is reported as "Kind name" (or "Kind/name"); it blocks the service of that name. */
-function conflictsWith(conflicts: readonly string[], name: string): boolean {
-  return conflicts.some((c) => c === name || c.endsWith(` ${name}`) || c.endsWith(`/${name}`));
 }
 
 /**
@@ -151,10 +149,15 @@ function conditions(
   if (input.problems.length > 0)
     troubles.push({ reason: 'UntranslatableService', message: input.problems.map(formatProblem).join('; ') });
   if (input.conflicts.length > 0)
-    troubles.push({ reason: 'NameConflict', message: `owned by someone else: ${input.conflicts.join(', ')}` });
+    troubles.push({
+      reason: 'NameConflict',
+      message: `owned by someone else: ${input.conflicts.map((c) => `${c.kind} ${c.name}`).join(', ')}`,
+    });
   if (late.length > 0) troubles.push({ reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${late.join(', ')}` });
   if (state === 'Partly running' && late.length === 0)
     troubles.push({ reason: 'PartlyRunning', message: `not every service runs at its target: ${notReady.join(', ')}` });
+  if ((input.notices ?? []).length > 0)
+    troubles.push({ reason: 'LinkTargetNotRunning', message: (input.notices ?? []).map(formatProblem).join('; ') });
   const first = troubles[0];
   const degraded =
     first === undefined

@@ -40,8 +40,10 @@ export interface StatusInput {
   pods: Readonly<Record<string, ObservedPods | undefined>>;
   /** From the translation. */
   problems: readonly Problem[];
-  /** Children that exist under a desired name but belong to someone else, as "Kind name". */
-  conflicts: readonly string[];
+  /** From the translation: what blocks nothing but the user must know (a linked stack not running). */
+  notices?: readonly Problem[];
+  /** Children that exist under a desired name but belong to someone else. */
+  conflicts: readonly Conflict[];
   /** Owned children (any kind) still present: a terminated stack is Terminating until none is left. */
   remainingChildren: number;
   now: Date;
@@ -52,6 +54,13 @@ export interface StatusInput {
    * after the stack started progressing counts as failed. Default 600, the Deployments' default.
    */
   progressDeadlineSeconds?: number | undefined;
+}
+
+/** A desired child whose name an object Longshore does not own holds; service '' for the stack's own. */
+export interface Conflict {
+  kind: string;
+  name: string;
+  service: string;
 }
 
 /** A condition before merging with the old ones (mergeConditions sets lastTransitionTime). */

@@ -1,8 +1,9 @@
 // Bindings: Docker volumes and bind mounts as Kubernetes volumes.
 //
 // - containerPath alone (a Docker volume) → a PersistentVolumeClaim owned by the Stack, named
-//   per path and volumes generation (volumeClaimName), so a redeploy that reuses volumes finds
-//   the same claim and one with a new volumesRevision gets new, empty claims.
+//   per stack, path and volumes generation (volumeClaimName), so a redeploy that reuses volumes
+//   finds the same claim and one with a new volumesRevision gets new, empty claims. A claim an
+//   earlier release named without the stack (legacyVolumeClaimName) is kept under that name.
 // - hostPath + containerPath (a bind mount) → a hostPath volume, when the operator allows it.
 // - volumesFrom → the sibling's volumes (its own and those it takes from others) at the same
 //   paths, read-only when the binding says rewritable false, else as the sibling has them;
@@ -17,7 +18,7 @@ import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
 import type { PersistentVolumeClaimObject } from './kube-object.ts';
 import { ANNOTATION_CONTAINER_PATH, serviceLabels } from './labels.ts';
-import { hostPathVolumeName, volumeClaimName } from './names.ts';
+import { hostPathVolumeName, legacyVolumeClaimName, volumeClaimName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
 import type { Problem } from './problem.ts';
 
@@ -115,7 +116,10 @@ function ownMounts(ctx: StackContext, svc: ServiceSpec, problems?: Problem[]): M
       mounts.push({ mountPath, readOnly, volume: { name: hostPathVolumeName(path), hostPath: { path } } });
       return;
     }
-    const claimName = volumeClaimName(svc.name, mountPath, ctx.volumesRevision);
+    const legacy = legacyVolumeClaimName(svc.name, mountPath, ctx.volumesRevision);
+    const claimName = ctx.surroundings.ownsClaim(legacy)
+      ? legacy
+      : volumeClaimName(ctx.stackName, svc.name, mountPath, ctx.volumesRevision);
     mounts.push({ mountPath, readOnly, volume: { name: claimName, persistentVolumeClaim: { claimName } } });
   });
   return mounts;

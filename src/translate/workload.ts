@@ -7,6 +7,7 @@ import type { StackContext } from './context.ts';
 import { targetNumContainers, workloadKind } from './defaults.ts';
 import type { DaemonSetObject, DeploymentObject } from './kube-object.ts';
 import { serviceLabels, serviceSelector } from './labels.ts';
+import { serviceChildName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
 
 export function workloadObject(
@@ -15,7 +16,7 @@ export function workloadObject(
   template: V1PodTemplateSpec,
 ): DeploymentObject | DaemonSetObject {
   const metadata = {
-    name: svc.name,
+    name: serviceChildName(ctx.stackName, svc.name),
     namespace: ctx.namespace,
     labels: serviceLabels(ctx.stackName, svc.name),
     ownerReferences: [stackOwnerReference(ctx.stack, ctx.uid)],

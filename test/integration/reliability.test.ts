@@ -55,9 +55,10 @@ describe('when the controller is killed in the middle of its work', () => {
     for (const n of names) await stacks.waitForState(n, 'Running', 90_000);
     const deployments = (await stacks.apps.listNamespacedDeployment({ namespace: ns })).items.map((d) => d.metadata?.name).sort();
     const services = (await stacks.core.listNamespacedService({ namespace: ns })).items.map((s) => s.metadata?.name).sort();
-    const expected = names.flatMap((n) => [`${n}-db`, `${n}-web`]).sort();
+    const expected = names.flatMap((n) => [`${n}-${n}-db`, `${n}-${n}-web`]).sort();
     expect(deployments).toEqual(expected);
-    expect(services).toEqual(expected);
+    // Each stack's DNS domain is a Service named after it.
+    expect(services).toEqual([...expected, ...names].sort());
     for (const n of names) expect(await stacks.pods(n)).toHaveLength(2);
   });
 });
@@ -74,16 +75,21 @@ describe('when the controller restarts over stacks that have converged', () => {
         { name: 'calm-db', image: 'redis:7', bindings: [{ containerPath: '/data' }] },
       ],
     });
-    await stacks.create('edited', { desiredState: 'Running', services: [{ name: 'edited-web', image: 'nginx:1.27' }] });
+    // A port: the stack's DNS name answers with the Service's cluster IP, which the pods that
+    // come and go with the hand-made scale do not change (without one it lists the pods).
+    await stacks.create('edited', {
+      desiredState: 'Running',
+      services: [{ name: 'edited-web', image: 'nginx:1.27', containerPorts: [{ innerPort: 80 }] }],
+    });
     await stacks.waitForState('calm', 'Running');
     await stacks.waitForState('edited', 'Running');
     await first.stop();
 
     // While no controller runs, someone scales a Deployment by hand.
-    const scale = await stacks.apps.readNamespacedDeploymentScale({ namespace: ns, name: 'edited-web' });
+    const scale = await stacks.apps.readNamespacedDeploymentScale({ namespace: ns, name: 'edited-edited-web' });
     await stacks.apps.replaceNamespacedDeploymentScale({
       namespace: ns,
-      name: 'edited-web',
+      name: 'edited-edited-web',
       body: { ...scale, spec: { replicas: 3 } },
       fieldManager: 'kubectl-scale',
     });
@@ -92,7 +98,7 @@ describe('when the controller restarts over stacks that have converged', () => {
     await waitFor(
       'the hand-made scale undone',
       60_000,
-      async () => (await stacks.apps.readNamespacedDeployment({ namespace: ns, name: 'edited-web' })).spec?.replicas === 1,
+      async () => (await stacks.apps.readNamespacedDeployment({ namespace: ns, name: 'edited-edited-web' })).spec?.replicas === 1,
     );
     // Both stacks are queued before its workers start: once it has reconciled twice and its
     // queue is idle, it has looked at both.
@@ -134,7 +140,7 @@ describe('a Stack that fails validation', () => {
     const stacks = new StackClient(kc, invalidNs);
     await expect(stacks.create('Bad_Name', { services: [] })).rejects.toMatchObject({ code: 422 });
     await expect(
-      stacks.create('badlink', { services: [{ name: 'web', image: 'nginx', linkedToService: [{ toService: 'nowhere' }] }] }),
+      stacks.create('badlink', { services: [{ name: 'web', image: 'nginx', linkedToService: [{ toService: 'a.b.c' }] }] }),
     ).rejects.toMatchObject({ code: 422 });
     await expect(
       stacks.create('badport', { services: [{ name: 'web', image: 'nginx', containerPorts: [{ innerPort: 70000 }] }] }),

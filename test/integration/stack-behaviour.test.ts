@@ -36,7 +36,6 @@ describe('the controller', () => {
   });
 
   it('rolls out an image change on a running stack, then reports Running again', async () => {
-    // Service names are object names: unique in the namespace, across stacks.
     await stacks.create('rollout', running([{ name: 'rollout-web', image: 'nginx:1.26', targetNumContainers: 2 }]));
     await stacks.waitForState('rollout', 'Running');
     const patched = await stacks.patchSpec('rollout', {
@@ -58,14 +57,14 @@ describe('the controller', () => {
     await stacks.create('agents', running([{ name: 'agents-node', image: 'busybox:1.36', deploymentStrategy: 'EVERY_NODE' }]));
     const s = await stacks.waitForState('agents', 'Running');
     expect(s.status?.services?.[0]).toMatchObject({ state: 'Running', readyContainers: nodes.length });
-    const ds = await stacks.apps.readNamespacedDaemonSet({ name: 'agents-node', namespace: ns });
+    const ds = await stacks.apps.readNamespacedDaemonSet({ name: 'agents-agents-node', namespace: ns });
     expect(ds.metadata?.ownerReferences?.[0]?.kind).toBe('Stack');
     expect((await stacks.pods('agents')).map((p) => p.spec?.nodeName).sort()).toEqual(nodes.map((n) => n.metadata?.name).sort());
     await stacks.patchSpec('agents', { desiredState: 'Stopped' });
     await stacks.waitForState('agents', 'Stopped');
     expect(await stacks.pods('agents')).toHaveLength(0);
     expect((await stacks.apps.listNamespacedDaemonSet({ namespace: ns })).items.map((d) => d.metadata?.name)).toContain(
-      'agents-node',
+      'agents-agents-node',
     );
   });
 
@@ -93,8 +92,9 @@ describe('the controller', () => {
     await stacks.patchSpec('prune', { services: [{ name: 'keep', image: 'nginx:1.27' }] });
     await waitFor('drop pruned', 30_000, async () => {
       const d = (await stacks.deployments('prune')).map((x) => x.metadata?.name);
-      const s = (await stacks.services('prune')).map((x) => x.metadata?.name);
-      return d.length === 1 && d[0] === 'keep' && s.length === 1 && s[0] === 'keep';
+      // The stack's own DNS domain stays: a Service named after the stack.
+      const s = (await stacks.services('prune')).map((x) => x.metadata?.name).sort();
+      return d.length === 1 && d[0] === 'prune-keep' && s.join() === 'prune,prune-keep';
     });
     const s = await stacks.waitForState('prune', 'Running');
     expect(s.status?.services?.map((x) => x.name)).toEqual(['keep']);
@@ -104,7 +104,7 @@ describe('the controller', () => {
     await stacks.create('heal', running([{ name: 'heal-web', image: 'nginx:1.27' }]));
     await stacks.waitForState('heal', 'Running');
     const old = (await stacks.deployments('heal'))[0]!;
-    await stacks.apps.deleteNamespacedDeployment({ name: 'heal-web', namespace: ns });
+    await stacks.apps.deleteNamespacedDeployment({ name: 'heal-heal-web', namespace: ns });
     await waitFor('a new heal-web Deployment', 30_000, async () => {
       const d = (await stacks.deployments('heal'))[0];
       return d && d.metadata?.uid !== old.metadata?.uid && !d.metadata?.deletionTimestamp;
@@ -116,7 +116,7 @@ describe('the controller', () => {
     await stacks.core.createNamespacedService({
       namespace: ns,
       body: {
-        metadata: { name: 'mine', labels: { owner: 'someone-else' } },
+        metadata: { name: 'clash-mine', labels: { owner: 'someone-else' } },
         spec: { ports: [{ port: 1234 }], selector: { app: 'other' } },
       },
     });
@@ -124,15 +124,15 @@ describe('the controller', () => {
     const s = await waitFor('a Degraded condition naming the conflict', 30_000, async () => {
       const got = await stacks.get('clash');
       const c = got?.status?.conditions?.find((x) => x.type === 'Degraded' && x.status === 'True');
-      return c && /Service mine/.test(c.message) ? got : undefined;
+      return c && /Service clash-mine/.test(c.message) ? got : undefined;
     });
     expect(s.status?.state).not.toBe('Running');
-    const foreign = await stacks.core.readNamespacedService({ name: 'mine', namespace: ns });
+    const foreign = await stacks.core.readNamespacedService({ name: 'clash-mine', namespace: ns });
     expect(foreign.metadata?.labels).toEqual({ owner: 'someone-else' });
     expect(foreign.spec?.ports?.[0]?.port).toBe(1234);
     expect(foreign.metadata?.ownerReferences).toBeUndefined();
     const events = await stacks.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=clash' });
-    expect(events.items.some((e) => e.reason === 'NameConflict' && /Service mine/.test(e.message ?? ''))).toBe(true);
+    expect(events.items.some((e) => e.reason === 'NameConflict' && /Service clash-mine/.test(e.message ?? ''))).toBe(true);
   });
 
   it('writes nothing when it reconciles a stack that has already converged', async () => {

@@ -32,11 +32,12 @@ describe('a Stack through its whole lifecycle', () => {
     const s = await stacks.waitForState('app', 'Not Running');
     expect(s.status?.servicesReady).toBe('0/2');
     expect(s.status?.deployedAt ?? null).toBeNull();
-    expect((await stacks.services('app')).map((x) => x.metadata?.name).sort()).toEqual(['database', 'db', 'web']);
+    // One Service per service, and the stack's DNS domain (its names, the alias included).
+    expect((await stacks.services('app')).map((x) => x.metadata?.name).sort()).toEqual(['app', 'app-db', 'app-web']);
     const deployments = await stacks.deployments('app');
     expect(deployments.map((d) => [d.metadata?.name, d.spec?.replicas]).sort()).toEqual([
-      ['db', 0],
-      ['web', 0],
+      ['app-db', 0],
+      ['app-web', 0],
     ]);
     expect(await stacks.pods('app')).toHaveLength(0);
   });
@@ -56,7 +57,7 @@ describe('a Stack through its whole lifecycle', () => {
       readyContainers: 2,
     });
     expect(await stacks.pods('app', 'web')).toHaveLength(2);
-    const web = (await stacks.services('app')).find((x) => x.metadata?.name === 'web');
+    const web = (await stacks.services('app')).find((x) => x.metadata?.name === 'app-web');
     expect(web?.spec?.type).toBe('NodePort');
     expect((await stacks.pvcs('app')).length).toBe(1);
   });

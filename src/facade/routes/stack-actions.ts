@@ -1,9 +1,12 @@
 // start, stop, redeploy and terminate: each only changes the spec (desiredState, or the
 // redeploy counter) and answers 202 with the stack at once; the controller does the work.
-// An action the stack's state does not allow is refused with 409, the state named.
+// Which action each state allows is translate/actions.ts's table: an action it refuses is
+// answered 409, the state named; a terminate of a stack already Terminating changes nothing
+// and answers with the terminate already under way.
 import type { Context } from 'koa';
 import type { Stack } from '../../model/stack.ts';
-import { actionRefusal } from '../../translate/actions.ts';
+import { actionRefusal, actionVerdict } from '../../translate/actions.ts';
+import { type ActionRecord, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import type { Verb } from '../deps.ts';
 import type { FacadeEnv } from '../env.ts';
@@ -31,7 +34,8 @@ function specChange(action: Lifecycle, current: Stack, reuseVolumes: boolean): R
     case 'redeploy': {
       // A redeployed stack runs (Docker Cloud redeploys a stopped stack into running
       // containers). The revision is stamped into every pod template, so it rolls even when
-      // nothing else changed; reuse_volumes=false also asks for fresh volumes.
+      // nothing else changed, and a rollout under way (an update's, a start's) starts afresh
+      // on the current definition; reuse_volumes=false also asks for fresh volumes.
       const revision = (current.spec.redeploy?.revision ?? 0) + 1;
       return { desiredState: 'Running', redeploy: { revision, ...(reuseVolumes ? {} : { volumesRevision: revision }) } };
     }
@@ -45,13 +49,19 @@ function lifecycleHandler(action: Lifecycle, verb: Verb) {
     const stack = await findStack(ctx, env, namespace, param(ctx, 'uuid'));
     const result = await changeStack(env, stack, (current): PlannedChange => {
       const state = presentedState(current);
-      const refusal = actionRefusal(state, action);
-      if (refusal !== null) {
-        throw conflict(
-          refusal.includes(state) ? refusal : `cannot ${action} stack "${current.metadata.name}" in state ${state}: ${refusal}`,
-        );
+      const desired = current.spec.desiredState;
+      switch (actionVerdict(state, action, desired)) {
+        case 'refused':
+          throw conflict(actionRefusal(state, action, desired) ?? `cannot ${action} a stack that is ${state}`);
+        case 'unchanged': {
+          // Nothing left to change: answer with the same action as the first time, if recorded
+          // (a Stack deleted with kubectl has none: its terminate is recorded, the spec kept).
+          const repeats = lastOf(current, action);
+          return repeats !== undefined ? { action, spec: {}, repeats } : { action, spec: {} };
+        }
+        case 'accepted':
+          return { action, spec: specChange(action, current, reuseVolumes) };
       }
-      return { action, spec: specChange(action, current, reuseVolumes) };
     });
     respondWithStack(ctx, 202, result.stack, result.action);
   };
@@ -62,6 +72,11 @@ export const stopStack = lifecycleHandler('stop', 'patch');
 export const redeployStack = lifecycleHandler('redeploy', 'patch');
 /** DELETE terminates: the Stack stays (state Terminated) until the controller's retention ends. */
 export const terminateStack = lifecycleHandler('terminate', 'delete');
+
+/** The latest recorded action of this kind. */
+function lastOf(stack: Stack, action: Lifecycle): ActionRecord | undefined {
+  return readActions(stack).findLast((r) => r.action === action);
+}
 
 /** Python sends True/False, Go sends false or nothing; missing means reuse. */
 export function parseReuseVolumes(value: string | undefined): boolean {

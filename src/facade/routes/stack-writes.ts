@@ -1,13 +1,16 @@
 // Creating and updating stacks. Create writes a Stack that is not started (no desiredState);
-// update replaces the services. Both answer with what the API server returned.
+// update replaces the services, in any state the action table allows (all but Terminating and
+// Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
+import { actionRefusal } from '../../translate/actions.ts';
 import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
 import { validateStackSpec } from '../conversions.ts';
 import type { FacadeEnv } from '../env.ts';
 import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
+import { linkErrors } from '../link-check.ts';
 import { presentedState } from '../presented-state.ts';
 import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
 import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
@@ -18,7 +21,7 @@ export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
   noteStack(ctx, namespace);
   const request = parseCreateRequest(await readJsonBody(ctx.req, env.config.bodyLimitBytes));
   noteStack(ctx, namespace, request.name);
-  const spec = checkSpec(env, {
+  const spec = await checkSpec(env, namespace, request.name, {
     ...(request.nickname !== undefined ? { nickname: request.nickname } : {}),
     services: request.services,
   });
@@ -54,22 +57,31 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
   const specPatch: Record<string, unknown> = {};
   if (request.services !== undefined) specPatch['services'] = request.services;
   if (request.nickname !== undefined) specPatch['nickname'] = request.nickname;
+  // Links are checked once, against the namespace as the cache shows it; the rest of the spec
+  // again on every retry's fresh copy.
+  if (request.services !== undefined) await checkSpec(env, namespace, stack.metadata.name, mergePatch(stack.spec, specPatch));
   const result = await changeStack(env, stack, (current) => {
-    const state = presentedState(current);
-    if (state === 'Terminating' || state === 'Terminated') {
-      throw conflict(`cannot update stack "${current.metadata.name}": it is ${state}`);
-    }
-    checkSpec(env, mergePatch(current.spec, specPatch));
+    const refusal = actionRefusal(presentedState(current), 'update', current.spec.desiredState);
+    if (refusal !== null) throw conflict(refusal);
+    validSpec(env, mergePatch(current.spec, specPatch));
     return { action: 'update', spec: specPatch };
   });
   respondWithStack(ctx, 200, result.stack, result.action);
 }
 
 /**
- * The whole spec, validated as the API server will (cross-service rules included), and
- * against what this operator's configuration allows.
+ * The whole spec, validated as the API server will (cross-service rules included), against
+ * what this operator's configuration allows, and with every link naming something that exists.
  */
-function checkSpec(env: FacadeEnv, spec: unknown): StackSpec {
+async function checkSpec(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<StackSpec> {
+  const valid = validSpec(env, spec);
+  const links = await linkErrors(namespace, name, valid, await env.view.list(namespace), env.lookupService);
+  if (links.length > 0) throw badRequest(formatFieldErrors(links));
+  return valid;
+}
+
+/** The spec as the API server will validate it, and as this operator's configuration allows. */
+function validSpec(env: FacadeEnv, spec: unknown): StackSpec {
   const result = validateStackSpec(spec);
   if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
   const refused = env.policy(result.spec);

@@ -18,6 +18,10 @@ Flows (each uses the library the way its docs show):
   redeploy UUID [True|False]       fetch, then redeploy(reuse_volumes=...)
   export UUID                      fetch, then export()
   create-start NAME SERVICES_JSON  create + save + start at once (no fetch between: read-after-write)
+  update-then UUID SERVICES_JSON redeploy|delete|stop
+                                   fetch, set .services, save(), then the action at once on the same
+                                   object (update then redeploy: the clients' usual sequence); the
+                                   result carries the update's action URI as "update_action_uri"
   services [KEY=VALUE...]          Service.list(**filters)
   service UUID                     Service.fetch(UUID)
   action URI_OR_UUID               Action.fetch / Utils.fetch_by_resource_uri
@@ -67,6 +71,13 @@ def run(flow, args):
         stack.services = json.loads(args[1])
         returned = stack.save()
         return dict(attrs(stack), returned=returned)
+    if flow == "update-then":
+        stack = dockercloud.Stack.fetch(args[0])
+        stack.services = json.loads(args[1])
+        stack.save()
+        update_action_uri = stack.dockercloud_action_uri
+        returned = getattr(stack, args[2])()
+        return dict(attrs(stack), returned=returned, update_action_uri=update_action_uri)
     if flow in ("start", "stop", "delete", "redeploy"):
         stack = dockercloud.Stack.fetch(args[0])
         if flow == "redeploy" and len(args) > 1:

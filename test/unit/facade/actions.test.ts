@@ -5,6 +5,7 @@ import {
   actionOutcome,
   actionToJson,
   appendAction,
+  carriesOn,
   readActions,
   targetState,
 } from '../../../src/facade/actions.ts';
@@ -111,6 +112,109 @@ describe('appendAction', () => {
     expect(all[0]?.followedBy).toBe('c3');
     const later = stack(3, { observedGeneration: 3, state: 'Running' }, all);
     expect(actionOutcome(all[0]!, later, readActions(later)).state).toBe('Success');
+  });
+});
+
+describe('overlapping actions', () => {
+  const now = new Date('2024-03-01T12:00:10Z');
+  const rec = (
+    uuid: string,
+    action: ActionRecord['action'],
+    generation: number,
+    target: ActionRecord['target'],
+  ): ActionRecord => ({
+    uuid,
+    action,
+    generation,
+    target,
+    requestedAt: '2024-03-01T12:00:00.000Z',
+  });
+  const update = rec('u1', 'update', 3, 'Running');
+  const redeploy = rec('r1', 'redeploy', 4, 'Running');
+  const stop = rec('s1', 'stop', 4, 'Stopped');
+  const terminate = rec('t1', 'terminate', 4, 'Terminated');
+
+  it('carry an open action on into a later one aiming at the same state', () => {
+    expect(carriesOn(update, redeploy)).toBe(true);
+    expect(carriesOn(rec('a', 'start', 2, 'Running'), redeploy)).toBe(true);
+    expect(carriesOn(rec('a', 'terminate', 2, 'Terminated'), terminate)).toBe(true);
+  });
+
+  it('carry a change of definition on into anything but a terminate', () => {
+    expect(carriesOn(update, stop)).toBe(true);
+    expect(carriesOn(rec('c', 'create', 1, 'Not Running'), rec('a', 'start', 2, 'Running'))).toBe(true);
+    expect(carriesOn(rec('u', 'update', 3, 'Stopped'), rec('a', 'start', 4, 'Running'))).toBe(true);
+    expect(carriesOn(update, terminate)).toBe(false);
+    expect(carriesOn(rec('c', 'create', 1, 'Not Running'), terminate)).toBe(false);
+  });
+
+  it('let nothing else carry on: stop after start, start after stop, terminate after anything', () => {
+    expect(carriesOn(rec('a', 'start', 2, 'Running'), stop)).toBe(false);
+    expect(carriesOn(stop, rec('a', 'start', 5, 'Running'))).toBe(false);
+    expect(carriesOn(redeploy, terminate)).toBe(false);
+    expect(carriesOn(redeploy, stop)).toBe(false);
+  });
+
+  it('a redeploy during an update rollout: the update ends as the redeploy ends', () => {
+    const during = stack(3, { observedGeneration: 3, state: 'Redeploying' }, [update]);
+    const all = appendAction(during, redeploy, 10, now);
+    expect(all[0]).toMatchObject({ uuid: 'u1', followedBy: 'r1' });
+    expect(all[0]?.state).toBeUndefined();
+    const rolled = stack(4, { observedGeneration: 4, state: 'Redeploying' }, all);
+    expect(actionOutcome(all[0]!, rolled, all).state).toBe('In progress');
+    const done = stack(4, { observedGeneration: 4, state: 'Running' }, all);
+    expect(actionOutcome(all[0]!, done, all).state).toBe('Success');
+    expect(actionOutcome(all[1]!, done, all).state).toBe('Success');
+  });
+
+  it('a terminate during a rollout: the rollout fails, superseded; the terminate succeeds', () => {
+    const during = stack(4, { observedGeneration: 4, state: 'Redeploying' }, [update, redeploy]);
+    const first = appendAction(during, { ...redeploy, uuid: 'r2', generation: 5 }, 10, now);
+    const all = appendAction(
+      stack(5, { observedGeneration: 4, state: 'Redeploying' }, first),
+      { ...terminate, generation: 6 },
+      10,
+      now,
+    );
+    for (const r of all.slice(0, 3)) {
+      expect(r.state).toBe('Failed');
+      expect(r.message).toBe('superseded by a later terminate (t1)');
+      expect(r.followedBy).toBeUndefined();
+    }
+    const gone = stack(6, { observedGeneration: 6, state: 'Terminated' }, all);
+    expect(actionOutcome(all[3]!, gone, all).state).toBe('Success');
+    expect(actionOutcome(all[0]!, gone, all).state).toBe('Failed');
+  });
+
+  it('an action carried on into one that is then superseded fails with it', () => {
+    const afterStop = appendAction(stack(3, { observedGeneration: 2, state: 'Running' }, [update]), stop, 10, now);
+    expect(afterStop[0]?.followedBy).toBe('s1');
+    const all = appendAction(
+      stack(4, { observedGeneration: 3, state: 'Stopping' }, afterStop),
+      { ...terminate, generation: 5 },
+      10,
+      now,
+    );
+    expect(all.map((r) => r.state)).toEqual(['Failed', 'Failed', undefined]);
+  });
+
+  it('an action carried on into one that is carried on again follows the latest', () => {
+    const afterStop = appendAction(stack(3, { observedGeneration: 2, state: 'Running' }, [update]), stop, 10, now);
+    const start = rec('a2', 'start', 5, 'Running');
+    const all = appendAction(stack(4, { observedGeneration: 3, state: 'Stopping' }, afterStop), start, 10, now);
+    expect(all[0]).toMatchObject({ uuid: 'u1', followedBy: 'a2' });
+    expect(all[1]).toMatchObject({ uuid: 's1', state: 'Failed' });
+    const running = stack(5, { observedGeneration: 5, state: 'Running' }, all);
+    expect(actionOutcome(all[0]!, running, all).state).toBe('Success');
+  });
+
+  it('a terminate recorded on a Stack being deleted is In progress until it is gone; others fail', () => {
+    const s = stack(2, { observedGeneration: 2, state: 'Running' });
+    s.metadata.deletionTimestamp = '2024-03-01T12:00:05Z';
+    const t = rec('t', 'terminate', 2, 'Terminated');
+    expect(actionOutcome(t, s, [t]).state).toBe('In progress');
+    const r = rec('r', 'redeploy', 2, 'Running');
+    expect(actionOutcome(r, s, [r])).toMatchObject({ state: 'Failed', message: 'the stack is being deleted' });
   });
 });
 

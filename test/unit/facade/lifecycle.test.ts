@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ROWS, actionRefusal, actionVerdict } from '../../../src/translate/actions.ts';
 import { createStack, type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;
@@ -123,23 +124,20 @@ describe('redeploy', () => {
     expect(stored().spec.redeploy).toEqual({ revision: 2, volumesRevision: 1 });
   });
 
-  it('reads the stack afresh before refusing: the cache may not show yet that it has stopped', async () => {
+  it('rolls a stack that is Stopping afresh: it runs again, with fresh Pods', async () => {
     const created = await runningStack();
     await h.send('POST', `${created.resource_uri}stop/`);
-    h.cache.freeze(); // the cache still shows the stack Stopping...
-    settle(created.uuid, 'Stopped'); // ...while the API server already says Stopped
     const reply = await h.send('POST', `${created.resource_uri}redeploy/`);
     expect(reply.status).toBe(202);
-    expect(stored().spec.desiredState).toBe('Running');
+    expect(stored().spec).toMatchObject({ desiredState: 'Running', redeploy: { revision: 1 } });
   });
 
-  it('still refuses when the fresh read agrees with the cache, and changes nothing', async () => {
-    const created = await runningStack();
-    await h.send('POST', `${created.resource_uri}stop/`);
+  it('is refused for a stack never started: there is nothing to redeploy', async () => {
+    const created = await createStack(h, 'shop');
     const before = structuredClone(stored());
     const reply = await h.send('POST', `${created.resource_uri}redeploy/`);
     expect(reply.status).toBe(409);
-    expect(reply.json.error).toMatch(/Stopping/);
+    expect(reply.json.error).toMatch(/^cannot redeploy a stack that is Not Running \(never started\): redeploy is allowed when /);
     expect(stored()).toEqual(before);
   });
 
@@ -148,6 +146,30 @@ describe('redeploy', () => {
     const reply = await h.send('POST', `${created.resource_uri}redeploy/?reuse_volumes=maybe`);
     expect(reply.status).toBe(400);
     expect(reply.json.error).toMatch(/reuse_volumes/);
+  });
+});
+
+describe('a refusal decided on the cache', () => {
+  it('is decided again on a fresh read: the cache may not show yet what another replica did', async () => {
+    const created = await createStack(h, 'shop');
+    h.cache.freeze(); // the cache still shows the stack never started...
+    h.cluster.touch(created.uuid, (s) => ({ ...s, spec: { ...s.spec, desiredState: 'Running' } }));
+    h.cluster.report(created.uuid, { state: 'Starting' }); // ...while the API server says Starting
+    const reply = await h.send('POST', `${created.resource_uri}stop/`);
+    expect(reply.status).toBe(202);
+    expect(stored().spec.desiredState).toBe('Stopped');
+  });
+
+  it('still refuses when the fresh read agrees with the cache, and changes nothing', async () => {
+    const created = await createStack(h, 'shop');
+    await h.send('POST', `${created.resource_uri}start/`);
+    settle(created.uuid, 'Running');
+    await h.send('POST', `${created.resource_uri}stop/`);
+    const before = structuredClone(stored());
+    const reply = await h.send('POST', `${created.resource_uri}stop/`);
+    expect(reply.status).toBe(409);
+    expect(reply.json.error).toMatch(/that is Stopping/);
+    expect(stored()).toEqual(before);
   });
 });
 
@@ -283,5 +305,307 @@ describe('actions (--sync)', () => {
     const reply = await h.send('GET', '/api/audit/v1/action/6f1b2c3d-0000-4000-8000-000000000000/');
     expect(reply.status).toBe(404);
     expect(reply.json.error).toMatch(/no action/);
+  });
+});
+
+describe('the action table, through the API', () => {
+  type Action = 'start' | 'stop' | 'redeploy' | 'terminate' | 'update';
+  const request = (action: Action, uri: string) => {
+    switch (action) {
+      case 'terminate':
+        return h.send('DELETE', uri);
+      case 'update':
+        return h.send('PATCH', uri, { body: { services: [{ name: 'web', image: 'nginx:1.28' }] } });
+      default:
+        return h.send('POST', `${uri}${action}/`);
+    }
+  };
+
+  // Each row of the table, as the controller would report it: [desiredState, reported state].
+  const ROWS = {
+    'Not Running (never started)': [undefined, 'Not Running'],
+    'Not Running (failed to start)': ['Running', 'Not Running'],
+    Starting: ['Running', 'Starting'],
+    Running: ['Running', 'Running'],
+    'Partly running': ['Running', 'Partly running'],
+    Redeploying: ['Running', 'Redeploying'],
+    Stopping: ['Stopped', 'Stopping'],
+    Stopped: ['Stopped', 'Stopped'],
+    Terminating: ['Terminated', 'Terminating'],
+    Terminated: ['Terminated', 'Terminated'],
+  } as const;
+  type Row = keyof typeof ROWS;
+
+  async function stackIn(row: Row) {
+    const created = await createStack(h, 'shop');
+    const [desired, state] = ROWS[row];
+    h.cluster.touch(created.uuid, (s) => ({
+      ...s,
+      metadata: { ...s.metadata, generation: 3 },
+      spec: { ...s.spec, ...(desired ? { desiredState: desired } : {}), redeploy: { revision: 4 } },
+    }));
+    h.cluster.report(created.uuid, { state });
+    return created;
+  }
+
+  // What an accepted action leaves in the spec, from a stack at redeploy revision 4.
+  const EFFECT: Record<Action, (row: Row) => Record<string, unknown>> = {
+    start: (row) => ({
+      desiredState: 'Running',
+      // Meant to run already (every rollout failed): start tries again, with fresh Pods.
+      redeploy: { revision: row === 'Not Running (failed to start)' ? 5 : 4 },
+    }),
+    stop: () => ({ desiredState: 'Stopped', redeploy: { revision: 4 } }),
+    redeploy: () => ({ desiredState: 'Running', redeploy: { revision: 5 } }),
+    terminate: () => ({ desiredState: 'Terminated', redeploy: { revision: 4 } }),
+    update: (row) => ({
+      ...(ROWS[row][0] ? { desiredState: ROWS[row][0] } : {}),
+      redeploy: { revision: 4 },
+      services: [{ name: 'web', image: 'nginx:1.28' }],
+    }),
+  };
+
+  const cases = (Object.keys(ROWS) as Row[]).flatMap((row) =>
+    (['start', 'stop', 'redeploy', 'terminate', 'update'] as const).map((action) => [row, action] as const),
+  );
+
+  it.each(cases)('%s × %s', async (row, action) => {
+    const created = await stackIn(row);
+    const before = structuredClone(stored());
+    const verdict = actionVerdict(ROWS[row][1], action, ROWS[row][0]);
+    const reply = await request(action, created.resource_uri);
+    if (verdict === 'refused') {
+      expect(reply.status).toBe(409);
+      expect(reply.json.error).toBe(actionRefusal(ROWS[row][1], action, ROWS[row][0]));
+      expect(reply.json.error).toContain(`a stack that is ${row}:`);
+      expect(stored()).toEqual(before);
+    } else if (verdict === 'unchanged') {
+      expect(reply.status).toBe(202);
+      expect(reply.json.state).toBe('Terminating');
+      expect(stored().spec).toEqual(before.spec);
+      expect(stored().metadata.generation).toBe(before.metadata.generation);
+    } else {
+      expect(reply.status).toBe(action === 'update' ? 200 : 202);
+      expect(stored().spec).toEqual({
+        ...EFFECT[action](row),
+        ...(action === 'update' ? {} : { services: before.spec.services }),
+      });
+      expect(reply.headers['x-dockercloud-action-uri']).toMatch(/^\/api\/audit\/v1\/action\//);
+    }
+  });
+
+  it('covers every row of the table', () => {
+    expect(Object.keys(ROWS)).toEqual([...ACTION_ROWS]);
+  });
+});
+
+describe('terminate, repeated', () => {
+  it('answers success with the terminate already under way, and writes nothing', async () => {
+    const created = await createStack(h, 'shop');
+    await h.send('POST', `${created.resource_uri}start/`);
+    settle(created.uuid, 'Running');
+    const first = await h.send('DELETE', created.resource_uri);
+    expect(first.status).toBe(202);
+    h.cluster.report(created.uuid, { state: 'Terminating' });
+    const before = structuredClone(stored());
+    const patches = h.cluster.patches.length;
+    const again = await h.send('DELETE', created.resource_uri);
+    expect(again.status).toBe(202);
+    expect(again.json.state).toBe('Terminating');
+    expect(again.headers['x-dockercloud-action-uri']).toBe(first.headers['x-dockercloud-action-uri']);
+    expect(h.cluster.patches).toHaveLength(patches);
+    expect(stored()).toEqual(before);
+    settle(created.uuid, 'Terminated');
+    expect((await h.send('GET', again.headers['x-dockercloud-action-uri'] as string)).json.state).toBe('Success');
+    expect((await h.send('DELETE', created.resource_uri)).status).toBe(409);
+  });
+
+  it('also before the controller has seen the first one', async () => {
+    const created = await createStack(h, 'shop');
+    const first = await h.send('DELETE', created.resource_uri);
+    const again = await h.send('DELETE', created.resource_uri);
+    expect(again.status).toBe(202);
+    expect(again.headers['x-dockercloud-action-uri']).toBe(first.headers['x-dockercloud-action-uri']);
+  });
+
+  it('of a Stack being deleted with kubectl records a terminate, leaving the spec alone', async () => {
+    const created = await createStack(h, 'shop');
+    await h.send('POST', `${created.resource_uri}start/`);
+    settle(created.uuid, 'Running');
+    h.cluster.touch(created.uuid, (s) => ({ ...s, metadata: { ...s.metadata, deletionTimestamp: '2024-03-01T12:01:00Z' } }));
+    const spec = structuredClone(stored().spec);
+    const reply = await h.send('DELETE', created.resource_uri);
+    expect(reply.status).toBe(202);
+    expect(reply.json.state).toBe('Terminating');
+    expect(stored().spec).toEqual(spec);
+    const uri = reply.headers['x-dockercloud-action-uri'] as string;
+    expect((await h.send('GET', uri)).json).toMatchObject({ action: 'Stack Terminate', state: 'In progress' });
+    h.cluster.remove(created.uuid);
+    h.clock.ms += 120_000;
+    expect((await h.send('GET', uri)).json.state).toBe('Success');
+  });
+});
+
+describe('overlapping actions', () => {
+  const actionOf = (reply: { headers: Record<string, unknown> }) => reply.headers['x-dockercloud-action-uri'] as string;
+  const stateOf = async (uri: string) => (await h.send('GET', uri)).json as { state: string; logs: string };
+  const update = (uri: string, image: string) => h.send('PATCH', uri, { body: { services: [{ name: 'web', image }] } });
+
+  async function runningStack() {
+    const created = await createStack(h, 'shop');
+    await h.send('POST', `${created.resource_uri}start/`);
+    settle(created.uuid, 'Running');
+    return created;
+  }
+
+  it('update then redeploy at once: both accepted, both end when the new definition runs', async () => {
+    const created = await runningStack();
+    const updated = await update(created.resource_uri, 'nginx:1.28');
+    expect(updated.status).toBe(200);
+    expect(updated.json).toMatchObject({ state: 'Redeploying', synchronized: false });
+    const redeployed = await h.send('POST', `${created.resource_uri}redeploy/`);
+    expect(redeployed.status).toBe(202);
+    expect(stored().spec).toMatchObject({ desiredState: 'Running', redeploy: { revision: 1 } });
+    expect(stored().spec.services[0]?.image).toBe('nginx:1.28');
+    // The controller sees the update's generation only: Redeploying, not synchronized.
+    h.cluster.report(created.uuid, {
+      state: 'Redeploying',
+      synchronized: true,
+      observedGeneration: stored().metadata.generation! - 1,
+    });
+    expect((await stateOf(actionOf(updated))).state).toBe('In progress');
+    expect((await h.send('GET', created.resource_uri)).json.synchronized).toBe(false);
+    h.cluster.report(created.uuid, { state: 'Redeploying', synchronized: true });
+    expect((await h.send('GET', created.resource_uri)).json).toMatchObject({ state: 'Redeploying', synchronized: false });
+    expect((await stateOf(actionOf(updated))).state).toBe('In progress');
+    settle(created.uuid, 'Running', { synchronized: true });
+    expect((await h.send('GET', created.resource_uri)).json).toMatchObject({ state: 'Running', synchronized: true });
+    expect((await stateOf(actionOf(updated))).state).toBe('Success');
+    expect((await stateOf(actionOf(redeployed))).state).toBe('Success');
+  });
+
+  it('update then terminate at once: the update is superseded, the terminate succeeds', async () => {
+    const created = await runningStack();
+    const updated = await update(created.resource_uri, 'nginx:1.28');
+    const terminated = await h.send('DELETE', created.resource_uri);
+    expect(terminated.status).toBe(202);
+    expect(terminated.json.state).toBe('Terminating');
+    const superseded = await stateOf(actionOf(updated));
+    expect(superseded.state).toBe('Failed');
+    expect(superseded.logs).toMatch(/superseded by a later terminate/);
+    expect((await stateOf(actionOf(terminated))).state).toBe('In progress');
+    settle(created.uuid, 'Terminated');
+    expect((await stateOf(actionOf(terminated))).state).toBe('Success');
+    expect((await stateOf(actionOf(updated))).state).toBe('Failed');
+  });
+
+  it('redeploy during a redeploy: a fresh rollout of the current definition, the first carried on by the second', async () => {
+    const created = await runningStack();
+    const first = await h.send('POST', `${created.resource_uri}redeploy/?reuse_volumes=false`);
+    h.cluster.report(created.uuid, { state: 'Redeploying' });
+    const second = await h.send('POST', `${created.resource_uri}redeploy/`);
+    expect(second.status).toBe(202);
+    expect(stored().spec.redeploy).toEqual({ revision: 2, volumesRevision: 1 });
+    settle(created.uuid, 'Running');
+    expect((await stateOf(actionOf(first))).state).toBe('Success');
+    expect((await stateOf(actionOf(second))).state).toBe('Success');
+  });
+
+  it('stop while Starting: the start is superseded, the stop succeeds', async () => {
+    const created = await createStack(h, 'shop');
+    const started = await h.send('POST', `${created.resource_uri}start/`);
+    h.cluster.report(created.uuid, { state: 'Starting' });
+    const stopped = await h.send('POST', `${created.resource_uri}stop/`);
+    expect(stopped.status).toBe(202);
+    expect(stopped.json.state).toBe('Stopping');
+    expect((await stateOf(actionOf(started))).logs).toMatch(/superseded by a later stop/);
+    settle(created.uuid, 'Stopped');
+    expect((await stateOf(actionOf(started))).state).toBe('Failed');
+    expect((await stateOf(actionOf(stopped))).state).toBe('Success');
+  });
+
+  it('start while Stopping: the stop is superseded, the start succeeds', async () => {
+    const created = await runningStack();
+    const stopped = await h.send('POST', `${created.resource_uri}stop/`);
+    h.cluster.report(created.uuid, { state: 'Stopping' });
+    const started = await h.send('POST', `${created.resource_uri}start/`);
+    expect(started.status).toBe(202);
+    expect(started.json.state).toBe('Starting');
+    settle(created.uuid, 'Running');
+    expect((await stateOf(actionOf(stopped))).state).toBe('Failed');
+    expect((await stateOf(actionOf(started))).state).toBe('Success');
+  });
+
+  it('redeploy of a stack stuck Starting: the start ends as the redeploy ends', async () => {
+    const created = await createStack(h, 'shop');
+    const started = await h.send('POST', `${created.resource_uri}start/`);
+    h.cluster.report(created.uuid, { state: 'Starting' });
+    const redeployed = await h.send('POST', `${created.resource_uri}redeploy/`);
+    expect(redeployed.status).toBe(202);
+    expect(stored().spec.redeploy).toEqual({ revision: 1 });
+    h.cluster.report(created.uuid, { state: 'Starting' });
+    expect((await stateOf(actionOf(started))).state).toBe('In progress');
+    settle(created.uuid, 'Not Running', {
+      conditions: [
+        {
+          type: 'Degraded',
+          status: 'True',
+          reason: 'ProgressDeadlineExceeded',
+          message: 'rollout stalled: web',
+          lastTransitionTime: '2024-03-01T12:10:00Z',
+        },
+      ],
+    });
+    for (const reply of [started, redeployed]) {
+      const outcome = await stateOf(actionOf(reply));
+      expect(outcome.state).toBe('Failed');
+      expect(outcome.logs).toMatch(/rollout stalled/);
+    }
+    // Still stoppable and removable.
+    expect((await h.send('POST', `${created.resource_uri}stop/`)).status).toBe(202);
+    expect((await h.send('DELETE', created.resource_uri)).status).toBe(202);
+  });
+
+  it('terminate during a rollout: the redeploy is superseded', async () => {
+    const created = await runningStack();
+    const redeployed = await h.send('POST', `${created.resource_uri}redeploy/`);
+    h.cluster.report(created.uuid, { state: 'Redeploying' });
+    const terminated = await h.send('DELETE', created.resource_uri);
+    expect(terminated.status).toBe(202);
+    settle(created.uuid, 'Terminated');
+    expect(await stateOf(actionOf(redeployed))).toMatchObject({ state: 'Failed', logs: expect.stringMatching(/superseded/) });
+    expect((await stateOf(actionOf(terminated))).state).toBe('Success');
+  });
+
+  it('create then start before the controller saw the stack: the create ends as the start ends', async () => {
+    const created = await h.send('POST', '/api/app/v1/stack/', { body: { name: 'shop', services: [] } });
+    const started = await h.send('POST', `${created.json.resource_uri}start/`);
+    expect((await stateOf(actionOf(created))).state).toBe('In progress');
+    settle(created.json.uuid, 'Running');
+    expect((await stateOf(actionOf(created))).state).toBe('Success');
+    expect((await stateOf(actionOf(started))).state).toBe('Success');
+  });
+
+  it('update of a stopped stack, then start: the update ends when the stack runs it', async () => {
+    const created = await runningStack();
+    await h.send('POST', `${created.resource_uri}stop/`);
+    settle(created.uuid, 'Stopped');
+    const updated = await update(created.resource_uri, 'nginx:1.28');
+    expect(updated.json.state).toBe('Stopped');
+    const started = await h.send('POST', `${created.resource_uri}start/`);
+    expect(started.status).toBe(202);
+    settle(created.uuid, 'Running');
+    expect((await stateOf(actionOf(updated))).state).toBe('Success');
+    expect((await stateOf(actionOf(started))).state).toBe('Success');
+  });
+
+  it('update then stop: the definition stays, the update ends as the stop ends', async () => {
+    const created = await runningStack();
+    const updated = await update(created.resource_uri, 'nginx:1.28');
+    const stopped = await h.send('POST', `${created.resource_uri}stop/`);
+    expect(stopped.status).toBe(202);
+    settle(created.uuid, 'Stopped');
+    expect((await stateOf(actionOf(updated))).state).toBe('Success');
+    expect((await stateOf(actionOf(stopped))).state).toBe('Success');
   });
 });

@@ -27,6 +27,12 @@ describe('presentedState', () => {
     expect(presentedState(stack(undefined, 2, 1, 'Not Running'))).toBe('Not Running');
   });
 
+  it('shows a stop of a stack that is Not Running (a failed start) as Stopping until seen', () => {
+    expect(presentedState(stack('Stopped', 3, 2, 'Not Running'))).toBe('Stopping');
+    expect(presentedState(stack('Stopped', 3, 2, 'Stopped'))).toBe('Stopped');
+    expect(presentedState(stack('Stopped', 3, 2, 'Starting'))).toBe('Stopping');
+  });
+
   it('is Terminating while Kubernetes deletes the Stack', () => {
     const s = stack('Running', 2, 2, 'Running');
     s.metadata.deletionTimestamp = '2024-03-01T12:00:00Z';
@@ -41,5 +47,28 @@ describe('isSynchronized', () => {
     const s = stack('Running', 2, 2, 'Running');
     s.status!.synchronized = false;
     expect(isSynchronized(s)).toBe(false);
+  });
+
+  it('stays false while a stack meant to run is Starting or Redeploying: not every service runs the definition yet', () => {
+    for (const state of ['Starting', 'Redeploying'] as const) {
+      const s = stack('Running', 3, 3, state);
+      s.status!.synchronized = true; // every workload has taken the new template...
+      expect(isSynchronized(s)).toBe(false); // ...but old Pods, or none, still run
+    }
+    const running = stack('Running', 3, 3, 'Running');
+    running.status!.synchronized = true;
+    expect(isSynchronized(running)).toBe(true);
+  });
+
+  it('is true for a stopped or never-started stack whose workloads took the definition', () => {
+    for (const [desired, state] of [
+      ['Stopped', 'Stopped'],
+      ['Stopped', 'Stopping'],
+      [undefined, 'Not Running'],
+    ] as const) {
+      const s = stack(desired, 2, 2, state);
+      s.status!.synchronized = true;
+      expect(isSynchronized(s)).toBe(true);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinCommandLine } from '../../../src/model/command-line.ts';
-import { nameFromImage, serviceName, siblingService, toDns1123Label } from '../../../src/model/service-names.ts';
+import { linkTarget, nameFromImage, serviceName, toDns1123Label, volumesFromService } from '../../../src/model/service-names.ts';
 import { splitShellWords } from '../../../src/translate/shell-words.ts';
 
 describe('command lines', () => {
@@ -47,15 +47,26 @@ describe('service names', () => {
     expect(nameFromImage('redis')).toBe('redis');
   });
 
-  it('refuses references to other stacks and resource URIs', () => {
-    expect(siblingService('db.other', 'links to')).toMatchObject({
+  it("reads a link's target: a service, or service.stack folded to lower case", () => {
+    expect(linkTarget('DB')).toEqual({ ok: true, name: 'db' });
+    expect(linkTarget('postgres.PostgREST')).toEqual({ ok: true, name: 'postgres.postgrest' });
+    expect(linkTarget('a.b.c')).toMatchObject({ ok: false, message: expect.stringContaining('one dot at most') });
+    expect(linkTarget('my_db.other')).toMatchObject({
       ok: false,
-      message: expect.stringContaining('of stack "other"'),
+      message: expect.stringContaining('"my_db" is not a valid service name'),
     });
-    expect(siblingService('/api/app/v1/service/x/', 'links to')).toMatchObject({
+    expect(linkTarget('/api/app/v1/service/x/')).toMatchObject({ ok: false, message: expect.stringContaining('resource URI') });
+  });
+
+  it('refuses volumes from another stack, and resource URIs', () => {
+    expect(volumesFromService('db.other')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('of stack "other": volumes are not shared across stacks'),
+    });
+    expect(volumesFromService('/api/app/v1/service/x/')).toMatchObject({
       ok: false,
       message: expect.stringContaining('resource URI'),
     });
-    expect(siblingService('DB', 'links to')).toEqual({ ok: true, name: 'db' });
+    expect(volumesFromService('DB')).toEqual({ ok: true, name: 'db' });
   });
 });

@@ -15,45 +15,24 @@ const ymlFiles = (dir: string) =>
     .filter((f) => f.endsWith('.yml'))
     .sort();
 
-const CROSS_STACK = 'references to other stacks are not supported';
 const NOT_IN_STACK = 'which is not a service of this stack';
 
-/** The files refused, each with its errors: [field, a part of the message]. */
+/**
+ * The files refused, each with its errors: [field, a part of the message]. Links to another
+ * stack (`service.stack`) and to names outside the file convert: whether they exist is known
+ * only in a namespace (the façade answers 400, the controller reports it in status).
+ */
 const REFUSED: Record<string, [string, string][]> = {
-  '001-Turistforeningen-dockercloud-haproxy-letsencrypt.yml': [
-    ['haproxy.links[1]', `links to service "verdandi-node-v2" of stack "verdandi": ${CROSS_STACK}`],
-    ['haproxy.links[2]', `links to service "www" of stack "sherpa": ${CROSS_STACK}`],
-    ['haproxy.links[3]', `links to service "facebook-apps" of stack "facebook-apps": ${CROSS_STACK}`],
-  ],
-  '002-Turistforeningen-Verdandi.yml': [
-    ['verdandi-node-v3.links[0]', `links to service "statsd" of stack "statsd-librato": ${CROSS_STACK}`],
-  ],
-  '004-Turistforeningen-postgis-active-connections.yml': [
-    ['postgres-active-connections.links[0]', `links to service "statsd" of stack "statsd-librato": ${CROSS_STACK}`],
-    ['postgres-active-connections.links[1]', `links to service "postgres" of stack "postgres": ${CROSS_STACK}`],
-  ],
   // One container port published on two host ports ("80:1440" and "1440:1440"); the spec lists a port once.
   '008-CloudBoost-docker.yml': [['cloudboost-dashboard.ports[1]', 'port 1440/tcp is listed twice']],
   '013-murf0-docker-s3ql.yml': [['s3ql-data', '"devices" is not supported: Kubernetes has no per-container device mapping']],
-  '022-ovidiubute-isomorphic-chat.yml': [
-    ['web.links[1]', `links to service "redis" of stack "redis-staging": ${CROSS_STACK}`],
-    ['web.links[0]', `links to "couchdb", ${NOT_IN_STACK}`],
-  ],
-  '023-prettygreenplants-prettygreenplants.com.yml': [
-    ['backup.links[0]', `links to service "db" of stack "prettygreenplants": ${CROSS_STACK}`],
-    ['restore.links[0]', `links to service "db" of stack "prettygreenplants": ${CROSS_STACK}`],
-  ],
-  '038-borjaburgos-votingappdemo-dockercon.yml': [['lb.links[0]', `links to "vote", ${NOT_IN_STACK}`]],
-  '040-OysteinAmundsen-gymsystems.yml': [['nginx.links[0]', `links to "client", ${NOT_IN_STACK}`]],
   '048-asosgaming-jira.yml': [['jira', '"container_name" is not supported']],
-  '050-7imbrook-timbrook.life.yml': [['auth.links[0]', `links to service "postgres" of stack "PostgREST": ${CROSS_STACK}`]],
   '055-ShakataGaNai-dockup.yml': [
-    ['dockup.volumes_from[1]', `takes volumes from service "serviceB" of stack "stack1": ${CROSS_STACK}`],
+    ['dockup.volumes_from[1]', 'takes volumes from service "serviceB" of stack "stack1": volumes are not shared across stacks'],
     ['dockup.volumes_from[0]', `takes volumes from "servicea", ${NOT_IN_STACK}`],
   ],
   '059-murf0-pieTrackr.yml': [
     ['pieTracker.restart', '"on_failure" is not a restart policy: use no, on-failure or always (did you mean on-failure?)'],
-    ['pieTracker.links[0]', `links to "mariadb", ${NOT_IN_STACK}`],
   ],
   '060-llimllib-limbo.yml': [['limbo', 'unknown key "envorinment" (did you mean "environment"?)']],
 };
@@ -84,7 +63,7 @@ describe('the 60 flat stack files', () => {
   it('convert whole, all but the refused ones', () => {
     const converted = files.filter((f) => parseStackFile(readFileSync(join(CORPUS, f), 'utf8')).ok);
     expect(converted).toHaveLength(60 - Object.keys(REFUSED).length);
-    expect(converted).toHaveLength(46);
+    expect(converted).toHaveLength(54);
   });
 
   it.each(files)('%s', (file) => {

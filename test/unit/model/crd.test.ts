@@ -96,7 +96,6 @@ describe('the Stack CRD', () => {
       expect.stringMatching(/^\.spec: .*self\.redeploy\.revision >= oldSelf\.redeploy\.revision/),
       expect.stringMatching(/^\.spec\.redeploy: .*self\.volumesRevision <= self\.revision/),
       expect.stringMatching(/^\.spec\.services: self\.all\(s, self\.exists_one\(t, t\.name == s\.name\)\)/),
-      expect.stringMatching(/^\.spec\.services: .*linkedToService/),
       expect.stringMatching(/^\.spec\.services: .*volumesFrom/),
       expect.stringMatching(/^\.spec\.services\[\]\.containerPorts: .*distinct/),
       expect.stringMatching(/^\.spec\.services\[\]\.bindings\[\]: has\(self\.containerPath\) \|\| has\(self\.volumesFrom\)/),

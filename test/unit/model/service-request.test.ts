@@ -509,23 +509,18 @@ describe('refusals name the service and the key as the client wrote them', () =>
       ['services[0] (web).volumes[0]: "data": the container path must be absolute'],
     ],
     [
-      'a link to another stack',
-      { links: ['redis.cache:redis'] },
+      'a link to a service and a stack, with more than one dot',
+      { links: ['redis.cache.other:redis'] },
       [
-        'services[0] (web).links[0]: links to service "redis" of stack "cache": references to other stacks are not supported (a Stack only reaches its own services); put both services in one stack',
+        'services[0] (web).links[0]: links to "redis.cache.other": name a service as "service" or "service.stack" (one dot at most)',
       ],
     ],
     [
       'volumes_from another stack',
       { volumes_from: ['data.other'] },
       [
-        'services[0] (web).volumes_from[0]: takes volumes from service "data" of stack "other": references to other stacks are not supported (a Stack only reaches its own services); put both services in one stack',
+        'services[0] (web).volumes_from[0]: takes volumes from service "data" of stack "other": volumes are not shared across stacks (a stack\'s volumes are claims it owns, mounted on one node, removed with it); put both services in one stack',
       ],
-    ],
-    [
-      'a link to no service of the stack',
-      { links: ['db'] },
-      ['services[0] (web).links[0]: links to "db", which is not a service of this stack'],
     ],
     [
       'a restart policy with an underscore',
@@ -594,7 +589,7 @@ describe('refusals name the service and the key as the client wrote them', () =>
       'a link given as a resource URI',
       { linked_to_service: [{ to_service: '/api/app/v1/service/abc/' }] },
       [
-        'services[0] (web).linked_to_service[0].to_service: links to "/api/app/v1/service/abc/", a resource URI: name a service of this stack instead',
+        'services[0] (web).linked_to_service[0].to_service: links to "/api/app/v1/service/abc/", a resource URI: name the service instead ("db", or "db.stack")',
       ],
     ],
     [
@@ -610,13 +605,13 @@ describe('refusals name the service and the key as the client wrote them', () =>
     expect(
       refusal([
         { name: 'a', image: 'x', ports: ['bad'], devices: [] },
-        { name: 'b', links: ['nowhere'] },
+        { name: 'b', links: ['no_where'] },
       ]),
     ).toEqual([
       'services[0] (a).ports[0]: "bad" is not a port: use "80", "8080:80" or "500/udp"',
       'services[0] (a): "devices" is not supported: Kubernetes has no per-container device mapping',
+      'services[1] (b).links[0]: links to "no_where": "no_where" is not a valid service name: Kubernetes needs a DNS-1123 label (at most 63 letters, digits and "-", starting and ending with a letter or digit); rename it, for example to "no-where"',
       'services[1] (b).image: is required',
-      'services[1] (b).links[0]: links to "nowhere", which is not a service of this stack',
     ]);
   });
 

@@ -90,6 +90,18 @@ export const VALID_SPECS: SpecCase[] = [
     valid: true,
   },
   { name: 'a 63-character service name', spec: { services: [svc('a'.repeat(63))] }, valid: true },
+  {
+    // A link may name what lies outside the stack (a Service of the namespace, another stack's
+    // service): whether it exists is the controller's and the façade's to say.
+    name: 'a link to no sibling',
+    spec: oneService({ linkedToService: [{ toService: 'db' }] }),
+    valid: true,
+  },
+  {
+    name: "a link to another stack's service",
+    spec: oneService({ linkedToService: [{ toService: 'db.other', name: 'db' }] }),
+    valid: true,
+  },
 ];
 
 export const INVALID_SPECS: SpecCase[] = [
@@ -184,8 +196,8 @@ export const INVALID_SPECS: SpecCase[] = [
     field: 'spec.services[0].containerEnvvars[0].value',
   },
   {
-    name: 'a link to no sibling',
-    spec: oneService({ linkedToService: [{ toService: 'db' }] }),
+    name: 'a link with two dots',
+    spec: oneService({ linkedToService: [{ toService: 'db.other.x' }] }),
     valid: false,
     field: 'spec.services[0].linkedToService[0].toService',
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockedServices } from '../../../src/translate/desired.ts';
-import { service, stack, translate } from './fixtures.ts';
+import { dnsNames, service, stack, translate } from './fixtures.ts';
 
 const services = [
   service('web', {
@@ -33,14 +33,15 @@ describe('desiredObjects', () => {
 
   it('lists claims first, then Services, then workloads, each by name', () => {
     expect(translate(stack(services)).objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      expect.stringMatching(/^PersistentVolumeClaim\/db-[0-9a-f]{8}-v0$/),
-      'Service/agent',
-      'Service/database',
-      'Service/db',
-      'Service/web',
-      'Deployment/db',
-      'Deployment/web',
-      'DaemonSet/agent',
+      expect.stringMatching(/^PersistentVolumeClaim\/shop-db-[0-9a-f]{8}-v0$/),
+      'Service/shop',
+      'Service/shop-agent',
+      'Service/shop-db',
+      'Service/shop-web',
+      'EndpointSlice/shop',
+      'Deployment/shop-db',
+      'Deployment/shop-web',
+      'DaemonSet/shop-agent',
     ]);
   });
 
@@ -53,15 +54,21 @@ describe('desiredObjects', () => {
   it("leaves out a service that has problems, keeps the others, and says which services' children to leave alone", () => {
     const t = translate(stack([...services, service('bad', { net: 'host' })]));
     expect(t.objects.some((o) => o.metadata.labels['longshore.io/service'] === 'bad')).toBe(false);
-    expect(t.objects.some((o) => o.metadata.name === 'web')).toBe(true);
+    expect(t.objects.some((o) => o.metadata.name === 'shop-web')).toBe(true);
     expect(blockedServices(t)).toEqual(new Set(['bad']));
   });
 
-  it('keeps the alias Service of a link when another service using it is left out', () => {
+  it('keeps every DNS name of the stack when a service using an alias is left out', () => {
     const link = { linkedToService: [{ toService: 'db', name: 'postgres' }] };
-    const t = translate(stack([service('a', { ...link, net: 'host' }), service('b', link), service('db')]));
-    const alias = t.objects.find((o) => o.metadata.name === 'postgres');
-    expect(alias?.metadata.labels['longshore.io/service']).toBe('b');
+    const t = translate(
+      stack([service('a', { ...link, net: 'host' }), service('b', link), service('db')]),
+      {},
+      {
+        serviceAddresses: (_stack, svc) => (svc === 'db' ? ['10.96.0.7'] : []),
+      },
+    );
+    expect(blockedServices(t)).toEqual(new Set(['a']));
+    expect(dnsNames(t.objects)['postgres']).toEqual(['10.96.0.7']);
   });
 
   it('wants nothing, as a stack-wide problem, before the Stack has a uid to own its children', () => {
@@ -73,6 +80,6 @@ describe('desiredObjects', () => {
   });
 
   it('translates an empty stack to nothing, without problems', () => {
-    expect(translate(stack([]))).toEqual({ objects: [], problems: [] });
+    expect(translate(stack([]))).toEqual({ objects: [], problems: [], notices: [] });
   });
 });

@@ -4,11 +4,13 @@ import { desiredObjects, type Translation } from '../../../src/translate/desired
 import type {
   DaemonSetObject,
   DeploymentObject,
+  EndpointSliceObject,
   KubeObject,
   PersistentVolumeClaimObject,
   ServiceObject,
 } from '../../../src/translate/kube-object.ts';
 import { defaultTranslateOptions, type TranslateOptions } from '../../../src/translate/options.ts';
+import { EMPTY_SURROUNDINGS, type Surroundings } from '../../../src/translate/surroundings.ts';
 
 export function service(name: string, extra: Partial<ServiceSpec> = {}): ServiceSpec {
   return { name, image: `example/${name}:1`, ...extra };
@@ -23,8 +25,8 @@ export function stack(services: ServiceSpec[], spec: Partial<StackSpec> = {}, me
   };
 }
 
-export function translate(s: Stack, options: Partial<TranslateOptions> = {}): Translation {
-  return desiredObjects(s, { ...defaultTranslateOptions, ...options });
+export function translate(s: Stack, options: Partial<TranslateOptions> = {}, surroundings?: Partial<Surroundings>): Translation {
+  return desiredObjects(s, { ...defaultTranslateOptions, ...options }, { ...EMPTY_SURROUNDINGS, ...surroundings });
 }
 
 /** Translates one running service and returns its objects by kind, failing on problems. */
@@ -34,9 +36,12 @@ export function translateOne(svc: ServiceSpec, options: Partial<TranslateOptions
   return { ...pick(t.objects, svc.name), all: t.objects };
 }
 
+/** The objects made for one service of the stack (found by their longshore.io/service label). */
 export function pick(objects: readonly KubeObject[], name: string) {
   const find = <K extends KubeObject['kind']>(kind: K) =>
-    objects.find((o): o is Extract<KubeObject, { kind: K }> => o.kind === kind && o.metadata.name === name);
+    objects.find(
+      (o): o is Extract<KubeObject, { kind: K }> => o.kind === kind && o.metadata.labels['longshore.io/service'] === name,
+    );
   const deployment = find('Deployment') as DeploymentObject | undefined;
   const daemonSet = find('DaemonSet') as DaemonSetObject | undefined;
   const svc = find('Service') as ServiceObject | undefined;
@@ -58,4 +63,12 @@ export function claims(objects: readonly KubeObject[]): PersistentVolumeClaimObj
 
 export function envOf(container: { env?: { name: string; value?: string }[] } | undefined): Record<string, string | undefined> {
   return Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+/** The stack's DNS names as its EndpointSlice publishes them: hostname → addresses. */
+export function dnsNames(objects: readonly KubeObject[]): Record<string, string[]> {
+  const slice = objects.find((o): o is EndpointSliceObject => o.kind === 'EndpointSlice');
+  const out: Record<string, string[]> = {};
+  for (const e of slice?.endpoints ?? []) out[e.hostname ?? ''] = [...(out[e.hostname ?? ''] ?? []), ...e.addresses];
+  return out;
 }

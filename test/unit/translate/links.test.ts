@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL_LINK_TARGET, LABEL_SERVICE } from '../../../src/translate/labels.ts';
+import type { ServiceObject } from '../../../src/translate/kube-object.ts';
 import { linkEnvironment } from '../../../src/translate/links.ts';
-import { envOf, pick, service, stack, translate, translateOne } from './fixtures.ts';
+import { dnsNames, envOf, pick, service, stack, translate, translateOne } from './fixtures.ts';
 
 const db = service('database', {
   containerPorts: [
@@ -85,37 +85,118 @@ describe('links in the translation', () => {
     expect(envOf(container)['API_ENV_PS1']).toBe('$$(whoami)$$ ');
   });
 
-  it('make an alias resolve: a Service named after it, selecting the target with its ports', () => {
+  const addresses = (stackName: string, svc: string) => [`10.96.${stackName === 'shop' ? 1 : 2}.${svc.length}`];
+
+  it("publish every service name and alias in the stack's DNS domain, answering with the target's address", () => {
     const web = service('web', { linkedToService: [{ toService: 'database', name: 'my_DB' }] });
-    const t = translate(stack([web, db]));
-    const alias = pick(t.objects, 'my-db').service;
-    expect(alias?.spec).toEqual({
-      type: 'ClusterIP',
-      selector: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'database' },
-      ports: [
-        { name: 'tcp-5432', protocol: 'TCP', port: 5432, targetPort: 5432 },
-        { name: 'tcp-8080', protocol: 'TCP', port: 8080, targetPort: 8080 },
-      ],
+    const t = translate(stack([web, db]), {}, { serviceAddresses: addresses });
+    const domain = t.objects.find((o): o is ServiceObject => o.kind === 'Service' && o.metadata.name === 'shop');
+    expect(domain?.spec).toEqual({ type: 'ClusterIP', clusterIP: 'None' });
+    expect(dnsNames(t.objects)).toEqual({ database: ['10.96.1.8'], 'my-db': ['10.96.1.8'], web: ['10.96.1.3'] });
+    const slice = t.objects.find((o) => o.kind === 'EndpointSlice');
+    expect(slice?.metadata.labels).toMatchObject({
+      'kubernetes.io/service-name': 'shop',
+      'endpointslice.kubernetes.io/managed-by': 'longshore.io',
     });
-    expect(alias?.metadata.labels[LABEL_SERVICE]).toBe('web');
-    expect(alias?.metadata.labels[LABEL_LINK_TARGET]).toBe('database');
   });
 
-  it('make a headless alias Service for a target without ports, so the name still resolves', () => {
-    const t = translate(stack([service('web', { linkedToService: [{ toService: 'redis', name: 'cache' }] }), service('redis')]));
-    expect(pick(t.objects, 'cache').service?.spec?.clusterIP).toBe('None');
+  it('need no extra name when the alias is the target name, in any case', () => {
+    const t = translate(
+      stack([service('web', { linkedToService: [{ toService: 'redis', name: 'REDIS' }] }), service('redis')]),
+      {},
+      {
+        serviceAddresses: addresses,
+      },
+    );
+    expect(Object.keys(dnsNames(t.objects))).toEqual(['redis', 'web']);
+    expect(t.objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['shop', 'shop-redis', 'shop-web']);
   });
 
-  it('need no extra Service when the alias is the target name, in any case', () => {
-    const t = translate(stack([service('web', { linkedToService: [{ toService: 'redis', name: 'REDIS' }] }), service('redis')]));
-    expect(t.objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['redis', 'web']);
-  });
-
-  it('share one alias Service between services linking the same target under the same alias', () => {
+  it('share one name between services linking the same target under the same alias', () => {
     const link = { linkedToService: [{ toService: 'redis', name: 'cache' }] };
-    const t = translate(stack([service('web', link), service('worker', link), service('redis')]));
+    const t = translate(
+      stack([service('web', link), service('worker', link), service('redis')]),
+      {},
+      { serviceAddresses: addresses },
+    );
     expect(t.problems).toEqual([]);
-    expect(t.objects.filter((o) => o.metadata.name === 'cache')).toHaveLength(1);
+    expect(dnsNames(t.objects)['cache']).toEqual(['10.96.1.5']);
+  });
+
+  it("reach another stack's service as service.stack, its variables and ports, under an alias in this stack's domain", () => {
+    const other = stack(
+      [service('statsd', { containerPorts: [{ innerPort: 8125, protocol: 'udp' }] })],
+      {},
+      { name: 'statsd-librato' },
+    );
+    const web = service('web', { linkedToService: [{ toService: 'statsd.statsd-librato', name: 'statsd' }] });
+    const t = translate(
+      stack([web]),
+      {},
+      { stack: (name) => (name === 'statsd-librato' ? other : undefined), serviceAddresses: addresses },
+    );
+    expect(t.problems).toEqual([]);
+    expect(t.notices).toEqual([]);
+    expect(dnsNames(t.objects)['statsd']).toEqual(['10.96.2.6']);
+    expect(envOf(pick(t.objects, 'web').container)['STATSD_PORT_8125_UDP_ADDR']).toBe('statsd');
+    const plain = translate(
+      stack([service('web', { linkedToService: [{ toService: 'statsd.statsd-librato' }] })]),
+      {},
+      {
+        stack: () => other,
+        serviceAddresses: addresses,
+      },
+    );
+    expect(Object.keys(dnsNames(plain.objects))).toEqual(['web']);
+    expect(envOf(pick(plain.objects, 'web').container)['STATSD_STATSD_LIBRATO_PORT']).toBe('udp://statsd.statsd-librato:8125');
+  });
+
+  it('tell, without blocking, when a linked stack does not run', () => {
+    const other = stack([service('db')], { desiredState: 'Stopped' }, { name: 'other' });
+    other.status = { state: 'Stopped' };
+    const t = translate(stack([service('web', { linkedToService: [{ toService: 'db.other' }] })]), {}, { stack: () => other });
+    expect(t.problems).toEqual([]);
+    expect(t.notices).toEqual([
+      {
+        service: 'web',
+        field: 'linkedToService[0].toService',
+        message: 'links to "db.other", whose stack is stopped (state: Stopped): it does not answer until that stack runs',
+      },
+    ]);
+  });
+
+  it('refuse a link to a stack or a service that does not exist, naming the link', () => {
+    const other = stack([service('db')], {}, { name: 'other' });
+    const t = translate(
+      stack([
+        service('web', {
+          linkedToService: [{ toService: 'db.nowhere' }, { toService: 'cache.other' }, { toService: 'couchdb' }],
+        }),
+      ]),
+      {},
+      { stack: (name) => (name === 'other' ? other : undefined) },
+    );
+    expect(t.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'linkedToService[0].toService: links to service "db" of stack "nowhere", but namespace "team-a" has no stack "nowhere"',
+      'linkedToService[1].toService: links to "cache.other", but stack "other" has no service "cache"',
+      'linkedToService[2].toService: links to "couchdb", which is neither a service of this stack nor a Service of namespace "team-a" (another stack\'s service is "service.stack")',
+    ]);
+  });
+
+  it("link to a plain Service of the namespace (Docker Cloud's standalone service) with its ports as variables", () => {
+    const couch = { name: 'couchdb', clusterIP: '10.96.0.9', ports: [{ port: 5984, protocol: 'tcp' as const }] };
+    const t = translate(
+      stack([service('web', { linkedToService: [{ toService: 'couchdb' }, { toService: 'couchdb', name: 'db' }] })]),
+      {},
+      {
+        plainService: (name) => (name === 'couchdb' ? couch : undefined),
+      },
+    );
+    expect(t.problems).toEqual([]);
+    expect(dnsNames(t.objects)['db']).toEqual(['10.96.0.9']);
+    const env = envOf(pick(t.objects, 'web').container);
+    expect(env['COUCHDB_PORT_5984_TCP']).toBe('tcp://couchdb:5984');
+    expect(env['DB_PORT_5984_TCP_ADDR']).toBe('db');
   });
 
   it('refuse an alias that is the name of another service, or already resolves to another target', () => {

@@ -145,14 +145,33 @@ describe('the pod', () => {
     expect(t.problems.map((p) => p.field)).toEqual(['extraHosts[0]']);
   });
 
-  it('uses only the given resolvers with dns, and adds search domains to cluster DNS with dnsSearch alone', () => {
-    expect(translateOne(service('web', { dns: ['8.8.8.8'], dnsSearch: ['corp.example'] })).podSpec).toMatchObject({
-      dnsPolicy: 'None',
-      dnsConfig: { nameservers: ['8.8.8.8'], searches: ['corp.example'] },
+  it("searches the stack's domain first, then the namespace's, with the cluster DNS address known", () => {
+    const { podSpec } = translateOne(service('web', { dnsSearch: ['corp.example'] }), { clusterDnsIp: '10.96.0.10' });
+    expect(podSpec?.dnsPolicy).toBe('None');
+    expect(podSpec?.dnsConfig).toEqual({
+      nameservers: ['10.96.0.10'],
+      searches: [
+        'shop.team-a.svc.cluster.local',
+        'team-a.svc.cluster.local',
+        'svc.cluster.local',
+        'cluster.local',
+        'corp.example',
+      ],
+      options: [{ name: 'ndots', value: '5' }],
     });
-    const searchOnly = translateOne(service('web', { dnsSearch: ['corp.example'] })).podSpec;
-    expect(searchOnly?.dnsPolicy).toBeUndefined();
-    expect(searchOnly?.dnsConfig).toEqual({ searches: ['corp.example'] });
+  });
+
+  it('uses only the given resolvers with dns, keeping the stack search list', () => {
+    expect(translateOne(service('web', { dns: ['8.8.8.8'] }), { clusterDnsIp: '10.96.0.10' }).podSpec).toMatchObject({
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['8.8.8.8'], searches: expect.arrayContaining(['shop.team-a.svc.cluster.local']) },
+    });
+  });
+
+  it("appends the stack's domain to ClusterFirst when the cluster DNS address is not known", () => {
+    const { podSpec } = translateOne(service('web', { dnsSearch: ['corp.example'] }), { clusterDomain: 'k8s.internal' });
+    expect(podSpec?.dnsPolicy).toBeUndefined();
+    expect(podSpec?.dnsConfig).toEqual({ searches: ['shop.team-a.svc.k8s.internal', 'corp.example'] });
   });
 
   it("uses the host's network and process namespace only when the operator allows it", () => {

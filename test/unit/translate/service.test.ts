@@ -3,9 +3,9 @@ import { serviceNeedsRecreate } from '../../../src/translate/service.ts';
 import { service, stack, translate, translateOne } from './fixtures.ts';
 
 describe('Services', () => {
-  it('exist for every service, headless when it has no ports, so its name always resolves to its pods', () => {
+  it('exist for every service, named <stack>-<service>, headless when it has no ports', () => {
     const { service: svc } = translateOne(service('worker'));
-    expect(svc?.metadata.name).toBe('worker');
+    expect(svc?.metadata.name).toBe('shop-worker');
     expect(svc?.spec).toEqual({
       type: 'ClusterIP',
       clusterIP: 'None',

@@ -129,7 +129,15 @@ describe('a running stack', () => {
     });
     expect(rolling.services.map((x) => x.state)).toEqual(['Redeploying', 'Running']);
     expect(rolling.state).toBe('Redeploying');
-    expect(rolling.synchronized).toBe(true);
+    // Pods of the old template still run: not yet synchronized (Docker Cloud's meaning).
+    expect(rolling.synchronized).toBe(false);
+    const replaced = derive(previous, {
+      workloads: {
+        web: rolledOut(2, { podTemplateRedeployRevision: '1', readyReplicas: 1 }),
+        db: rolledOut(1, { podTemplateRedeployRevision: '1' }),
+      },
+    });
+    expect(replaced.synchronized).toBe(true);
   });
 
   it('stays Redeploying while the last new pods of a rollout get ready, then is Running', () => {
@@ -229,9 +237,31 @@ describe('a running stack', () => {
   });
 
   it('shows a service whose name is taken by someone else as Not running, Degraded by a name conflict', () => {
-    const status = derive(s, { workloads: { db: rolledOut(1) }, conflicts: ['Deployment web'] });
+    const status = derive(s, {
+      workloads: { db: rolledOut(1) },
+      conflicts: [{ kind: 'Deployment', name: 'shop-web', service: 'web' }],
+    });
     expect(status.services[0]?.state).toBe('Not running');
-    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'NameConflict' });
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'NameConflict',
+      message: expect.stringContaining('owned by someone else: Deployment shop-web;'),
+    });
+  });
+
+  it('shows a linked stack that does not run as Degraded, without blocking anything', () => {
+    const notice = {
+      service: 'web',
+      field: 'linkedToService[0].toService',
+      message: 'links to "db.other", whose stack is Stopped',
+    };
+    const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, notices: [notice] });
+    expect(status.state).toBe('Running');
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'LinkTargetNotRunning',
+      message: 'web: linkedToService[0].toService: links to "db.other", whose stack is Stopped',
+    });
   });
 
   it('reports an invalid spec as Degraded and not synchronized', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { legacyVolumeClaimName } from '../../../src/translate/names.ts';
 import { claims, pick, service, stack, translate, translateOne } from './fixtures.ts';
 
 const mysql = service('mysql', { bindings: [{ containerPath: '/var/lib/mysql' }] });
@@ -7,7 +8,7 @@ describe('volumes', () => {
   it('give each container-only binding a ReadWriteOnce claim of the configured size, owned by the Stack', () => {
     const { all, container, podSpec } = translateOne(mysql, { volumeSize: '5Gi', storageClassName: 'fast' });
     const [claim] = claims(all);
-    expect(claim?.metadata.name).toMatch(/^mysql-[0-9a-f]{8}-v0$/);
+    expect(claim?.metadata.name).toMatch(/^shop-mysql-[0-9a-f]{8}-v0$/);
     expect(claim?.metadata.annotations).toEqual({ 'longshore.io/container-path': '/var/lib/mysql' });
     expect(claim?.metadata.ownerReferences[0]?.kind).toBe('Stack');
     expect(claim?.spec).toEqual({
@@ -39,7 +40,7 @@ describe('volumes', () => {
       ).objects,
     );
     expect(a[0]?.metadata.name.length).toBeLessThanOrEqual(63);
-    expect(a[0]?.metadata.name).toMatch(/^a+-[0-9a-f]{8}-v12345$/);
+    expect(a[0]?.metadata.name).toMatch(/^shop-a+-[0-9a-f]{8}-v12345$/);
     const two = claims(
       translate(
         stack([
@@ -52,6 +53,25 @@ describe('volumes', () => {
     const spelled = (p: string) =>
       claims(translate(stack([service('x', { bindings: [{ containerPath: p }] })])).objects)[0]?.metadata.name;
     expect(spelled('/data/')).toBe(spelled('/data'));
+    const inStack = (name: string) =>
+      claims(translate(stack([service('x', { bindings: [{ containerPath: '/a' }] })], {}, { name })).objects)[0]?.metadata.name;
+    expect(inStack('staging')).not.toBe(inStack('production'));
+  });
+
+  it('keep the claim an earlier release named without the stack, so its data stays', () => {
+    const legacy = legacyVolumeClaimName('db', '/data', 0);
+    const t = translate(
+      stack([service('db', { bindings: [{ containerPath: '/data' }] })]),
+      {},
+      {
+        ownsClaim: (name) => name === legacy,
+      },
+    );
+    expect(claims(t.objects).map((c) => c.metadata.name)).toEqual([legacy]);
+    expect(pick(t.objects, 'db').podSpec?.volumes?.[0]?.persistentVolumeClaim?.claimName).toBe(legacy);
+    expect(
+      claims(translate(stack([service('db', { bindings: [{ containerPath: '/data' }] })])).objects)[0]?.metadata.name,
+    ).toMatch(/^shop-db-/);
   });
 
   it('mount read-only when rewritable is false', () => {
@@ -74,7 +94,7 @@ describe('volumes', () => {
         message: "host paths are not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_PATH)",
       },
     ]);
-    expect(refused.objects).toEqual([]);
+    expect(refused.objects.filter((o) => o.metadata.labels['longshore.io/service'] === 'web')).toEqual([]);
   });
 
   it('refuse two bindings at the same container path', () => {
@@ -127,7 +147,7 @@ describe('volumesFrom', () => {
     );
     const mounts = pick(t.objects, 'app').container?.volumeMounts ?? [];
     expect(mounts.map((m) => m.mountPath)).toEqual(['/conf', '/data']);
-    expect(mounts.find((m) => m.mountPath === '/data')?.name).toMatch(/^app-/);
+    expect(mounts.find((m) => m.mountPath === '/data')?.name).toMatch(/^shop-app-/);
   });
 
   it('mounts nothing and needs no placement for a sibling without volumes', () => {
@@ -157,6 +177,6 @@ describe('volumesFrom', () => {
       'app bindings[0].volumesFrom',
       'data bindings[0].hostPath',
     ]);
-    expect(t.objects).toEqual([]);
+    expect(t.objects.map((o) => o.kind)).toEqual(['Service', 'EndpointSlice']);
   });
 });

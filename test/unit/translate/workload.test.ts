@@ -8,10 +8,10 @@ import {
 import { pick, service, stack, translate, translateOne } from './fixtures.ts';
 
 describe('workloads', () => {
-  it('run each service as a Deployment named as the service, in the stack namespace, owned by the Stack', () => {
+  it('run each service as a Deployment named <stack>-<service>, in the stack namespace, owned by the Stack', () => {
     const { deployment } = translateOne(service('web'));
     expect(deployment?.metadata).toEqual({
-      name: 'web',
+      name: 'shop-web',
       namespace: 'team-a',
       labels: {
         'app.kubernetes.io/name': 'web',
@@ -129,7 +129,11 @@ describe('lifecycle', () => {
   });
 
   it('wants nothing at all, volumes included, when Terminated or being deleted', () => {
-    expect(translate(stack(services, { desiredState: 'Terminated' }))).toEqual({ objects: [], problems: [] });
-    expect(translate(stack(services, {}, { deletionTimestamp: '2024-01-01T00:00:00Z' }))).toEqual({ objects: [], problems: [] });
+    expect(translate(stack(services, { desiredState: 'Terminated' }))).toEqual({ objects: [], problems: [], notices: [] });
+    expect(translate(stack(services, {}, { deletionTimestamp: '2024-01-01T00:00:00Z' }))).toEqual({
+      objects: [],
+      problems: [],
+      notices: [],
+    });
   });
 });

@@ -1,0 +1,60 @@
+// A stack's surroundings (what its translation may know beyond the Stack, see
+// src/translate/surroundings.ts) as the controller sees them: other stacks, their Services'
+// cluster IPs and their pods' addresses from the caches; plain Services of the namespace read
+// from the API server, since Longshore caches only what it manages (and a link to one is rare).
+import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
+import { statusOf } from '../kube/children.ts';
+import type { Stack } from '../model/stack.ts';
+import type { PlainService, Surroundings } from '../translate/index.ts';
+import { plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
+import { allBounded } from '../util/bounded.ts';
+import { type Caches, SERVICE_LABEL } from './caches.ts';
+
+/** Reads a Service of a namespace; undefined when there is none. */
+export type ServiceReader = (namespace: string, name: string) => Promise<V1Service | undefined>;
+
+export function serviceReader(kc: KubeConfig): ServiceReader {
+  const core = kc.makeApiClient(CoreV1Api);
+  return async (namespace, name) => {
+    try {
+      return await core.readNamespacedService({ namespace, name });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  };
+}
+
+const controlledBy = (o: KubernetesObject | undefined, uid: string | undefined) =>
+  o?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid) ?? false;
+
+export async function observeSurroundings(stack: Stack, caches: Caches, readService: ServiceReader): Promise<Surroundings> {
+  const { namespace } = stack.metadata;
+  const plain = new Map<string, PlainService>();
+  await allBounded(plainLinkNames(stack), 4, async (name) => {
+    const found = await readService(namespace, name);
+    if (found !== undefined && !found.metadata?.deletionTimestamp) plain.set(name, plainServiceOf(found));
+  });
+  const stackOf = (name: string) => caches.stacks.get(`${namespace}/${name}`) as Stack | undefined;
+  return {
+    stack: (name) => stackOf(name),
+    plainService: (name) => plain.get(name),
+    serviceAddresses: (stackName, service) => {
+      const owner = stackOf(stackName);
+      if (owner === undefined) return [];
+      const uid = owner.metadata.uid;
+      const svc = caches.children.Service.get(`${namespace}/${serviceChildName(stackName, service)}`) as V1Service | undefined;
+      const ip = svc?.spec?.clusterIP;
+      if (controlledBy(svc, uid) && ip !== undefined && ip !== '' && ip !== 'None') return [ip];
+      return caches.pods
+        .byIndex('stack', `${namespace}/${stackName}`)
+        .filter((p) => p.metadata?.labels?.[SERVICE_LABEL] === service && !p.metadata?.deletionTimestamp)
+        .flatMap((p) => {
+          const status = (p as { status?: { ready?: boolean; podIP?: string } }).status;
+          return status?.ready && status.podIP ? [status.podIP] : [];
+        })
+        .sort();
+    },
+    ownsClaim: (name) => controlledBy(caches.children.PersistentVolumeClaim.get(`${namespace}/${name}`), stack.metadata.uid),
+  };
+}
