@@ -12,7 +12,7 @@ import { podTemplate } from './pod-template.ts';
 import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
-import { serviceVolumes } from './volumes.ts';
+import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';
 import { workloadObject } from './workload.ts';
 
 export interface Translation {
@@ -56,12 +56,16 @@ export function desiredObjects(
 
   const links = planLinks(ctx);
   links.problems.forEach(report);
+  const volumesOf = new Map(services.map((s) => [s.name, serviceVolumes(ctx, s)]));
+  const groups = volumeGroups(new Map([...volumesOf].map(([name, v]) => [name, v.colocateWith])));
   const objectsOf = new Map<string, KubeObject[]>();
   for (const svc of services) {
     const translated = serviceObjects(
       ctx,
       svc,
+      volumesOf.get(svc.name) ?? serviceVolumes(ctx, svc),
       links.links.filter((l) => l.linker === svc.name),
+      groups.get(svc.name),
     );
     translated.problems.forEach(report);
     objectsOf.set(svc.name, translated.objects);
@@ -88,11 +92,12 @@ export function blockedServices(translation: Translation): Set<string> {
 function serviceObjects(
   ctx: StackContext,
   svc: ServiceSpec,
+  volumes: ServiceVolumes,
   links: readonly ResolvedLink[],
+  volumeGroup: string | undefined,
 ): { objects: KubeObject[]; problems: Problem[] } {
-  const volumes = serviceVolumes(ctx, svc);
   const service = serviceObject(ctx, svc);
-  const pod = podTemplate(ctx, svc, volumes, links);
+  const pod = podTemplate(ctx, svc, volumes, links, volumeGroup);
   return {
     objects: [...volumes.claims, service.object, workloadObject(ctx, svc, pod.template)],
     problems: [...volumes.problems, ...service.problems, ...pod.problems],

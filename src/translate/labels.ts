@@ -10,6 +10,11 @@ export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_STACK = 'longshore.io/stack';
 export const LABEL_SERVICE = 'longshore.io/service';
+/**
+ * On the pods of services that share volumes (volumes_from): the group's name, which their one
+ * pod-affinity term selects so that the whole group runs on one node.
+ */
+export const LABEL_VOLUME_GROUP = 'longshore.io/volume-group';
 /** Node label no node has: a stopped DaemonSet selects it so that it runs no pods. */
 export const LABEL_STOPPED_NODE = 'longshore.io/stopped';
 

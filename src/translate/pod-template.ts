@@ -16,7 +16,9 @@ import {
   ANNOTATION_REDEPLOY_REVISION,
   ANNOTATION_ROLES,
   ANNOTATION_TAGS,
+  LABEL_STACK,
   LABEL_STOPPED_NODE,
+  LABEL_VOLUME_GROUP,
   serviceLabels,
   serviceSelector,
 } from './labels.ts';
@@ -35,6 +37,8 @@ export function podTemplate(
   svc: ServiceSpec,
   volumes: ServiceVolumes,
   links: readonly ResolvedLink[],
+  /** The group of services sharing volumes this one belongs to (volumeGroups), if any. */
+  volumeGroup?: string,
 ): { template: V1PodTemplateSpec; problems: Problem[] } {
   const problems: Problem[] = [];
   const environment = containerEnvironment(svc, links);
@@ -49,7 +53,7 @@ export function podTemplate(
   const dns = podDns(ctx, svc, hostNetwork);
   const hostAliases = extraHosts(svc, problems);
   const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
-  const affinity = colocation(ctx, volumes.colocateWith);
+  const affinity = volumeGroup === undefined ? undefined : colocation(ctx, volumeGroup);
   const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
 
   const spec: V1PodSpec = {
@@ -75,7 +79,11 @@ export function podTemplate(
   return {
     template: {
       metadata: {
-        labels: { ...user.labels, ...serviceLabels(ctx.stackName, svc.name) },
+        labels: {
+          ...user.labels,
+          ...serviceLabels(ctx.stackName, svc.name),
+          ...(volumeGroup !== undefined && { [LABEL_VOLUME_GROUP]: volumeGroup }),
+        },
         annotations: sortKeys({ ...user.annotations, ...settingAnnotations(ctx, svc) }),
       },
       spec,
@@ -132,15 +140,20 @@ function extraHosts(svc: ServiceSpec, problems: Problem[]): V1HostAlias[] {
   return [...byIp.keys()].sort().map((ip) => ({ ip, hostnames: byIp.get(ip) ?? [] }));
 }
 
-/** volumes_from: run where the siblings whose (ReadWriteOnce) volumes are mounted run. */
-function colocation(ctx: StackContext, services: readonly string[]): V1Affinity | undefined {
-  if (services.length === 0) return undefined;
+/**
+ * volumes_from: every service of a group sharing (ReadWriteOnce) volumes runs on one node. One
+ * term on the group's label: the first pod of the group goes anywhere (a pod that matches its
+ * own term may start the group), the others follow it.
+ */
+function colocation(ctx: StackContext, volumeGroup: string): V1Affinity {
   return {
     podAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: services.map((name) => ({
-        labelSelector: { matchLabels: serviceSelector(ctx.stackName, name) },
-        topologyKey: HOSTNAME_TOPOLOGY,
-      })),
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {
+          labelSelector: { matchLabels: { [LABEL_STACK]: ctx.stackName, [LABEL_VOLUME_GROUP]: volumeGroup } },
+          topologyKey: HOSTNAME_TOPOLOGY,
+        },
+      ],
     },
   };
 }

@@ -177,3 +177,30 @@ export function cleanPath(path: string): string {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The services that share volumes, as groups that must run on one node (their claims are
+ * ReadWriteOnce): the connected parts of the volumes_from graph, following only the links that
+ * mount something. Each member is mapped to its group's name, the first member's name in
+ * sorted order; a service that shares nothing is absent. One group label per pod, selected by
+ * one affinity term, because the scheduler needs one pod to match all terms at once: a service
+ * taking volumes from two siblings, with a term for each, could never be placed.
+ */
+export function volumeGroups(colocateWith: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) as string;
+    return root;
+  };
+  for (const [service, sources] of colocateWith) {
+    for (const source of sources) {
+      const [a, b] = [find(service), find(source)].sort(compare) as [string, string];
+      parent.set(a, a);
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  const groups = new Map<string, string>();
+  for (const member of parent.keys()) groups.set(member, find(member));
+  return groups;
+}

@@ -121,12 +121,16 @@ describe('volumesFrom', () => {
     expect(app.podSpec?.volumes?.map((v) => v.persistentVolumeClaim?.claimName)).toEqual(
       expect.arrayContaining(dataClaims.map((c) => c.metadata.name)),
     );
-    expect(app.podSpec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+    const group = [
       {
-        labelSelector: { matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'data' } },
+        labelSelector: { matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/volume-group': 'app' } },
         topologyKey: 'kubernetes.io/hostname',
       },
-    ]);
+    ];
+    expect(app.podSpec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual(group);
+    expect(app.template?.metadata?.labels?.['longshore.io/volume-group']).toBe('app');
+    expect(pick(t.objects, 'data').template?.metadata?.labels?.['longshore.io/volume-group']).toBe('app');
+    expect(pick(t.objects, 'data').podSpec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual(group);
     expect(claims(t.objects).filter((c) => c.metadata.labels['longshore.io/service'] === 'app')).toHaveLength(1);
   });
 
@@ -148,6 +152,24 @@ describe('volumesFrom', () => {
     const mounts = pick(t.objects, 'app').container?.volumeMounts ?? [];
     expect(mounts.map((m) => m.mountPath)).toEqual(['/conf', '/data']);
     expect(mounts.find((m) => m.mountPath === '/data')?.name).toMatch(/^shop-app-/);
+  });
+
+  it('places a service taking volumes from two siblings with one affinity term the scheduler can meet', () => {
+    // Corpus 005: two terms (one per sibling) could never be met, since no single pod matches both.
+    const t = translate(
+      stack([
+        service('backend', { bindings: [{ volumesFrom: 'secrets' }, { volumesFrom: 'assets' }] }),
+        service('secrets', { bindings: [{ containerPath: '/secrets' }] }),
+        service('assets', { bindings: [{ containerPath: '/assets' }] }),
+        service('alone', { bindings: [{ containerPath: '/x' }] }),
+      ]),
+    );
+    for (const name of ['backend', 'secrets', 'assets']) {
+      const p = pick(t.objects, name);
+      expect(p.template?.metadata?.labels?.['longshore.io/volume-group']).toBe('assets');
+      expect(p.podSpec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    }
+    expect(pick(t.objects, 'alone').podSpec?.affinity).toBeUndefined();
   });
 
   it('mounts nothing and needs no placement for a sibling without volumes', () => {
