@@ -3,20 +3,26 @@
 // are not started, and the operator's idle CPU and memory. Longshore runs as its own process;
 // the bench only creates Stacks through the Kubernetes API and watches.
 import { setTimeout as delay } from 'node:timers/promises';
+import { serviceChildName } from '../src/translate/index.ts';
 import type { KubeHttp } from './kube-http.ts';
 import type { Deadline } from './phases.ts';
 import { cpuSeconds, memory } from './proc.ts';
 import { roundSummary, type Summary, summarize } from './stats.ts';
 import type { NamespaceTracker } from './watch.ts';
-import { createStacks, SERVICES_PER_STACK, stackNames } from './workload.ts';
+import { type ChildCounts, createStacks, SERVICES, stackNames } from './workload.ts';
 
 export interface RolloutResult {
   stacks: number;
   createConcurrency: number;
   /** First create sent → last create answered. */
   createSeconds: number;
-  /** First create sent → the watch has shown every stack's 3 Deployments and 3 Services. */
+  /**
+   * First create sent → the watch has shown every child of every stack: its Deployments, its
+   * Services (the stack's DNS domain included) and its EndpointSlice with every name addressed.
+   */
   childrenAppliedSeconds: number;
+  /** What each stack consists of (from the translation): what "every child" means. */
+  childrenPerStack: ChildCounts;
   /** First create sent → every Deployment ready at target (what kube-controller-manager and kwok add). */
   allDeploymentsReadySeconds: number;
   /** First create sent → every Stack reports Running for its current generation. */
@@ -49,18 +55,15 @@ export interface IdleResult {
   peakRssBytes: number;
 }
 
-/** Waits for 3 Deployments + 3 Services per stack and every stack settled; returns receipt times. */
+/**
+ * Waits for every child of every stack (tracker.expected per stack: Deployments, Services and the
+ * EndpointSlice with every name addressed) and every stack settled; returns receipt times.
+ */
 function converged(tracker: NamespaceTracker, total: number, deadline: Deadline) {
-  const children = total * SERVICES_PER_STACK;
   const progress = () =>
-    `${tracker.deploymentSeen.size}/${children} Deployments, ${tracker.serviceSeen.size}/${children} Services, ` +
-    `${tracker.deploymentReady.size} Deployments ready, ${tracker.stackSettled.size}/${total} stacks settled`;
-  const applied = tracker.until(
-    'every child applied',
-    () => tracker.deploymentSeen.size >= children && tracker.serviceSeen.size >= children,
-    deadline,
-    progress,
-  );
+    `${tracker.childProgress(total)}, ${tracker.deploymentReady.size} Deployments ready, ` +
+    `${tracker.stackSettled.size}/${total} stacks settled`;
+  const applied = tracker.until('every child applied', () => tracker.stackApplied.size >= total, deadline, progress);
   const settled = tracker.until('every stack settled', () => tracker.stackSettled.size >= total, deadline, progress);
   for (const p of [applied, settled]) p.catch(() => {});
   return { applied, settled, progress };
@@ -79,7 +82,7 @@ export async function rollout(
   const { applied, settled, progress } = converged(tracker, total, deadline);
   const ready = tracker.until(
     'every Deployment ready',
-    () => tracker.deploymentReady.size >= total * SERVICES_PER_STACK,
+    () => tracker.deploymentReady.size >= total * tracker.expected.Deployment,
     deadline,
     progress,
   );
@@ -100,6 +103,7 @@ export async function rollout(
     createConcurrency,
     createSeconds: (created - t0) / 1000,
     childrenAppliedSeconds: (appliedAt - t0) / 1000,
+    childrenPerStack: tracker.expected,
     allDeploymentsReadySeconds: (readyAt - t0) / 1000,
     allRunningSeconds: (runningAt - t0) / 1000,
     statusLatencyMs: roundSummary(summarize(latencies)),
@@ -107,7 +111,7 @@ export async function rollout(
   };
 }
 
-/** Adds stacks that are not started (Deployments at 0 replicas, Services, no pods). */
+/** Adds stacks that are not started (Deployments at 0 replicas, Services, EndpointSlices, no pods). */
 export async function grow(
   http: KubeHttp,
   namespace: string,
@@ -145,7 +149,7 @@ export async function idle(
   deadline: Deadline,
 ): Promise<IdleResult> {
   await tracker.quiet(quietMs, deadline);
-  const events = () => tracker.events.Stack + tracker.events.Deployment + tracker.events.Service;
+  const events = () => Object.values(tracker.events).reduce((a, b) => a + b, 0);
   const e0 = events();
   const c0 = cpuSeconds(pid);
   const t0 = performance.now();
@@ -197,9 +201,9 @@ export async function paced(
   await settled;
   const latencies: number[] = [];
   for (const name of names) {
-    for (const service of ['web', 'app', 'db']) {
-      const ready = tracker.deploymentReady.get(`${name}-${service}`);
-      const running = tracker.serviceRunning.get(`${name}-${service}`);
+    for (const service of SERVICES) {
+      const ready = tracker.deploymentReady.get(serviceChildName(name, service));
+      const running = tracker.serviceRunning.get(serviceChildName(name, service));
       if (ready !== undefined && running !== undefined) latencies.push(running - ready);
     }
   }

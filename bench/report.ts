@@ -7,6 +7,7 @@ import type { CreateStartResult, KubectlResult, ListResult, LoadResult } from '.
 import type { Options } from './options.ts';
 import type { PhaseRecord } from './phases.ts';
 import { mib, ms, round, secs } from './stats.ts';
+import { describeChildren } from './workload.ts';
 
 type Memory = { rss: number; peak: number };
 
@@ -43,7 +44,7 @@ export interface ResultDoc {
     memoryAtIdleSmall?: Record<string, number>;
     restart?: { stacks: number; readySeconds: number; statesBefore: Record<string, number>; statesAfter: Record<string, number> };
   };
-  evidence: Record<string, { cpuSeconds?: Record<string, number> }>;
+  evidence: Record<string, { cpuSeconds?: Record<string, number>; longshore?: Record<string, number> }>;
 }
 
 const n = (v: number | undefined) => (v === undefined ? 'n/a' : v.toLocaleString('en-US'));
@@ -88,6 +89,16 @@ function longshoreCpu(cpu: Record<string, number>): number | undefined {
   return parts.length ? parts.reduce((a, b) => a + b, 0) : undefined;
 }
 
+/** The restarted process's own writes (its counters start at zero): a restart should write nothing. */
+function restartWrites(doc: ResultDoc): string {
+  const counters = doc.evidence['restart']?.longshore;
+  if (!counters) return 'writes by the restarted process: n/a';
+  const writes = Object.entries(counters)
+    .filter(([k]) => k.startsWith('longshore_api_writes_total'))
+    .map(([k, v]) => `${v} ${/verb="([^"]*)"/.exec(k)?.[1]} ${/kind="([^"]*)"/.exec(k)?.[1]}`);
+  return `writes by the restarted process: ${writes.length === 0 ? 'none' : writes.join(', ')}`;
+}
+
 export function renderTable(doc: ResultDoc): string {
   const r = doc.results;
   const o = doc.options;
@@ -96,10 +107,12 @@ export function renderTable(doc: ResultDoc): string {
   const ratio = c && b ? c.childrenAppliedSeconds / b.childrenSeenSeconds : undefined;
   const large = r.facadeLarge;
   const co = r.clientOverhead;
+  const perStack = c?.childrenPerStack ?? b?.childrenPerStack;
+  const children = perStack ? describeChildren(perStack) : 'every child';
   const rows: string[][] = [
     [`**Controller**, ${n(c?.stacks)} started stacks × 3 services, LONGSHORE_WORKERS=${o.workers}`, '', ''],
     [
-      'creation → every child applied (3 Deployments + 3 Services per stack)',
+      `creation → every child applied (${children} per stack, the slice listing every name with an address)`,
       secs(c?.childrenAppliedSeconds),
       `Stacks created through the API in ${secs(c?.createSeconds)}, ${o.createConcurrency} in flight`,
     ],
@@ -179,7 +192,7 @@ export function renderTable(doc: ResultDoc): string {
       `**Restart**: Longshore stopped and started again over ${n(r.restart?.stacks ?? doc.results.rssAtEnd?.stacks)} stacks → ready (caches synced)`,
       r.restart ? secs(r.restart.readySeconds) : '**not ready**',
       r.restart
-        ? `stack states before: ${JSON.stringify(r.restart.statesBefore)}; after, once quiet: ${JSON.stringify(r.restart.statesAfter)}`
+        ? `${restartWrites(doc)}; stack states before: ${JSON.stringify(r.restart.statesBefore)}; after, once quiet: ${JSON.stringify(r.restart.statesAfter)}`
         : (doc.phases.find((p) => p.name.startsWith('restart'))?.message ?? 'did not run'),
     ],
     ['**Façade**', '', ''],

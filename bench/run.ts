@@ -8,6 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { clusterDnsAddress } from '../src/main/cluster-dns.ts';
+import { defaultTranslateOptions, type TranslateOptions } from '../src/translate/index.ts';
 import { runBaseline } from './baseline.ts';
 import { clientOverhead } from './client-overhead.ts';
 import { benchCluster, createNamespace, deleteNamespaceAndWait } from './cluster.ts';
@@ -22,7 +26,7 @@ import { cleanUpOnSignals, cleanup, type Deadline, log, onCleanup, PhaseTimeout,
 import { cpuDelta, cpuSnapshot, memory } from './proc.ts';
 import { renderTable } from './report.ts';
 import { NamespaceTracker } from './watch.ts';
-import { createStacks, stackNames } from './workload.ts';
+import { childrenPerStack, createStacks, describeChildren, stackNames } from './workload.ts';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -129,18 +133,19 @@ async function main(): Promise<void> {
   onCleanup(() => http.close());
   const foreign = Object.keys(cluster.pids).length === 0;
   for (const ns of [nsBaseline, nsStacks, nsFacade]) await createNamespace(kc, ns, foreign);
-  const base = new NamespaceTracker(kc, nsBaseline);
-  const ctl = new NamespaceTracker(kc, nsStacks);
+  // What "every child applied" waits for per stack, from Longshore's own translation.
+  const perStack = childrenPerStack();
+  log(`each stack: ${describeChildren(perStack)}, ${perStack.dnsNames} DNS names in its EndpointSlice`);
+  const base = new NamespaceTracker(kc, nsBaseline, perStack);
+  const ctl = new NamespaceTracker(kc, nsStacks, perStack);
   onCleanup(() => {
     base.stop();
     ctl.stop();
   });
   await Promise.all([base.start(), ctl.start()]);
-  const baseProgress = () =>
-    `${base.deploymentSeen.size} Deployments, ${base.serviceSeen.size} Services, ${base.deploymentReady.size} ready`;
+  const baseProgress = () => `${base.childProgress()}, ${base.deploymentReady.size} Deployments ready`;
   const ctlProgress = () =>
-    `${ctl.deploymentSeen.size} Deployments, ${ctl.serviceSeen.size} Services, ${ctl.deploymentReady.size} ready, ` +
-    `${ctl.stackSettled.size} stacks settled` +
+    `${ctl.childProgress()}, ${ctl.deploymentReady.size} Deployments ready, ${ctl.stackSettled.size} stacks settled` +
     (longshore ? `, Longshore RSS ${Math.round((memory(longshore.pid)?.rss ?? 0) / 2 ** 20)} MiB` : '');
 
   // Evidence first, on a quiet cluster: what each API request costs through client-node.
@@ -154,14 +159,17 @@ async function main(): Promise<void> {
   // 5. Baseline before the controller. Its namespace is deleted before the controller runs, so
   // that both start from the same cluster: the API server's cost of creating a Service grows
   // with the number of Services already allocated (measured: 107/s with none, 33/s with 6,000),
-  // and the controller would otherwise pay for the baseline's 3,000.
+  // and the controller would otherwise pay for the baseline's 3,000 ClusterIP Services (and its
+  // 1,000 headless ones and 1,000 EndpointSlices, which allocate no address but fill etcd and
+  // every watch).
+  const translateOptions = await operatorTranslateOptions(kc);
   await measured(
     'baseline',
     `baseline: server-side apply of ${opts.stacks} stacks' children at ${opts.applyConcurrency} in flight`,
     600_000,
     async (d) => {
       const stacks = await createStacks(http, nsBaseline, stackNames('b', 0, opts.stacks), true, opts.createConcurrency, d);
-      return runBaseline(http, nsBaseline, stacks, opts.applyConcurrency, base, d);
+      return runBaseline(http, nsBaseline, stacks, translateOptions, opts.applyConcurrency, base, d);
     },
     baseProgress,
   );
@@ -249,7 +257,7 @@ async function main(): Promise<void> {
 
   // 3 + 6 at the large size: a façade-only process (LONGSHORE_CONTROLLER=false) over a
   // namespace of stacks that are not started. The façade reads only the Stack cache, so no
-  // controller has to make their 30,000 children first (see BENCH_OPERATOR_STACKS). It starts
+  // controller has to make their 80,000 children first (see BENCH_OPERATOR_STACKS). It starts
   // on the empty namespace and receives the stacks by its watch: a process that starts with
   // more than 500 objects to list never becomes ready (see the restart phase).
   if (opts.facadeListStacks > 0) {
@@ -263,7 +271,7 @@ async function main(): Promise<void> {
         env: { LONGSHORE_CONTROLLER: 'false' },
       });
       pids['facadeOnly'] = fo.pid;
-      const watched = new NamespaceTracker(kc, nsFacade);
+      const watched = new NamespaceTracker(kc, nsFacade, perStack);
       onCleanup(() => watched.stop());
       await watched.start();
       const empty = memory(fo.pid);
@@ -325,6 +333,17 @@ async function main(): Promise<void> {
     await ctl.quiet(10_000, d, performance.now());
     return { stacks: stacksNow, readySeconds, statesBefore: before, statesAfter: ctl.stateCounts() };
   });
+}
+
+/**
+ * What the operator under test translates with here: its defaults (the bench sets none of the
+ * translation's settings) and the cluster DNS address it finds at start (kube-system/kube-dns),
+ * which goes into every pod template. The baseline applies the same objects.
+ */
+async function operatorTranslateOptions(kc: KubeConfig): Promise<TranslateOptions> {
+  const logger = pino({ level: 'warn', base: { component: 'bench' } }, pino.destination(2));
+  const clusterDnsIp = await clusterDnsAddress('auto', kc, logger);
+  return clusterDnsIp === undefined ? defaultTranslateOptions : { ...defaultTranslateOptions, clusterDnsIp };
 }
 
 /** Confirms the façade's cache holds `count` stacks (it follows the same watch as the bench). */

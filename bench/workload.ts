@@ -1,41 +1,79 @@
-// What the bench creates: stacks of three linked services (web → app → db), each with a port,
-// so each stack becomes 3 Deployments + 3 Services. Service names carry the stack's name
-// because a stack's children are named after its services, one namespace for all stacks.
+// What the bench creates: stacks of three linked services (web → app → db), each with a port.
+// Children are named `<stack>-<service>` (src/translate/names.ts), so every stack has the same
+// service names in one namespace, as Docker Cloud allowed. What one stack becomes is read from
+// Longshore's own translation (childrenPerStack): 3 Deployments, 3 ClusterIP Services, the
+// stack's DNS domain (a headless Service without selector) and its EndpointSlice of names.
 import { serviceToApi } from '../src/model/dockercloud.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../src/model/stack.ts';
+import { defaultTranslateOptions, desiredObjects, EMPTY_SURROUNDINGS } from '../src/translate/index.ts';
 import type { KubeHttp } from './kube-http.ts';
 import type { Deadline } from './phases.ts';
 
-export const SERVICES_PER_STACK = 3;
+export const SERVICES = ['web', 'app', 'db'] as const;
+
+/** What one stack's children are, by kind, and how many DNS names its EndpointSlice lists. */
+export interface ChildCounts {
+  Deployment: number;
+  Service: number;
+  EndpointSlice: number;
+  /** Endpoints of the stack's EndpointSlice once every Service has its cluster IP (one per name). */
+  dnsNames: number;
+}
+
+/**
+ * Counted from the translation of a stack of the bench (started or not: the same objects), with
+ * a cluster IP for every Service, so the waits follow what the translation makes today.
+ */
+export function childrenPerStack(): ChildCounts {
+  const name = 'count';
+  const stack: Stack = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name, namespace: 'bench', uid: '00000000-0000-0000-0000-000000000000' },
+    spec: stackSpec(true),
+  } as Stack;
+  const t = desiredObjects(stack, defaultTranslateOptions, { ...EMPTY_SURROUNDINGS, serviceAddresses: () => ['10.0.0.1'] });
+  if (t.problems.length) throw new Error(`the bench's stack has problems: ${JSON.stringify(t.problems)}`);
+  const of = (kind: string) => t.objects.filter((o) => o.kind === kind);
+  const unexpected = t.objects.find((o) => !['Deployment', 'Service', 'EndpointSlice'].includes(o.kind));
+  if (unexpected) throw new Error(`the bench does not track ${unexpected.kind} children`);
+  return {
+    Deployment: of('Deployment').length,
+    Service: of('Service').length,
+    EndpointSlice: of('EndpointSlice').length,
+    dnsNames: of('EndpointSlice').reduce((sum, o) => sum + ((o as { endpoints?: unknown[] }).endpoints?.length ?? 0), 0),
+  };
+}
+
+/** "3 Deployments + 4 Services + 1 EndpointSlice", for labels. */
+export function describeChildren(c: ChildCounts): string {
+  const part = (n: number, kind: string) => `${n} ${kind}${n === 1 ? '' : 's'}`;
+  return [part(c.Deployment, 'Deployment'), part(c.Service, 'Service'), part(c.EndpointSlice, 'EndpointSlice')].join(' + ');
+}
 
 export const stackNames = (prefix: string, from: number, count: number): string[] =>
   Array.from({ length: count }, (_, i) => `${prefix}${String(from + i).padStart(5, '0')}`);
 
-export function stackSpec(name: string, started: boolean): StackSpec {
+export function stackSpec(started: boolean): StackSpec {
   return {
     ...(started ? { desiredState: 'Running' as const } : {}),
     services: [
+      { name: 'web', image: 'nginx:1.27', containerPorts: [{ innerPort: 80 }], linkedToService: [{ toService: 'app' }] },
       {
-        name: `${name}-web`,
-        image: 'nginx:1.27',
-        containerPorts: [{ innerPort: 80 }],
-        linkedToService: [{ toService: `${name}-app` }],
-      },
-      {
-        name: `${name}-app`,
+        name: 'app',
         image: 'example/app:1',
         containerPorts: [{ innerPort: 8080 }],
-        containerEnvvars: [{ key: 'DB_HOST', value: `${name}-db` }],
-        linkedToService: [{ toService: `${name}-db` }],
+        containerEnvvars: [{ key: 'DB_HOST', value: 'db' }],
+        linkedToService: [{ toService: 'db' }],
       },
-      { name: `${name}-db`, image: 'postgres:16', containerPorts: [{ innerPort: 5432 }] },
+      { name: 'db', image: 'postgres:16', containerPorts: [{ innerPort: 5432 }] },
     ],
   };
 }
 
 /** The same stack as a Docker Cloud client sends it to POST /stack/ (API field names). */
 export function facadeCreateBody(name: string): Record<string, unknown> {
-  return { name, services: stackSpec(name, false).services.map(serviceToApi) };
+  return { name, services: stackSpec(false).services.map(serviceToApi) };
 }
 
 /** Runs fn over items with at most `limit` in flight; stops taking items past the deadline. */
@@ -93,7 +131,7 @@ export async function createStacks(
     concurrency,
     deadline,
     async (name) => {
-      const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace }, spec: stackSpec(name, started) };
+      const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace }, spec: stackSpec(started) };
       created.push((await retrying(() => http.create(path, body))) as Stack);
     },
     'stack creation',

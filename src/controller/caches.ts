@@ -8,10 +8,12 @@ import { Informer } from '../kube/informer.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
 import {
   ANNOTATION_REDEPLOY_REVISION,
+  LABEL_SLICE_MANAGED_BY,
   linkedStackKeys,
   MANAGED_BY_SELECTOR,
   LABEL_SERVICE as SERVICE_LABEL,
   LABEL_STACK as STACK_LABEL,
+  SLICE_MANAGER,
 } from '../translate/index.ts';
 
 export { LABEL_SERVICE as SERVICE_LABEL, LABEL_STACK as STACK_LABEL } from '../translate/index.ts';
@@ -175,7 +177,10 @@ export function createCaches(opts: CacheOptions): Caches {
       kubeConfig,
       logger,
       path: c.path,
-      labelSelector: MANAGED_BY_SELECTOR,
+      // kube-controller-manager copies a Service's labels onto the EndpointSlices it makes for
+      // it: ours alone are the stack's DNS names.
+      labelSelector:
+        kind === 'EndpointSlice' ? `${MANAGED_BY_SELECTOR},${LABEL_SLICE_MANAGED_BY}=${SLICE_MANAGER}` : MANAGED_BY_SELECTOR,
       list: (o) => c.list(o),
       transform: trimChild,
       indexers: { stack: stackKeyOf },
