@@ -6,10 +6,11 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { statusOf } from '../kube/children.ts';
 import { keyOf } from '../kube/informer.ts';
+import { describeError } from './api-error.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
 import { WorkQueue } from './queue.ts';
-import { type ReconcileDeps, type ReconcileResult, reconcile } from './reconcile.ts';
+import { ApplyFailedError, type ReconcileDeps, type ReconcileResult, reconcile, reportReconcileFailure } from './reconcile.ts';
 
 export interface ControllerMetrics {
   reconciled(seconds: number, outcome: 'success' | 'error'): void;
@@ -32,21 +33,6 @@ export function errorPolicy(err: unknown, queue: WorkQueue, key: string): number
     return 100;
   }
   return queue.addRateLimited(key);
-}
-
-/** An API error's status and message, short enough for an Event. */
-function describeError(err: unknown): string {
-  const code = statusOf(err);
-  const body = (err as { body?: unknown })?.body;
-  let message = (err as Error)?.message ?? String(err);
-  if (typeof body === 'string') {
-    try {
-      message = (JSON.parse(body) as { message?: string }).message ?? message;
-    } catch {
-      // not JSON: keep the error's own message
-    }
-  }
-  return (code ? `HTTP ${code}: ` : '') + message.slice(0, 500);
 }
 
 export class Controller {
@@ -99,10 +85,13 @@ export class Controller {
       this.opts.metrics?.queueLatency(item.waitedMs / 1000);
       this.opts.metrics?.queueDepth(this.queue.depth);
       const started = performance.now();
+      // How many times in a row this key has failed: a transient failure is reported in the
+      // Stack's status only once it persists.
+      const failedBefore = this.queue.retries(item.key);
       let result: ReconcileResult | undefined;
       try {
-        result = await reconcile(item.key, this.deps);
-        this.queue.forget(item.key);
+        result = await reconcile(item.key, this.deps, { retries: failedBefore });
+        if (!result.deferred) this.queue.forget(item.key);
         this.opts.metrics?.reconciled((performance.now() - started) / 1000, 'success');
         if (result.requeueAfterMs !== undefined) this.queue.addAfter(item.key, result.requeueAfterMs);
       } catch (err) {
@@ -115,7 +104,13 @@ export class Controller {
         const conflict = statusOf(err) === 409;
         const stack = this.caches.stacks.get(item.key);
         if (stack && !conflict)
-          this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
+          void this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
+        // A refused apply is in status already (reconcile wrote it); any other failure is
+        // written there once it persists past one retry.
+        if (stack && !conflict && !(err instanceof ApplyFailedError) && failedBefore >= 1)
+          await reportReconcileFailure(item.key, this.deps, err, failedBefore).catch((e: unknown) =>
+            this.opts.logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
+          );
         this.opts.logger[conflict ? 'debug' : 'warn'](
           {
             namespace,

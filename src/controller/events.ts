@@ -1,12 +1,21 @@
 // Kubernetes Events on a Stack for each lifecycle step and each failure, so that
 // `kubectl describe stack` tells the story. Identical events within a short window are
-// folded into one (count), as client-go's recorder does, to spare the API server.
+// folded into one (count), as client-go's recorder does, to spare the API server; a state
+// change is never folded (the same change may legitimately happen twice within the window).
+// The answer settles once the Event is created (or could not be): reconcile awaits a state
+// change's Event before the status write that makes the change visible, so that a process
+// dying in between leaves the Event recorded (at worst twice), never missing.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { API_VERSION, KIND, type Stack } from '../model/stack.ts';
 
 export type EventType = 'Normal' | 'Warning';
-export type Recorder = (stack: Stack, type: EventType, reason: string, message: string) => void;
+export interface RecordOptions {
+  /** Fold into an identical Event recorded within the window (default true). */
+  fold?: boolean;
+}
+/** Records an Event; settles (never rejects) once it is created or has failed, which is logged. */
+export type Recorder = (stack: Stack, type: EventType, reason: string, message: string, options?: RecordOptions) => Promise<void>;
 
 const FOLD_WINDOW_MS = 60_000;
 const COMPONENT = 'longshore-controller';
@@ -14,16 +23,18 @@ const COMPONENT = 'longshore-controller';
 export function eventRecorder(kc: KubeConfig, logger: Logger): Recorder {
   const core = kc.makeApiClient(CoreV1Api);
   const recent = new Map<string, number>();
-  return (stack, type, reason, message) => {
+  return async (stack, type, reason, message, options) => {
     const { namespace, name } = stack.metadata;
-    const key = `${namespace}/${name}/${type}/${reason}/${message}`;
     const now = Date.now();
-    const last = recent.get(key);
-    if (last !== undefined && now - last < FOLD_WINDOW_MS) return;
-    recent.set(key, now);
-    if (recent.size > 10_000) for (const [k, t] of recent) if (now - t > FOLD_WINDOW_MS) recent.delete(k);
+    if (options?.fold !== false) {
+      const key = `${namespace}/${name}/${type}/${reason}/${message}`;
+      const last = recent.get(key);
+      if (last !== undefined && now - last < FOLD_WINDOW_MS) return;
+      recent.set(key, now);
+      if (recent.size > 10_000) for (const [k, t] of recent) if (now - t > FOLD_WINDOW_MS) recent.delete(k);
+    }
     const time = new Date(now);
-    core
+    await core
       .createNamespacedEvent({
         namespace,
         body: {
@@ -40,6 +51,9 @@ export function eventRecorder(kc: KubeConfig, logger: Logger): Recorder {
           count: 1,
         },
       })
-      .catch((err: unknown) => logger.warn({ namespace, name, reason, err: (err as Error).message }, 'could not record event'));
+      .then(
+        () => undefined,
+        (err: unknown) => logger.warn({ namespace, name, reason, err: (err as Error).message }, 'could not record event'),
+      );
   };
 }

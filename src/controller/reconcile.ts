@@ -2,24 +2,39 @@
 // what the translation wants (server-side apply, one field manager), prunes what it no longer
 // wants, and writes the status derived from what the cluster reports. Whatever happened
 // before, running it again converges; running it on a converged stack writes nothing.
+//
+// Failures are told in status, not only in Events: a child the API server refuses (4xx:
+// admission, validation, a quota, a NodePort already allocated) does not stop the others from
+// being applied; it is reported at once (Synced=False ReconcileError, Degraded=True
+// ApplyFailed, the service's entry) and the reconcile then fails, so that the key is retried
+// with backoff. A failure that may pass by itself (5xx, 429, a network error) fails the
+// reconcile as before, and is reported in status only when it persists past one retry: as
+// Synced=False, and as a failure of the service (Degraded) once it has lasted.
+//
+// A state change's Event is recorded before the status write that makes the change visible:
+// a process dying in between leaves the status as it was, and the next reconcile derives the
+// same change and records it again (a duplicate, never a gap).
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
-import { type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
+import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import {
   blockedServices,
   type Conflict,
   formatProblem,
+  mergeConditions,
   type ServiceObject,
   type Surroundings,
   serviceChildName,
   serviceNeedsRecreate,
   type Translation,
 } from '../translate/index.ts';
+import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '../translate/status-input.ts';
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
+import { describeError, errorMessage, isTransient } from './api-error.ts';
 import { type Caches, cachedSpecEditors, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
@@ -58,6 +73,36 @@ export interface ReconcileDeps {
 export interface ReconcileResult {
   /** Look again after this long even if nothing changes (retention ending). */
   requeueAfterMs?: number;
+  /**
+   * Nothing was done: the cache is behind our own last status write. Not a success: a key that
+   * was failing keeps its count of failures (and so its backoff and what status says of it).
+   */
+  deferred?: boolean;
+}
+
+export interface ReconcileContext {
+  /** Failed attempts at this key in a row before this one (the work queue's count). */
+  retries?: number;
+}
+
+/**
+ * Some children were not applied (reported in the Stack's status): the reconcile fails so that
+ * the key is retried with backoff. No HTTP status of its own: the error policy backs off.
+ */
+export class ApplyFailedError extends Error {
+  readonly failures: readonly ApplyFailure[];
+  constructor(failures: readonly ApplyFailure[]) {
+    super(`not applied: ${failures.map(formatApplyFailure).join('; ')}`);
+    this.name = 'ApplyFailedError';
+    this.failures = failures;
+  }
+}
+
+/** A child whose apply failed, with the error and whether a retry may cure it. */
+interface FailedApply {
+  failure: ApplyFailure;
+  error: unknown;
+  transient: boolean;
 }
 
 /**
@@ -74,6 +119,13 @@ function specHash(obj: KubernetesObject): string {
   return createHash('sha256').update(stableStringify(obj)).digest('base64url').slice(0, 22);
 }
 
+/**
+ * Failed attempts in a row after which a failure that may pass by itself (5xx, 429, a network
+ * error) counts as a failure of the service: the work queue's backoff (50 ms doubling) has
+ * then spent about 50 s.
+ */
+const LASTING_FAILURE_RETRIES = 10;
+
 /** Reads and writes of one stack's children in flight at once. */
 const CHILD_CONCURRENCY = 8;
 
@@ -82,7 +134,15 @@ const TRANSITIONAL = new Set<StackState>(['Starting', 'Stopping', 'Redeploying',
 /** An Event reason for a state: "Partly running" → "PartlyRunning". */
 const eventReason = (state: StackState) => state.replace(/ (\w)/g, (_, c: string) => c.toUpperCase());
 
-export async function reconcile(key: string, deps: ReconcileDeps): Promise<ReconcileResult> {
+/**
+ * Records the Event of a state change; awaited before the status write that shows the change.
+ * Never folded into an earlier identical Event: the same change may happen twice in a minute.
+ */
+function recordStateChange(stack: Stack, to: StackState, deps: ReconcileDeps): Promise<void> {
+  return deps.record(stack, 'Normal', eventReason(to), `stack is ${to}`, { fold: false });
+}
+
+export async function reconcile(key: string, deps: ReconcileDeps, ctx: ReconcileContext = {}): Promise<ReconcileResult> {
   const stack = deps.caches.stacks.get(key) as Stack | undefined;
   // Gone or going: owner references let the garbage collector remove the children.
   if (!stack || stack.metadata.deletionTimestamp) {
@@ -97,7 +157,7 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   if (written !== undefined) {
     if (isNewerResourceVersion(written, stack.metadata.resourceVersion)) {
       log.debug({ cached: stack.metadata.resourceVersion, written }, 'cache behind our status write; waiting for it');
-      return {};
+      return { deferred: true };
     }
     deps.statusVersions.delete(key);
   }
@@ -116,15 +176,18 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
       now: deps.now(),
       rules: deps.rules,
     });
+    const from = stack.status?.state;
+    if (status.state !== undefined && status.state !== from) await recordStateChange(stack, status.state, deps);
     await writeStatusIfChanged(stack, status, deps);
+    if (status.state !== from) log.info({ from: from ?? null, to: status.state }, 'state changed');
     return {};
   }
 
   const surroundings = await observeSurroundings(stack, deps.caches, deps.readService);
   const translation = deps.translate(stack, surroundings);
   const { objects, problems, notices } = translation;
-  for (const p of problems) deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
-  for (const p of notices) deps.record(stack, 'Warning', 'LinkTargetNotRunning', formatProblem(p));
+  for (const p of problems) void deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
+  for (const p of notices) void deps.record(stack, 'Warning', 'LinkTargetNotRunning', formatProblem(p));
   // A service with a problem is left out of the translation; its existing children stay as
   // they are (no data lost to a typo). A stack-wide problem keeps every child.
   const blocked = blockedServices(translation);
@@ -134,12 +197,17 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   // Terminating), as the cluster shows it before we act. Done quickly, the work could
   // otherwise end before any status says it was under way. The write goes out alongside the
   // first reads and applies, and is awaited before the final status write (which must win).
+  // The state change's Event goes first: see recordStateChange.
   let reportedState = stack.status?.state;
   // The Stack as our last status write left it: each write is conditional on the version
   // before it (see StatusWriter), ours included.
   let current = stack;
   let announcing: Promise<void> = Promise.resolve();
-  if (stack.status?.observedGeneration !== stack.metadata.generation) {
+  // Not for a stack whose last reconcile failed to apply something (Synced=False): a status
+  // derived before applying cannot know whether it still fails, and would say Degraded=False
+  // for the moment until the final status; the verdict comes with the final status.
+  const wasFailing = stack.status?.conditions?.some((c) => c.type === 'Synced' && c.status === 'False') ?? false;
+  if (stack.status?.observedGeneration !== stack.metadata.generation && !wasFailing) {
     const before = computeStatus({
       stack,
       caches: deps.caches,
@@ -153,11 +221,12 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     if (before.state && TRANSITIONAL.has(before.state) && before.state !== reportedState) {
       const state = before.state;
       const from = reportedState ?? null;
-      announcing = writeStatusIfChanged(current, before, deps).then((written) => {
-        current = written;
-        deps.record(stack, 'Normal', eventReason(state), `stack is ${state}`);
-        log.info({ from, to: state }, 'state changed');
-      });
+      announcing = recordStateChange(stack, state, deps)
+        .then(() => writeStatusIfChanged(current, before, deps))
+        .then((written) => {
+          current = written;
+          log.info({ from, to: state }, 'state changed');
+        });
       reportedState = state;
     }
   }
@@ -171,7 +240,17 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
   ]);
   if (announced.status === 'rejected') throw announced.reason;
   if (applied.status === 'rejected') throw applied.reason;
-  const { conflicts } = applied.value;
+  const { conflicts, failed } = applied.value;
+  // A failure that may pass by itself is retried before it is reported: the first one fails
+  // the reconcile as it always did, and writes nothing.
+  const retries = ctx.retries ?? 0;
+  const passing = failed.find((f) => f.transient);
+  if (passing !== undefined && retries === 0) throw passing.error;
+  // From the first retry on it says Synced=False; once it has lasted (about a minute of
+  // backoff), it is a failure of the service like a refusal (Degraded, the service's state).
+  const applyFailures = failed.map((f) =>
+    f.transient && retries < LASTING_FAILURE_RETRIES ? { ...f.failure, retrying: true } : f.failure,
+  );
 
   const status = computeStatus({
     stack,
@@ -179,15 +258,17 @@ export async function reconcile(key: string, deps: ReconcileDeps): Promise<Recon
     problems,
     notices,
     conflicts,
+    applyFailures,
     now: deps.now(),
     rules: deps.rules,
     appliedGenerations: deps.appliedGenerations,
   });
+  const changedState = status.state !== undefined && status.state !== reportedState ? status.state : undefined;
+  if (changedState !== undefined) await recordStateChange(stack, changedState, deps);
   await writeStatusIfChanged(current, status, deps);
-  if (status.state !== reportedState && status.state) {
-    deps.record(stack, 'Normal', eventReason(status.state), `stack is ${status.state}`);
-    log.info({ from: reportedState ?? null, to: status.state }, 'state changed');
-  }
+  if (changedState !== undefined) log.info({ from: reportedState ?? null, to: changedState }, 'state changed');
+  // Reported in status; failing the reconcile retries it with backoff (and records an Event).
+  if (applyFailures.length > 0) throw new ApplyFailedError(applyFailures);
 
   if (status.state === 'Terminated' && status.destroyedAt) {
     const left = Date.parse(status.destroyedAt) + deps.terminatedRetentionMs - deps.now().getTime();
@@ -236,7 +317,7 @@ async function applyChildren(
   deps: ReconcileDeps,
   log: Logger,
   slicesWith: (clusterIPs: ReadonlyMap<string, string>) => readonly KubernetesObject[],
-): Promise<{ conflicts: Conflict[] }> {
+): Promise<{ conflicts: Conflict[]; failed: FailedApply[] }> {
   const { namespace } = stack.metadata;
   const key = `${namespace}/${stack.metadata.name}`;
   // First look at every name the stack wants: one held by an object Longshore does not own
@@ -267,7 +348,26 @@ async function applyChildren(
   const plans = looked.filter((p) => !conflicted.has(p.obj.metadata?.labels?.[SERVICE_LABEL] ?? ''));
 
   const clusterIPs = new Map<string, string>();
-  const apply = async ({ obj, kind, cached, existing: found }: (typeof plans)[number]) => {
+  const failed: FailedApply[] = [];
+  // One child refused does not keep the others from being applied: its failure is collected
+  // and reported (see reconcile).
+  const apply = async (plan: (typeof plans)[number]) => {
+    try {
+      await applyOne(plan);
+    } catch (error) {
+      const { obj, kind } = plan;
+      const failure: ApplyFailure = {
+        service: obj.metadata?.labels?.[SERVICE_LABEL] ?? '',
+        kind,
+        name: obj.metadata?.name ?? '',
+        code: statusOf(error),
+        message: errorMessage(error),
+      };
+      failed.push({ failure, error, transient: isTransient(error) });
+      log.debug({ kind, child: failure.name, code: failure.code, err: failure.message }, 'apply failed');
+    }
+  };
+  const applyOne = async ({ obj, kind, cached, existing: found }: (typeof plans)[number]) => {
     let existing = found;
     if (kind === 'Service' && existing && serviceNeedsRecreate(existing as V1Service, obj as ServiceObject)) {
       // clusterIP is immutable: a service that gains its first port or loses its last one is
@@ -305,15 +405,17 @@ async function applyChildren(
     await allBounded(slices, CHILD_CONCURRENCY, (p) => apply({ ...p, obj: fresh.get(p.obj.metadata?.name) ?? p.obj }));
   }
   for (const c of conflicts)
-    deps.record(stack, 'Warning', 'NameConflict', `${c.kind} ${c.name} exists and is not owned by this stack; left alone`);
+    void deps.record(stack, 'Warning', 'NameConflict', `${c.kind} ${c.name} exists and is not owned by this stack; left alone`);
 
   // Prune owned children the spec no longer wants (a removed service, old volumes, a stop of
-  // a terminated stack's workloads).
+  // a terminated stack's workloads). A service some of whose children were refused keeps its
+  // old ones (old volumes included) until the new ones are in place.
+  const incomplete = new Set(failed.map((f) => f.failure.service));
   const unwanted = (pruneNothing ? [] : CHILD_KINDS).flatMap((kind) =>
     deps.caches.children[kind].byIndex('stack', key).flatMap((child) => {
       if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) return [];
       const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
-      if (blocked.has(service) || conflicted.has(service)) return [];
+      if (blocked.has(service) || conflicted.has(service) || incomplete.has(service)) return [];
       if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) return [];
       return [{ kind, child }];
     }),
@@ -326,7 +428,7 @@ async function applyChildren(
     if (child.metadata?.uid) deps.appliedGenerations.delete(child.metadata.uid);
     log.info({ kind, child: child.metadata?.name }, 'pruned');
   });
-  return { conflicts };
+  return { conflicts, failed };
 }
 
 /**
@@ -360,6 +462,35 @@ function daemonSetDeadlineCheck(stack: Stack, status: StackStatus, deps: Reconci
   if (!progressing) return {};
   const due = Date.parse(progressing.lastTransitionTime) + deps.rules.progressDeadlineSeconds * 1000 + 1000;
   return { requeueAfterMs: Math.max(due - deps.now().getTime(), 1000) };
+}
+
+/**
+ * A reconcile that failed otherwise than by a refused apply (reading a child or a linked
+ * Service, pruning, writing the status), for the second time in a row or more (`retries`
+ * failures before this one): say so in status, as Synced=False ReconcileError with the
+ * message; and Degraded=True ReconcileError, when the status said nothing was wrong, if the
+ * failure is a refusal or has lasted. The rest of the status is left as it was. Best effort: a
+ * write refused (a conflict, the cache behind) waits for the next failure.
+ */
+export async function reportReconcileFailure(key: string, deps: ReconcileDeps, err: unknown, retries: number): Promise<void> {
+  const message = describeError(err);
+  const stack = deps.caches.stacks.get(key) as Stack | undefined;
+  if (!stack || stack.metadata.deletionTimestamp) return;
+  const written = deps.statusVersions.get(key);
+  if (written !== undefined && isNewerResourceVersion(written, stack.metadata.resourceVersion)) return;
+  const generation = stack.metadata.generation !== undefined ? { observedGeneration: stack.metadata.generation } : {};
+  const old = stack.status?.conditions ?? [];
+  const next: DerivedCondition[] = [{ type: 'Synced', status: 'False', reason: 'ReconcileError', message, ...generation }];
+  const lasting = !isTransient(err) || retries >= LASTING_FAILURE_RETRIES;
+  if (lasting && old.find((c) => c.type === 'Degraded')?.status !== 'True')
+    next.push({ type: 'Degraded', status: 'True', reason: 'ReconcileError', message, ...generation });
+  // Kept in the order the status has them (new ones last), as a full reconcile writes them.
+  const rank = (type: string) => {
+    const i = old.findIndex((c) => c.type === type);
+    return i < 0 ? old.length : i;
+  };
+  const conditions = mergeConditions(old, next, deps.now()).sort((a, b) => rank(a.type) - rank(b.type)) as Condition[];
+  await writeStatusIfChanged(stack, { ...stack.status, conditions }, deps);
 }
 
 /** Writes the status unless the Stack shows it already; answers the Stack as it now is. */

@@ -11,6 +11,7 @@ import {
   type StatusInput,
   type WorkloadObservation,
 } from '../translate/index.ts';
+import type { ApplyFailure } from '../translate/status-input.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 
@@ -25,6 +26,8 @@ interface GatherInput {
   problems: readonly Problem[];
   notices: readonly Problem[];
   conflicts: readonly Conflict[];
+  /** What this reconcile could not apply; absent before anything was applied (Synced keeps its value). */
+  applyFailures?: readonly ApplyFailure[];
   invalid?: string;
   now: Date;
   rules: StatusRules;
@@ -48,7 +51,7 @@ type Workload = KubernetesObject & {
     numberReady?: number;
     updatedNumberScheduled?: number;
     numberAvailable?: number;
-    conditions?: { type: string; status: string; reason?: string }[];
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
   };
 };
 
@@ -73,7 +76,20 @@ function observe(w: Workload): WorkloadObservation {
       s.conditions?.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') ??
       false,
     podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.['longshore.io/redeploy-revision'],
+    replicaFailure: isDaemonSet ? undefined : replicaFailure(s.conditions),
   };
+}
+
+/**
+ * A Deployment's ReplicaFailure condition (True): kube-controller-manager copies it from its
+ * newest ReplicaSet that has one, reason FailedCreate (or FailedDelete) and, as message, the
+ * API server's refusal of the Pod (Pod Security admission, a quota, a webhook).
+ */
+function replicaFailure(
+  conditions: readonly { type: string; status: string; reason?: string; message?: string }[] | undefined,
+): { reason: string; message: string } | undefined {
+  const c = conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+  return c === undefined ? undefined : { reason: c.reason ?? 'ReplicaFailure', message: c.message ?? '' };
 }
 
 export function gather(input: GatherInput): StatusInput {
@@ -111,6 +127,7 @@ export function gather(input: GatherInput): StatusInput {
     problems: input.problems,
     notices: input.notices,
     conflicts: input.conflicts,
+    ...(input.applyFailures !== undefined ? { applyFailures: input.applyFailures } : {}),
     remainingChildren,
     now: input.now,
     progressDeadlineSeconds: input.rules.progressDeadlineSeconds,

@@ -4,17 +4,22 @@
 import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
 import { targetNumContainers } from './defaults.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { ObservedPods, WorkloadObservation } from './status-input.ts';
+import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './status-input.ts';
 
 /** What the stack-wide rules need to know about one service besides its status. */
 export interface ServiceFacts {
-  status: ServiceStatus;
+  status: DerivedServiceStatus;
   /** Its workload exists and has observed the spec Longshore applied for the current revision. */
   synchronized: boolean;
   /** Its rollout missed the progress deadline. */
   deadlineExceeded: boolean;
   /** Pods remain (terminating ones included), or the workload still wants some. */
   podsLeft: boolean;
+  /**
+   * Its workload cannot create its Pods (the Deployment's ReplicaFailure, while the rollout is
+   * not complete): `reason: message`.
+   */
+  replicaFailure: string | undefined;
 }
 
 export interface ServiceObservation {
@@ -29,7 +34,12 @@ export interface ServiceObservation {
   blocked: boolean;
   /** For a DaemonSet, which has no deadline of its own (see state.ts). */
   daemonSetDeadlineExceeded: boolean;
+  /** Why some of its children could not be applied (the API server refused them); absent when all were. */
+  applyFailure?: string | undefined;
 }
+
+/** A service's message is bounded: the stack's conditions carry every cause in full. */
+const MAX_MESSAGE = 1024;
 
 const UP: readonly ServiceState[] = ['Running', 'Partly running', 'Scaling'];
 
@@ -56,12 +66,42 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     w !== undefined &&
     (w.kind === 'DaemonSet' ? o.daemonSetDeadlineExceeded : w.progressDeadlineExceeded);
 
-  const state = serviceState(o, { w, target, ready, podsLeft, observed, revisionOk, complete, deadlineExceeded });
+  // Pods that cannot be created are a failure only while they are missing: a complete rollout
+  // is not held back by a condition left on an older ReplicaSet.
+  const replicaFailure =
+    running && !complete && w?.replicaFailure !== undefined
+      ? `${w.replicaFailure.reason}: ${w.replicaFailure.message}`
+      : undefined;
+  const failure = [o.applyFailure, replicaFailure].filter((m): m is string => m !== undefined && m !== '');
+  const state = serviceState(o, {
+    w,
+    target,
+    ready,
+    podsLeft,
+    observed,
+    revisionOk,
+    complete,
+    deadlineExceeded,
+    failing: running && failure.length > 0,
+  });
+  const status: DerivedServiceStatus = {
+    name: o.svc.name,
+    state,
+    targetContainers: target,
+    currentContainers: current,
+    readyContainers: ready,
+  };
+  const problems = deadlineExceeded ? [...failure, 'ProgressDeadlineExceeded: no progress within the deadline'] : failure;
+  if (running && problems.length > 0) {
+    const message = problems.join('; ');
+    status.message = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+  }
   return {
-    status: { name: o.svc.name, state, targetContainers: target, currentContainers: current, readyContainers: ready },
-    synchronized,
+    status,
+    synchronized: synchronized && o.applyFailure === undefined,
     deadlineExceeded,
     podsLeft,
+    replicaFailure,
   };
 }
 
@@ -74,6 +114,8 @@ interface Derived {
   revisionOk: boolean;
   complete: boolean;
   deadlineExceeded: boolean;
+  /** Children refused by the API server, or Pods its workload cannot create. */
+  failing: boolean;
 }
 
 function serviceState(o: ServiceObservation, d: Derived): ServiceState {
@@ -92,7 +134,10 @@ function serviceState(o: ServiceObservation, d: Derived): ServiceState {
 /** desiredState Running: how far the service is from running at its target. */
 function runningServiceState(o: ServiceObservation, d: Derived): ServiceState {
   const { w, target, ready } = d;
-  if (w === undefined) return o.blocked ? 'Not running' : 'Starting';
+  if (w === undefined) return o.blocked || d.failing ? 'Not running' : 'Starting';
+  // Something it needs was refused (its Deployment, its Service, its Pods): it does not run as
+  // specified until the cause is removed (the spec, the namespace's policy or quota).
+  if (d.failing) return ready > 0 ? 'Partly running' : 'Not running';
   if (d.complete) return 'Running';
   if (d.deadlineExceeded) return ready > 0 ? 'Partly running' : 'Not running';
 

@@ -11,15 +11,36 @@
 //                   else a service Starting → Starting
 //                   else (settled short of target) a container ready → Partly running
 //                   else → Not Running
+// A service some of whose children the API server refused, or whose Deployment cannot create
+// its Pods (ReplicaFailure), counts as failed at once: Partly running with a container ready,
+// else Not running (it does not converge by waiting).
+//
+// Conditions: Ready, Progressing, Degraded (with the first cause as reason, every cause in the
+// message) and Synced (Crossplane's: whether the last reconcile applied everything).
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
 import { type Lifecycle, lifecycle } from './lifecycle.ts';
 import { formatProblem } from './problem.ts';
 import { type ServiceFacts, serviceFacts } from './service-state.ts';
-import type { DerivedCondition, DerivedStatus, StatusInput } from './status-input.ts';
+import {
+  type ApplyFailure,
+  type DerivedCondition,
+  type DerivedStatus,
+  formatApplyFailure,
+  type StatusInput,
+} from './status-input.ts';
 
 export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
 export { mergeConditions } from './conditions.ts';
-export type { DerivedCondition, DerivedStatus, ObservedPods, StatusInput, WorkloadObservation } from './status-input.ts';
+export {
+  type ApplyFailure,
+  type DerivedCondition,
+  type DerivedServiceStatus,
+  type DerivedStatus,
+  formatApplyFailure,
+  type ObservedPods,
+  type StatusInput,
+  type WorkloadObservation,
+} from './status-input.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 600;
 const MAX_MESSAGE = 2048;
@@ -29,6 +50,12 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
   const phase = lifecycle(stack);
   const revision = String(stack.spec.redeploy?.revision ?? 0);
   const blocked = new Set(input.problems.map((p) => p.service));
+  const failures = input.applyFailures ?? [];
+  // A failure still being retried (it may pass by itself) says only Synced=False.
+  const failureOf = (name: string): string | undefined => {
+    const mine = failures.filter((f) => f.service === name && f.retrying !== true);
+    return mine.length > 0 ? mine.map(describeFailure).join('; ') : undefined;
+  };
   const facts = stack.spec.services.map((svc) =>
     serviceFacts({
       svc,
@@ -43,6 +70,7 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
         input.invalid !== undefined ||
         input.conflicts.some((c) => c.service === svc.name),
       daemonSetDeadlineExceeded: daemonSetDeadlineExceeded(input, svc),
+      applyFailure: failureOf(svc.name),
     }),
   );
 
@@ -55,6 +83,7 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
       : input.invalid === undefined &&
         input.problems.length === 0 &&
         input.conflicts.length === 0 &&
+        failures.length === 0 &&
         facts.every((f) => f.synchronized);
   return {
     state,
@@ -84,6 +113,11 @@ function stackState(phase: Lifecycle, facts: readonly ServiceFacts[], input: Sta
       return facts.some((f) => f.status.readyContainers > 0) ? 'Partly running' : 'Not Running';
     }
   }
+}
+
+/** An apply failure as a service's entry shows it: `Service shop-web: HTTP 422: ...`. */
+function describeFailure(f: ApplyFailure): string {
+  return formatApplyFailure({ ...f, service: '' });
 }
 
 /**
@@ -153,6 +187,16 @@ function conditions(
       reason: 'NameConflict',
       message: `owned by someone else: ${input.conflicts.map((c) => `${c.kind} ${c.name}`).join(', ')}`,
     });
+  const failures = input.applyFailures ?? [];
+  const refused = failures.filter((f) => f.retrying !== true);
+  if (refused.length > 0)
+    troubles.push({ reason: 'ApplyFailed', message: `not applied: ${refused.map(formatApplyFailure).join('; ')}` });
+  const cannotCreate = facts.filter((f) => f.replicaFailure !== undefined);
+  if (cannotCreate.length > 0)
+    troubles.push({
+      reason: 'ReplicaFailure',
+      message: cannotCreate.map((f) => `${f.status.name}: ${f.replicaFailure}`).join('; '),
+    });
   if (late.length > 0) troubles.push({ reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${late.join(', ')}` });
   if (state === 'Partly running' && late.length === 0)
     troubles.push({ reason: 'PartlyRunning', message: `not every service runs at its target: ${notReady.join(', ')}` });
@@ -164,5 +208,17 @@ function conditions(
       ? make('Degraded', 'False', 'AsExpected', 'no problems')
       : make('Degraded', 'True', first.reason, troubles.map((t) => t.message).join('; '));
 
-  return [ready, progressing, degraded];
+  // Synced (Crossplane's): did the last reconcile apply everything the spec asks for?
+  // Derived before anything was applied, it is left out and keeps what it said.
+  const unapplied: string[] = [];
+  if (input.invalid !== undefined) unapplied.push(input.invalid);
+  for (const p of input.problems) unapplied.push(`${formatProblem(p)} (not applied)`);
+  for (const c of input.conflicts) unapplied.push(`${c.kind} ${c.name} is owned by someone else (not applied)`);
+  for (const f of failures) unapplied.push(formatApplyFailure(f));
+  if (input.applyFailures === undefined && input.invalid === undefined) return [ready, progressing, degraded];
+  const synced =
+    unapplied.length > 0
+      ? make('Synced', 'False', 'ReconcileError', unapplied.join('; '))
+      : make('Synced', 'True', 'ReconcileSuccess', 'every child applied');
+  return [ready, progressing, degraded, synced];
 }

@@ -23,6 +23,13 @@ export interface WorkloadObservation {
   progressDeadlineExceeded: boolean;
   /** The pod template's longshore.io/redeploy-revision annotation. */
   podTemplateRedeployRevision?: string | undefined;
+  /**
+   * Deployment condition ReplicaFailure=True: its ReplicaSet cannot create (FailedCreate) or
+   * delete (FailedDelete) Pods, with the API server's refusal as message (admission, quota).
+   * kube-controller-manager copies it from the newest ReplicaSet that has one; DaemonSets
+   * report no such condition.
+   */
+  replicaFailure?: { reason: string; message: string } | undefined;
 }
 
 /** A service's pods: `existing` counts every pod, `terminating` those among them being deleted. */
@@ -44,6 +51,12 @@ export interface StatusInput {
   notices?: readonly Problem[];
   /** Children that exist under a desired name but belong to someone else. */
   conflicts: readonly Conflict[];
+  /**
+   * Children the last reconcile could not apply (the API server refused them, or kept failing).
+   * Absent when this status is derived before anything was applied (the transitional status
+   * written as a reconcile begins): the Synced condition then keeps what it said.
+   */
+  applyFailures?: readonly ApplyFailure[] | undefined;
   /** Owned children (any kind) still present: a terminated stack is Terminating until none is left. */
   remainingChildren: number;
   now: Date;
@@ -63,17 +76,47 @@ export interface Conflict {
   service: string;
 }
 
+/** A desired child the API server did not take: its apply (or, for a Service, its recreation) failed. */
+export interface ApplyFailure {
+  /** The stack service the child belongs to; '' for the stack's own (its DNS Service and EndpointSlice). */
+  service: string;
+  kind: string;
+  name: string;
+  /** HTTP status, when the API server answered. */
+  code?: number | undefined;
+  /** The API server's message (or the network error's). */
+  message: string;
+  /**
+   * A failure that may pass by itself (5xx, 429, a network error), not failing for long yet:
+   * it makes Synced=False only, not Degraded nor the service's state (a blip of the API
+   * server must not fail a stack). Absent for a refusal, and once the failure has lasted.
+   */
+  retrying?: boolean;
+}
+
+/** `web: Service shop-web: HTTP 422: ...`, as conditions print an apply failure. */
+export function formatApplyFailure(f: ApplyFailure): string {
+  const what = `${f.kind} ${f.name}: ${f.code !== undefined ? `HTTP ${f.code}: ` : ''}${f.message}`;
+  return f.service === '' ? what : `${f.service}: ${what}`;
+}
+
+/** A service's entry in status; `message` says why it cannot run as specified, when it cannot. */
+export type DerivedServiceStatus = ServiceStatus & { message?: string };
+
 /** A condition before merging with the old ones (mergeConditions sets lastTransitionTime). */
 export type DerivedCondition = Omit<Condition, 'lastTransitionTime'>;
 
 export interface DerivedStatus {
   state: StackState;
   /** In stack order. */
-  services: ServiceStatus[];
+  services: DerivedServiceStatus[];
   /** "ready/total": services in state Running, out of all. */
   servicesReady: string;
   /** Every child is at the current spec (Docker Cloud's `synchronized`). */
   synchronized: boolean;
-  /** Ready, Progressing, Degraded, in that order. */
+  /**
+   * Ready, Progressing, Degraded, Synced, in that order (Synced left out when nothing was
+   * applied yet: see `applyFailures`).
+   */
   conditions: DerivedCondition[];
 }

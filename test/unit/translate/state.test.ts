@@ -171,7 +171,10 @@ describe('a running stack', () => {
     const status = derive(s, {
       workloads: { web: rolledOut(2, { readyReplicas: 1, progressDeadlineExceeded: true }), db: rolledOut(1) },
     });
-    expect(status.services[0]?.state).toBe('Partly running');
+    expect(status.services[0]).toMatchObject({
+      state: 'Partly running',
+      message: 'ProgressDeadlineExceeded: no progress within the deadline',
+    });
     expect(status.state).toBe('Partly running');
     expect(condition(status, 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
     expect(condition(status, 'Degraded')).toMatchObject({
@@ -366,5 +369,200 @@ describe('deriveStatus', () => {
     const s = stack([web, db]);
     const input = { workloads: { web: rolledOut(2, { readyReplicas: 1 }) }, pods: { web: { existing: 2, terminating: 0 } } };
     expect(JSON.stringify(derive(s, input))).toBe(JSON.stringify(derive(s, input)));
+  });
+});
+
+describe('failures told in status', () => {
+  const s = stack([web, db]);
+  const portTaken = {
+    service: 'web',
+    kind: 'Service',
+    name: 'shop-web',
+    code: 422,
+    message: 'Service "shop-web" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
+  };
+  const refused = {
+    service: 'db',
+    kind: 'Deployment',
+    name: 'shop-db',
+    code: 403,
+    message: 'admission webhook "policy.example.com" denied the request: images must come from registry.example.com',
+  };
+  const podSecurity =
+    'pods "shop-web-7d9c6b5f4-x2x9z" is forbidden: violates PodSecurity "restricted:latest": privileged (container "web" must not set securityContext.privileged=true)';
+
+  it('says Synced=True ReconcileSuccess when the reconcile applied everything', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [] });
+    expect(status.state).toBe('Running');
+    expect(status.conditions.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded', 'Synced']);
+    expect(condition(status, 'Synced')).toEqual({
+      type: 'Synced',
+      status: 'True',
+      reason: 'ReconcileSuccess',
+      message: 'every child applied',
+      observedGeneration: 1,
+    });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
+  });
+
+  it('leaves Synced out (the old one is kept) when nothing was applied yet', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) } });
+    expect(condition(status, 'Synced')).toBeUndefined();
+  });
+
+  it('reports a child refused with 422 (a NodePort already allocated) on the stack and on its service', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [portTaken] });
+    expect(condition(status, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileError',
+      message: `web: Service shop-web: HTTP 422: ${portTaken.message}`,
+    });
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ApplyFailed',
+      message: expect.stringContaining(`not applied: web: Service shop-web: HTTP 422: ${portTaken.message}`),
+    });
+    // Its pods run, but not as specified (no published port): not Running.
+    expect(status.services[0]).toMatchObject({
+      name: 'web',
+      state: 'Partly running',
+      message: `Service shop-web: HTTP 422: ${portTaken.message}`,
+    });
+    expect(status.services[1]).toEqual({
+      name: 'db',
+      state: 'Running',
+      targetContainers: 1,
+      currentContainers: 1,
+      readyContainers: 1,
+    });
+    expect(status.state).toBe('Partly running');
+    expect(status.synchronized).toBe(false);
+    expect(condition(status, 'Ready')).toMatchObject({ status: 'False' });
+  });
+
+  it('reports a workload refused with 403 (an admission webhook) as Not running, never Starting', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2) }, applyFailures: [refused] });
+    expect(status.services[1]).toMatchObject({
+      name: 'db',
+      state: 'Not running',
+      message: `Deployment shop-db: HTTP 403: ${refused.message}`,
+    });
+    expect(status.state).toBe('Partly running');
+    expect(condition(status, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileError',
+      message: expect.stringContaining('db: Deployment shop-db: HTTP 403: admission webhook "policy.example.com" denied'),
+    });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'ApplyFailed' });
+    const alone = derive(stack([db]), { applyFailures: [refused] });
+    expect(alone.state).toBe('Not Running');
+    expect(condition(alone, 'Degraded')).toMatchObject({ status: 'True', reason: 'ApplyFailed' });
+  });
+
+  it("reports a Deployment whose Pods are refused (ReplicaFailure FailedCreate) at once, with the API server's message", () => {
+    const failing = rolledOut(2, {
+      replicas: 0,
+      readyReplicas: 0,
+      updatedReplicas: 0,
+      availableReplicas: 0,
+      replicaFailure: { reason: 'FailedCreate', message: podSecurity },
+    });
+    const status = derive(s, { workloads: { web: failing, db: rolledOut(1) }, applyFailures: [] });
+    expect(status.services[0]).toMatchObject({ state: 'Not running', message: `FailedCreate: ${podSecurity}` });
+    expect(status.state).toBe('Partly running');
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ReplicaFailure',
+      message: expect.stringContaining(`web: FailedCreate: ${podSecurity}`),
+    });
+    // Everything was applied: the failure is the cluster's, not the reconcile's.
+    expect(condition(status, 'Synced')).toMatchObject({ status: 'True', reason: 'ReconcileSuccess' });
+    // A single service whose pods are refused: the stack does not sit in Starting.
+    const alone = derive(stack([web]), { workloads: { web: failing } });
+    expect(alone.state).toBe('Not Running');
+    expect(condition(alone, 'Degraded')).toMatchObject({ status: 'True', reason: 'ReplicaFailure' });
+  });
+
+  it('shows a rollout whose new Pods are refused as Partly running while old Pods serve', () => {
+    const running = withStatus(s, { state: 'Running', services: [prev('web', 'Running', 2), prev('db', 'Running', 1)] });
+    const rolling = rolledOut(2, {
+      generation: 4,
+      observedGeneration: 4,
+      updatedReplicas: 0,
+      replicaFailure: { reason: 'FailedCreate', message: podSecurity },
+    });
+    const status = derive(running, { workloads: { web: rolling, db: rolledOut(1) } });
+    expect(status.services[0]?.state).toBe('Partly running');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'ReplicaFailure' });
+  });
+
+  it('ignores a ReplicaFailure left over once the rollout is complete', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2, { replicaFailure: { reason: 'FailedDelete', message: 'x' } }), db: rolledOut(1) },
+      applyFailures: [],
+    });
+    expect(status.state).toBe('Running');
+    expect(status.services[0]).not.toHaveProperty('message');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
+  });
+
+  it('says Synced=True again, and Degraded=False, once a failed apply succeeds', () => {
+    const failed = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [portTaken] });
+    const after = withStatus(s, {
+      state: failed.state,
+      services: failed.services,
+      conditions: failed.conditions.map((c) => ({ ...c, lastTransitionTime: '2024-05-01T11:00:00Z' })),
+    });
+    const status = derive(after, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [] });
+    expect(status.state).toBe('Running');
+    expect(status.services[0]).toEqual(prev('web', 'Running', 2));
+    expect(condition(status, 'Synced')).toMatchObject({ status: 'True', reason: 'ReconcileSuccess' });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected', message: 'no problems' });
+  });
+
+  it('says only Synced=False for a failure still being retried (it may pass by itself)', () => {
+    const blip = { ...portTaken, code: 503, message: 'etcdserver: leader changed', retrying: true };
+    const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [blip] });
+    expect(condition(status, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileError',
+      message: 'web: Service shop-web: HTTP 503: etcdserver: leader changed',
+    });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
+    expect(status.services.map((x) => x.state)).toEqual(['Running', 'Running']);
+    expect(status.synchronized).toBe(false);
+  });
+
+  it('counts translation problems, name conflicts and an invalid spec as not synced', () => {
+    const problem = derive(s, {
+      workloads: { db: rolledOut(1) },
+      problems: [{ service: 'web', field: 'net', message: "the host's network is not allowed" }],
+      applyFailures: [],
+    });
+    expect(condition(problem, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileError',
+      message: "web: net: the host's network is not allowed (not applied)",
+    });
+    const conflict = derive(s, { conflicts: [{ kind: 'Deployment', name: 'shop-web', service: 'web' }], applyFailures: [] });
+    expect(condition(conflict, 'Synced')?.message).toBe('Deployment shop-web is owned by someone else (not applied)');
+    const invalid = derive(s, { invalid: 'spec.services[0].image: is required' });
+    expect(condition(invalid, 'Synced')).toMatchObject({ status: 'False', message: 'spec.services[0].image: is required' });
+  });
+
+  it('never says Degraded=False while a child is refused or its Pods cannot be created', () => {
+    const failure = { reason: 'FailedCreate', message: podSecurity };
+    const cases: Partial<StatusInput>[] = [
+      { applyFailures: [portTaken] },
+      { applyFailures: [refused], workloads: { web: rolledOut(2), db: rolledOut(1) } },
+      { applyFailures: [{ ...portTaken, service: '', kind: 'EndpointSlice', name: 'shop' }] },
+      { workloads: { web: rolledOut(2, { readyReplicas: 0, replicaFailure: failure }), db: rolledOut(1) } },
+      { workloads: { web: rolledOut(2, { readyReplicas: 1, replicaFailure: failure }) } },
+    ];
+    for (const c of cases) {
+      const status = derive(s, c);
+      expect(condition(status, 'Degraded')?.status).toBe('True');
+      expect(status.state).not.toBe('Running');
+    }
   });
 });

@@ -1,0 +1,62 @@
+// The controller's error policy over an in-memory cluster: a reconcile that keeps failing
+// otherwise than by a refused apply is written into the Stack's status after one retry.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Controller } from '../../../src/controller/controller.ts';
+import type { Translator } from '../../../src/controller/reconcile.ts';
+import { desiredObjects } from '../../../src/translate/desired.ts';
+import { defaultTranslateOptions } from '../../../src/translate/options.ts';
+import { service, stack } from '../translate/fixtures.ts';
+import { FakeCluster } from './support/fake-cluster.ts';
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('the controller', () => {
+  it('writes a persisting reconcile failure into status (Synced=False, Degraded=True), then Synced=True once it passes', async () => {
+    const c = new FakeCluster();
+    c.addStack(stack([service('web')], {}, { namespace: 'team-a' }));
+    let failing = true;
+    const translate: Translator = (s, surroundings) => {
+      if (failing) throw Object.assign(new Error('services "links" is forbidden: no RBAC'), { code: 403 });
+      return desiredObjects(s, defaultTranslateOptions, surroundings);
+    };
+    const deps = c.deps({ translate });
+    const controller = new Controller(deps.caches, deps, { workers: 1, logger: pino({ level: 'silent' }) });
+    await controller.run();
+    try {
+      const failed = await until('Synced=False', () => {
+        const synced = c.stack('team-a', 'shop').status?.conditions?.find((x) => x.type === 'Synced');
+        return synced?.status === 'False' ? c.stack('team-a', 'shop').status : undefined;
+      });
+      expect(failed?.conditions?.find((x) => x.type === 'Synced')).toMatchObject({
+        reason: 'ReconcileError',
+        message: 'HTTP 403: services "links" is forbidden: no RBAC',
+      });
+      expect(failed?.conditions?.find((x) => x.type === 'Degraded')).toMatchObject({ status: 'True', reason: 'ReconcileError' });
+      expect(c.events().some((e) => e.reason === 'ReconcileFailed')).toBe(true);
+
+      failing = false;
+      const fixed = await until('Synced=True', () => {
+        const synced = c.stack('team-a', 'shop').status?.conditions?.find((x) => x.type === 'Synced');
+        return synced?.status === 'True' ? c.stack('team-a', 'shop').status : undefined;
+      });
+      expect(fixed?.state).toBe('Starting');
+      expect(fixed?.conditions?.map((x) => [x.type, x.status])).toEqual([
+        ['Ready', 'False'],
+        ['Progressing', 'True'],
+        ['Degraded', 'False'],
+        ['Synced', 'True'],
+      ]);
+    } finally {
+      await controller.stop(1_000);
+    }
+  });
+});
