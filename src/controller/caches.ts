@@ -12,8 +12,8 @@ import {
   linkedStackKeys,
   MANAGED_BY_SELECTOR,
   LABEL_SERVICE as SERVICE_LABEL,
-  LABEL_STACK as STACK_LABEL,
   SLICE_MANAGER,
+  LABEL_STACK as STACK_LABEL,
 } from '../translate/index.ts';
 
 export { LABEL_SERVICE as SERVICE_LABEL, LABEL_STACK as STACK_LABEL } from '../translate/index.ts';

@@ -5,8 +5,8 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
 import { statusOf } from '../kube/children.ts';
 import type { Stack } from '../model/stack.ts';
-import type { PlainService, Surroundings } from '../translate/index.ts';
-import { plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
+import type { NodePortHolder, PlainService, Surroundings } from '../translate/index.ts';
+import { LABEL_STACK, plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
 import { allBounded } from '../util/bounded.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 
@@ -22,6 +22,40 @@ export function serviceReader(kc: KubeConfig): ServiceReader {
       if (statusOf(err) === 404) return undefined;
       throw err;
     }
+  };
+}
+
+/**
+ * The Services of the whole cluster holding node ports, by port; undefined when Longshore may
+ * not list Services cluster-wide (LONGSHORE_WATCH_NAMESPACE with namespaced rights): then a
+ * port taken is known only when the API server refuses the Service.
+ */
+export type NodePortReader = () => Promise<ReadonlyMap<number, NodePortHolder> | undefined>;
+
+export function nodePortReader(kc: KubeConfig): NodePortReader {
+  const core = kc.makeApiClient(CoreV1Api);
+  return async () => {
+    let list: Awaited<ReturnType<CoreV1Api['listServiceForAllNamespaces']>>;
+    try {
+      // resourceVersion 0: from the API server's watch cache, not a quorum read of etcd.
+      list = await core.listServiceForAllNamespaces({ resourceVersion: '0' });
+    } catch (err) {
+      if (statusOf(err) === 403) return undefined;
+      throw err;
+    }
+    const holders = new Map<number, NodePortHolder>();
+    for (const svc of list.items) {
+      const stack = svc.metadata?.labels?.[LABEL_STACK];
+      for (const p of svc.spec?.ports ?? []) {
+        if (p.nodePort === undefined || p.nodePort === 0) continue;
+        holders.set(p.nodePort, {
+          namespace: svc.metadata?.namespace ?? '',
+          name: svc.metadata?.name ?? '',
+          ...(stack !== undefined && { stack }),
+        });
+      }
+    }
+    return holders;
   };
 }
 

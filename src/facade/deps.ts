@@ -109,11 +109,13 @@ export interface FacadeDeps {
   /** Called once per request: the matched route template (or "unmatched"), status, duration. */
   onRequest?: (route: string, status: number, seconds: number, method: string) => void;
   /**
-   * What this operator's configuration refuses in a spec that the schema allows (a host path
-   * when host paths are not allowed, say): checked before a write, so such a request gets a
-   * 400 naming the field instead of a stack the controller cannot deploy.
+   * What the stack's namespace and this operator's configuration refuse in a spec that the
+   * schema allows (a host path or a privileged container the namespace's Pod Security level
+   * forbids, a node port already taken, say): checked before a create, and before an update
+   * of the services, so such a request gets a 400 naming the field instead of a stack the
+   * controller cannot deploy.
    */
-  policy?: (spec: StackSpec) => FieldError[];
+  policy?: (spec: StackSpec, stack: { namespace: string; name: string }) => FieldError[] | Promise<FieldError[]>;
   /**
    * Reads a Service of a namespace, for links to a name outside the stack (link-check.ts).
    * Absent: such links are refused.

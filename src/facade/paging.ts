@@ -4,7 +4,7 @@
 //   - Go follows `next` after cutting its first 5 characters ("/api/"): `next` must be a path
 //     starting with /api/, never an absolute URL.
 // `limit=0` means "as many as allowed" (Tastypie's reading), i.e. the maximum page size.
-import { badRequest } from './errors.ts';
+import { badRequest, quote } from './errors.ts';
 
 export interface Page {
   limit: number;
@@ -26,7 +26,7 @@ function nonNegativeInt(query: Record<string, string | string[] | undefined>, ke
   const raw = query[key];
   const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest(`${key} must be a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value)) throw badRequest(`${key} must be a non-negative integer, got ${quote(value)}`);
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw badRequest(`${key} is too large: ${value}`);
   return n;

@@ -4,7 +4,7 @@
 import Koa, { type Context, type Next } from 'koa';
 import type { FacadeDeps } from './deps.ts';
 import { type FacadeEnv, makeEnv } from './env.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, quote } from './errors.ts';
 import { collapseSlashes } from './paths.ts';
 import { buildRouter, routeLabel } from './router.ts';
 
@@ -12,11 +12,31 @@ export function createFacade(deps: FacadeDeps): Koa {
   const env = makeEnv(deps);
   const app = new Koa();
   app.use(errorsAndMetrics(env, deps.onRequest));
+  app.use(checkRequestLine);
   app.use(normalizePath);
   const router = buildRouter(env);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/**
+ * The longest URL (path and query) taken; longer ones get 414. Every URL of this API is short:
+ * a path of a few segments and a few query parameters. (Past the server's maxHeaderSize, 16
+ * KiB with the headers, the HTTP layer refuses it first: 431, see http-server.ts.)
+ */
+export const MAX_URL_LENGTH = 8192;
+
+/** What Node would refuse with a bare status, or not at all, refused here with a JSON error. */
+async function checkRequestLine(ctx: Context, next: Next): Promise<void> {
+  if (ctx.url.length > MAX_URL_LENGTH) {
+    throw new HttpError(414, `the URL is longer than the limit of ${MAX_URL_LENGTH} characters`);
+  }
+  // Node's own check (requireHostHeader) answers without a body; http-server.ts turns it off.
+  if (ctx.req.httpVersion === '1.1' && ctx.get('Host') === '') {
+    throw new HttpError(400, 'an HTTP/1.1 request needs a Host header');
+  }
+  await next();
 }
 
 /** Go's client sends `//api/...` when DOCKERCLOUD_REST_HOST ends with a slash. */
@@ -35,12 +55,12 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
     const started = performance.now();
     try {
       await next();
-      if (ctx.body === undefined || ctx.body === null) fillRouterError(ctx);
+      if (ctx.body === undefined || ctx.body === null || (ctx.method === 'OPTIONS' && ctx.body === '')) fillRouterError(ctx);
     } catch (err) {
       if (err instanceof HttpError) {
         ctx.status = err.status;
         ctx.set(err.headers);
-        ctx.body = { error: err.message };
+        ctx.body = { error: bounded(err.message) };
         // The rest of an oversized body is not read: do not keep the connection.
         if (err.status === 413) ctx.set('Connection', 'close');
       } else {
@@ -55,14 +75,28 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
   };
 }
 
+/**
+ * The longest error message answered. Messages name values shortened already (quote, show)
+ * and list a bounded number of field errors (formatFieldErrors); this is the last word, for
+ * a message that echoes something it should not have (an API server's 422, say).
+ */
+export const MAX_ERROR_MESSAGE_LENGTH = 8192;
+
+function bounded(message: string): string {
+  return message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 3)}...` : message;
+}
+
 function fillRouterError(ctx: Context): void {
+  // The router answers OPTIONS itself, 200 with Allow and no body. Docker Cloud's API did not
+  // take OPTIONS (no client sends it; there is no CORS): it is a method this path does not take.
+  if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.response.get('Allow') !== '') ctx.status = 405;
   switch (ctx.status) {
     case 404:
       ctx.status = 404;
-      ctx.body = { error: `no such endpoint: ${ctx.method} ${ctx.path}` };
+      ctx.body = { error: `no such endpoint: ${ctx.method} ${quote(ctx.path)}` };
       break;
     case 405:
-      ctx.body = { error: `method ${ctx.method} not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow')}` };
+      ctx.body = { error: `method ${ctx.method} not allowed on ${quote(ctx.path)}; allowed: ${ctx.response.get('Allow')}` };
       ctx.status = 405;
       break;
     case 501:

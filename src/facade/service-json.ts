@@ -3,6 +3,7 @@
 // reads name, uuid, state, synchronized, current_num_containers, image_name,
 // deployed_datetime, public_dns and stack; Go decodes tags as `[{"name": ...}]`.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { stackDomainName } from '../translate/names.ts';
 import { serviceToApi } from './conversions.ts';
 import { dockerCloudDate } from './dates.ts';
 import { serviceUri, stackUri } from './paths.ts';
@@ -41,8 +42,9 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
     started_datetime: dockerCloudDate(stack.status?.deployedAt),
     stopped_datetime: null,
     destroyed_datetime: dockerCloudDate(stack.status?.destroyedAt),
-    // Each stack service has a Kubernetes Service of the same name (translate/service.ts).
-    public_dns: `${svc.name}.${namespace}.svc`,
+    // The service's name in its stack's DNS domain (translate/discovery.ts), as Docker Cloud's
+    // <service>.<stack>.<...>.svc.dockerapp.io.
+    public_dns: `${svc.name}.${stackDomainName(stack.metadata.name)}.${namespace}.svc`,
     stack: stackUri(namespace, uid),
     containers: [],
     link_variables: {},

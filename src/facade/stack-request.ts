@@ -1,9 +1,9 @@
 // The bodies of create (POST) and update (PATCH), checked field by field. Services come in
 // either shape the clients send (API fields, or the CLI's stack-file keys): the model's
 // servicesFromRequest converts and validates both. Every mistake is a 400 naming the field.
-import { type ServiceSpec, StackName } from '../model/stack.ts';
+import { Nickname, type ServiceSpec, StackName } from '../model/stack.ts';
 import { servicesFromRequest } from './conversions.ts';
-import { badRequest, formatFieldErrors } from './errors.ts';
+import { badRequest, formatFieldErrors, quote } from './errors.ts';
 
 export interface CreateRequest {
   name: string;
@@ -29,13 +29,13 @@ export function parseCreateRequest(body: unknown): CreateRequest {
   if (typeof name !== 'string') throw badRequest(`name: must be a string, got ${typeName(name)}`);
   const checked = StackName.safeParse(name);
   if (!checked.success) {
-    throw badRequest(`name: "${name}" ${checked.error.issues.map((i) => i.message).join('; ')}`);
+    throw badRequest(`name: ${quote(name)} ${checked.error.issues.map((i) => i.message).join('; ')}`);
   }
   const nickname = parseNickname(fields['nickname']);
   return {
     name,
     ...(typeof nickname === 'string' ? { nickname } : {}),
-    services: fields['services'] === undefined || fields['services'] === null ? [] : parseServices(fields['services']),
+    services: fields['services'] === undefined ? [] : parseServices(fields['services']),
   };
 }
 
@@ -48,20 +48,31 @@ export function parseUpdateRequest(body: unknown, currentName: string): UpdateRe
   }
   const out: UpdateRequest = {};
   if ('nickname' in fields) out.nickname = parseNickname(fields['nickname']) ?? null;
-  if (fields['services'] !== undefined) out.services = parseServices(fields['services'] ?? []);
+  if (fields['services'] !== undefined) out.services = parseServices(fields['services']);
   return out;
 }
 
+/**
+ * `services` as given: a list, `[]` for none. Anything else is refused before it is read, null
+ * included: JSON merge patch would read `"services": null` as "remove every service" of a
+ * running stack, and Docker Cloud's create took a list or nothing. (Leaving the key out is
+ * "no services" on create and "unchanged" on update.)
+ */
 function parseServices(services: unknown): ServiceSpec[] {
+  if (!Array.isArray(services)) {
+    throw badRequest(`services: must be a list of services ([] for none), not ${typeName(services)}`);
+  }
   const result = servicesFromRequest(services);
-  if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
+  if (!result.ok) throw badRequest(formatFieldErrors(result.errors, result));
   return result.value;
 }
 
+/** A nickname, by the spec's rule (length, no control characters); null and absent are undefined. */
 function parseNickname(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`nickname: must be a string, got ${typeName(value)}`);
-  if (value.length > 253) throw badRequest('nickname: must be at most 253 characters');
+  const checked = Nickname.safeParse(value);
+  if (!checked.success) throw badRequest(`nickname: ${checked.error.issues.map((i) => i.message).join('; ')}`);
   return value;
 }
 
@@ -72,14 +83,17 @@ function asObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** Unknown keys are refused, the first few named (short), the rest counted. */
 function rejectUnknown(fields: Record<string, unknown>, known: string[]): void {
   const unknown = Object.keys(fields).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw badRequest(
-      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}: a stack takes ${known.join(', ')}`,
-    );
+    const named = unknown.slice(0, MAX_NAMED_FIELDS).map(quote).join(', ');
+    const more = unknown.length > MAX_NAMED_FIELDS ? ` and ${unknown.length - MAX_NAMED_FIELDS} more` : '';
+    throw badRequest(`unknown field${unknown.length > 1 ? 's' : ''} ${named}${more}: a stack takes ${known.join(', ')}`);
   }
 }
+
+const MAX_NAMED_FIELDS = 5;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

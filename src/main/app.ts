@@ -9,18 +9,28 @@ import type { Logger } from 'pino';
 import { createCaches } from '../controller/caches.ts';
 import { Controller } from '../controller/controller.ts';
 import { eventRecorder } from '../controller/events.ts';
+import { NamespaceLevels } from '../controller/namespace-levels.ts';
 import { statusWriter } from '../controller/status-writer.ts';
-import { serviceReader } from '../controller/surroundings.ts';
+import { nodePortReader, serviceReader } from '../controller/surroundings.ts';
 import { cachedAuthenticator } from '../facade/cached-authenticator.ts';
+import { createFacadeServer } from '../facade/http-server.ts';
 import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
+import { keyOf } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
-import { GROUP, PLURAL, VERSION } from '../model/stack.ts';
-import { desiredObjects, plainServiceOf, refusedByConfiguration, type TranslateOptions } from '../translate/index.ts';
+import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
+import {
+  desiredObjects,
+  nodePortConflicts,
+  plainServiceOf,
+  refusedByConfiguration,
+  requestedNodePorts,
+  type TranslateOptions,
+} from '../translate/index.ts';
 import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -75,14 +85,20 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const translateOptions: TranslateOptions = {
     publishedServiceType: config.LONGSHORE_PUBLISHED_SERVICE_TYPE,
-    allowHostPath: config.LONGSHORE_ALLOW_HOST_PATH,
-    allowHostNetwork: config.LONGSHORE_ALLOW_HOST_NETWORK,
     volumeSize: config.LONGSHORE_VOLUME_SIZE,
     ...(config.LONGSHORE_STORAGE_CLASS ? { storageClassName: config.LONGSHORE_STORAGE_CLASS } : {}),
     progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS,
     clusterDomain: config.LONGSHORE_CLUSTER_DOMAIN,
   };
   const readService = serviceReader(kubeConfig);
+  // Each namespace's Pod Security level, for the translation and the façade alike.
+  const namespaceLevels = new NamespaceLevels({
+    kubeConfig,
+    logger,
+    defaultLevel: config.LONGSHORE_POD_SECURITY_DEFAULT,
+    onWatchRestart: metrics.watchRestart,
+    ...(watchNamespace ? { namespace: watchNamespace } : {}),
+  });
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(
@@ -90,7 +106,11 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     {
       caches,
       clients: childClients(kubeConfig, watchNamespace),
-      translate: (stack, surroundings) => desiredObjects(stack, translateOptions, surroundings),
+      translate: (stack, surroundings) =>
+        desiredObjects(stack, translateOptions, {
+          ...surroundings,
+          podSecurityLevel: namespaceLevels.levelOf(stack.metadata.namespace),
+        }),
       readService,
       writeStatus: statusWriter(kubeConfig),
       record: eventRecorder(kubeConfig, logger),
@@ -115,8 +135,13 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     { workers: config.LONGSHORE_WORKERS, logger, metrics: metrics.controller },
   );
 
+  // A namespace's level changed (an administrator labelled it): its stacks translate anew.
+  namespaceLevels.onChange((namespace) => {
+    for (const s of caches.stacks.byIndex('namespace', namespace)) controller.queue.add(keyOf(s));
+  });
+
   // Both the leader and the standbys keep the caches: the façade reads from them.
-  const syncing = controller.startCaches();
+  const syncing = Promise.all([controller.startCaches(), namespaceLevels.start()]).then(() => undefined);
   let synced = false;
   void syncing.then(() => {
     synced = true;
@@ -127,6 +152,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   let facadeUrl: string | undefined;
   if (config.LONGSHORE_FACADE) {
     const reader = informerStackReader(caches.stacks);
+    const readNodePorts = nodePortReader(kubeConfig);
     const app = createFacade({
       reader,
       writer: new KubeStackWriter(kubeConfig),
@@ -136,13 +162,26 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       logger,
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
       onRequest: (route, status, seconds, method) => metrics.facadeRequest(route, method, status, seconds),
-      policy: (spec) => refusedByConfiguration(spec, translateOptions),
+      policy: async (spec: StackSpec, stack) => {
+        const refused = refusedByConfiguration(spec, translateOptions, {
+          ...stack,
+          podSecurityLevel: namespaceLevels.levelOf(stack.namespace),
+        });
+        if (refused.length > 0 || requestedNodePorts(spec, translateOptions).length === 0) return refused;
+        // Not known (no right to list Services cluster-wide, or the read failed): the API
+        // server refuses a port taken when the Service is applied, and status says so.
+        const holders = await readNodePorts().catch((err: unknown) => {
+          logger.warn({ err: String((err as Error)?.message ?? err) }, 'could not list Services to check node ports');
+          return undefined;
+        });
+        return holders === undefined ? [] : nodePortConflicts(spec, translateOptions, stack, holders);
+      },
       lookupService: async (namespace, name) => {
         const found = await readService(namespace, name);
         return found === undefined ? undefined : plainServiceOf(found);
       },
     });
-    const server = createServer(app.callback());
+    const server = createFacadeServer(app);
     servers.push(server);
     facadeUrl = await listen(server, config.LONGSHORE_PORT, config.LONGSHORE_LISTEN_ADDRESS);
   }
@@ -204,6 +243,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     async stop() {
       stopping = true;
       await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
+      namespaceLevels.stop();
       await elector?.stop();
       await Promise.all(
         servers.map(

@@ -10,6 +10,19 @@ const bool = z
 const port = z.coerce.number().int('must be a whole number').min(0).max(65535);
 const positive = z.coerce.number().int('must be a whole number').min(1);
 
+/**
+ * A switch of earlier releases whose job the namespaces' Pod Security levels now do: `false`
+ * (what it meant unset) is accepted and means nothing; `true` stops the process, naming the
+ * replacement, rather than silently denying what it used to allow.
+ */
+const replacedByPodSecurity = (what: string) =>
+  bool
+    .refine(
+      (v) => !v,
+      `was removed: ${what} follow the Pod Security level of each stack's namespace; label the namespace pod-security.kubernetes.io/enforce=privileged, or set LONGSHORE_POD_SECURITY_DEFAULT=privileged for every namespace without that label`,
+    )
+    .optional();
+
 export const ConfigSchema = z.object({
   LONGSHORE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LONGSHORE_LISTEN_ADDRESS: z.string().min(1).default('127.0.0.1'),
@@ -23,8 +36,12 @@ export const ConfigSchema = z.object({
     .optional(),
   LONGSHORE_WORKERS: positive.max(64).default(4),
   LONGSHORE_PUBLISHED_SERVICE_TYPE: z.enum(['NodePort', 'LoadBalancer']).default('NodePort'),
-  LONGSHORE_ALLOW_HOST_PATH: bool.default(false),
-  LONGSHORE_ALLOW_HOST_NETWORK: bool.default(false),
+  /** The Pod Security level of a namespace without the pod-security.kubernetes.io/enforce label. */
+  LONGSHORE_POD_SECURITY_DEFAULT: z
+    .enum(['privileged', 'baseline', 'restricted'], { message: 'must be privileged, baseline or restricted' })
+    .default('baseline'),
+  LONGSHORE_ALLOW_HOST_PATH: replacedByPodSecurity('host paths'),
+  LONGSHORE_ALLOW_HOST_NETWORK: replacedByPodSecurity('host namespaces (net: host, pid: host)'),
   LONGSHORE_VOLUME_SIZE: z
     .string()
     .regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes quantity such as 1Gi')

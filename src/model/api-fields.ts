@@ -8,6 +8,7 @@
 import {
   isAbsent,
   isMapping,
+  quote,
   type Report,
   readBoolean,
   readInteger,
@@ -20,7 +21,7 @@ import {
 import type { KeyHandler } from './service-draft.ts';
 import { linkTarget, volumesFromService } from './service-names.ts';
 import { commandKey } from './shared-keys.ts';
-import type { Binding, ContainerPort, ServiceSpec } from './stack.ts';
+import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec } from './stack.ts';
 
 /** Absent, or the zero value a Go client sends for "not set". */
 function unset(value: unknown): boolean {
@@ -42,7 +43,7 @@ function readObject(
   let ok = true;
   for (const key of Object.keys(item)) {
     if (!allowed.includes(key) && !ignored.includes(key)) {
-      report(`${at}.${key}`, `unknown field "${key}"`);
+      report(`${at}.${key}`, `unknown field ${quote(key)}`);
       ok = false;
     }
   }
@@ -86,7 +87,7 @@ function readApiPort(item: unknown, at: string, report: Report): ContainerPort |
 const containerPortsKey: KeyHandler = {
   field: 'containerPorts',
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.containerPorts)?.forEach((item, i) => {
       const port = readApiPort(item, `[${i}]`, ctx.report);
       if (port !== undefined) ctx.add('containerPorts', port, `[${i}]`, true);
     });
@@ -96,7 +97,7 @@ const containerPortsKey: KeyHandler = {
 const containerEnvvarsKey: KeyHandler = {
   field: 'containerEnvvars',
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.containerEnvvars)?.forEach((item, i) => {
       const at = `[${i}]`;
       const o = readObject(item, at, ctx.report, ['key', 'value']);
       if (o === undefined) return;
@@ -111,7 +112,7 @@ const containerEnvvarsKey: KeyHandler = {
 const linkedToServiceKey: KeyHandler = {
   field: 'linkedToService',
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.linkedToService)?.forEach((item, i) => {
       const at = `[${i}]`;
       const o = readObject(item, at, ctx.report, ['to_service', 'name'], ['from_service']);
       if (o === undefined) return;
@@ -134,7 +135,7 @@ const linkedToServiceKey: KeyHandler = {
 const bindingsKey: KeyHandler = {
   field: 'bindings',
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.bindings)?.forEach((item, i) => {
       const at = `[${i}]`;
       const o = readObject(item, at, ctx.report, ['host_path', 'container_path', 'rewritable', 'volumes_from']);
       if (o === undefined) return;

@@ -2,6 +2,7 @@
 // spelled their input (Docker Cloud's snake_case for the REST façade, the Stack's camelCase
 // under `spec.` for Kubernetes), so a message can be acted on without knowing our internals.
 import type { z } from 'zod';
+import { quote } from './request-values.ts';
 import { StackSpec } from './stack.ts';
 
 /** One refused value: `field` says where (a path in the reader's own key names), `message` the rule. */
@@ -10,8 +11,31 @@ export interface FieldError {
   message: string;
 }
 
-/** The outcome of a conversion or validation that reports every problem, not just the first. */
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+/**
+ * The outcome of a conversion or validation that reports every problem, not just the first:
+ * up to a limit. `omitted` counts problems found but not kept; `incomplete` says the input was
+ * not looked at to the end (too many problems already), so there may be more.
+ */
+export type Result<T> = { ok: true; value: T } | ({ ok: false; errors: FieldError[] } & Unlisted);
+
+/** Problems a bounded report leaves out. */
+export interface Unlisted {
+  omitted?: number;
+  incomplete?: boolean;
+}
+
+/**
+ * How much of a list of errors one message holds: a request is hostile input, and its errors
+ * must not grow with it (100,000 bad ports must not make a 6 MB answer). The first errors are
+ * listed, each cut short; the rest are counted.
+ */
+export const MAX_LISTED_ERRORS = 10;
+const MAX_FIELD_LENGTH = 200;
+const MAX_MESSAGE_LENGTH = 400;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
 
 /** How the keys of a path are spelled: the REST API's snake_case or the Stack resource's camelCase. */
 export type NameStyle = 'api' | 'kubernetes';
@@ -39,9 +63,19 @@ export function formatFieldError(error: FieldError): string {
   return error.field === '' ? error.message : `${error.field}: ${error.message}`;
 }
 
-/** Every error in one line (`a: rule; b: rule`), for an HTTP error body. */
-export function formatFieldErrors(errors: readonly FieldError[]): string {
-  return errors.map(formatFieldError).join('; ');
+/**
+ * The errors in one line (`a: rule; b: rule`), for an HTTP error body: at most
+ * MAX_LISTED_ERRORS of them, each at most a few hundred characters, then how many more.
+ */
+export function formatFieldErrors(errors: readonly FieldError[], unlisted: Unlisted = {}): string {
+  const listed = errors
+    .slice(0, MAX_LISTED_ERRORS)
+    .map((e) => formatFieldError({ field: cut(e.field, MAX_FIELD_LENGTH), message: cut(e.message, MAX_MESSAGE_LENGTH) }));
+  const more = errors.length - Math.min(errors.length, MAX_LISTED_ERRORS) + (unlisted.omitted ?? 0);
+  if (unlisted.incomplete === true)
+    listed.push(`and ${more > 0 ? `at least ${more} ` : ''}more errors (not all were looked for)`);
+  else if (more > 0) listed.push(`and ${more} more error${more === 1 ? '' : 's'}`);
+  return listed.join('; ');
 }
 
 /**
@@ -55,7 +89,7 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], prefix: str
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        errors.push({ field: formatPath([...issue.path, key], prefix, nameStyle), message: `unknown field "${key}"` });
+        errors.push({ field: formatPath([...issue.path, key], prefix, nameStyle), message: `unknown field ${quote(key)}` });
       }
       continue;
     }
@@ -67,7 +101,9 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], prefix: str
 /** A zod issue's rule, with "is required" for a missing value (parsed with `reportInput: true`). */
 export function zodIssueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown field "${k}"`).join(', ');
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown field ${quote(k)}`).join(', ');
+  // A record's key that breaks the key's rule: the rule, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues.map((i) => i.message).join('; ');
   return issue.message;
 }
 

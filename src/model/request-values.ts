@@ -10,10 +10,57 @@
 /** Reports a problem with the value at `at` (relative to the key being read: "", "[0]", "[0].inner_port"). */
 export type Report = (at: string, message: string) => void;
 
-/** A value as it appears in a message: JSON, shortened. */
+const SHOWN_LENGTH = 80;
+
+/**
+ * A value as it appears in a message: JSON, shortened to 80 characters. Written out only as
+ * far as shown, so the work is bounded whatever the value's size or depth (a request is
+ * hostile input: a list of 100,000 items or 5,000 nested lists costs the same as a short one).
+ */
 export function show(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  if (value === undefined) return 'nothing';
+  const out = { text: '' };
+  writeShort(value, out);
+  return out.text.length > SHOWN_LENGTH ? `${out.text.slice(0, SHOWN_LENGTH - 3)}...` : out.text;
+}
+
+/** Appends `value` as JSON to out.text, stopping once past SHOWN_LENGTH (each level adds a character, so recursion is bounded too). */
+function writeShort(value: unknown, out: { text: string }): void {
+  if (out.text.length > SHOWN_LENGTH) return;
+  if (typeof value === 'string') {
+    out.text += JSON.stringify(value.length > SHOWN_LENGTH ? value.slice(0, SHOWN_LENGTH) : value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    out.text += '[';
+    for (let i = 0; i < value.length && out.text.length <= SHOWN_LENGTH; i++) {
+      if (i > 0) out.text += ',';
+      const item: unknown = value[i];
+      writeShort(item === undefined ? null : item, out);
+    }
+    out.text += ']';
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    out.text += '{';
+    let first = true;
+    for (const key in value) {
+      if (out.text.length > SHOWN_LENGTH) break;
+      const item = (value as Record<string, unknown>)[key];
+      if (!Object.hasOwn(value, key) || item === undefined) continue;
+      out.text += `${first ? '' : ','}${JSON.stringify(key.length > SHOWN_LENGTH ? key.slice(0, SHOWN_LENGTH) : key)}:`;
+      first = false;
+      writeShort(item, out);
+    }
+    out.text += '}';
+    return;
+  }
+  out.text += String(JSON.stringify(value) ?? null);
+}
+
+/** A string quoted for a message, shortened like show(): never the whole of a long value. */
+export function quote(text: string): string {
+  return show(text);
 }
 
 export function typeName(value: unknown): string {
@@ -73,16 +120,44 @@ export function readInteger(value: unknown, at: string, report: Report, min: num
   return n;
 }
 
-export function readList(value: unknown, at: string, report: Report): unknown[] | undefined {
-  if (Array.isArray(value)) return value;
+/** A list of at most `max` items; a longer one is refused before any item is looked at. */
+export function readList(value: unknown, at: string, report: Report, max: number): unknown[] | undefined {
+  if (Array.isArray(value)) {
+    if (value.length <= max) return value;
+    report(at, tooMany(value.length, max));
+    return undefined;
+  }
   report(at, `must be a list, not ${typeName(value)} (${show(value)})`);
   return undefined;
 }
 
+/** Whether the mapping has at most `max` keys; a larger one is reported, before any key is read. */
+export function checkMappingSize(value: Record<string, unknown>, at: string, report: Report, max: number): boolean {
+  // Counting stops at max + 1, and no value is read (Object.keys would build the whole list of keys).
+  let count = 0;
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && ++count > max) {
+      report(at, `must have at most ${max} entries`);
+      return false;
+    }
+  }
+  return true;
+}
+
+function tooMany(length: number, max: number): string {
+  return `must have at most ${max} item${max === 1 ? '' : 's'}, not ${length}`;
+}
+
 /** A list of strings; `acceptSingle` also takes one string as a list of one (compose's dns, dns_search). */
-export function readStringList(value: unknown, at: string, report: Report, acceptSingle = false): string[] | undefined {
+export function readStringList(
+  value: unknown,
+  at: string,
+  report: Report,
+  max: number,
+  acceptSingle = false,
+): string[] | undefined {
   if (acceptSingle && typeof value === 'string') return [value];
-  const list = readList(value, at, report);
+  const list = readList(value, at, report, max);
   if (list === undefined) return undefined;
   const out: string[] = [];
   let ok = true;
@@ -124,8 +199,12 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Longer words get no suggestion: the edit distance costs the product of the lengths. */
+const MAX_SUGGESTED_WORD = 64;
+
 /** The known word closest to `word`, if it is close enough to be a likely typo. */
 export function closest(word: string, known: Iterable<string>): string | undefined {
+  if (word.length > MAX_SUGGESTED_WORD) return undefined;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   for (const candidate of known) {

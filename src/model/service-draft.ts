@@ -82,8 +82,8 @@ export interface Draft {
   readKey(key: string, value: unknown, handler: KeyHandler): void;
   report(at: string, message: string): void;
   setName(name: string, at: string): void;
-  /** The spec in canonical form, and where each part came from. */
-  finish(): { spec: ServiceSpec; issues: DraftIssue[]; originOf: (path: readonly PropertyKey[]) => Origin };
+  /** The spec in canonical form, where each part came from, and the problems (`omitted`: reported past the limit, not kept). */
+  finish(): { spec: ServiceSpec; issues: DraftIssue[]; omitted: number; originOf: (path: readonly PropertyKey[]) => Origin };
 }
 
 const FIELD_ORDER = Object.keys(ServiceSpecSchema.shape) as (keyof ServiceSpec)[];
@@ -117,7 +117,8 @@ function canonicalBindings(entries: Entry<Binding>[]): Entry<Binding>[] {
   return [...entries.filter((e) => e.item.volumesFrom === undefined), ...entries.filter((e) => e.item.volumesFrom !== undefined)];
 }
 
-export function newDraft(): Draft {
+/** `maxIssues`: problems kept; more are only counted, so a hostile service's errors stay small. */
+export function newDraft(maxIssues = Number.POSITIVE_INFINITY): Draft {
   const scalars: Partial<Record<ScalarField, unknown>> = {};
   const scalarOrigins = new Map<string, string>();
   const lists: { [F in ListField]: Entry<ListItems[F]>[] } = {
@@ -128,6 +129,11 @@ export function newDraft(): Draft {
   };
   const filledBy = new Map<keyof ServiceSpec, string[]>();
   const issues: DraftIssue[] = [];
+  let omitted = 0;
+  const note = (issue: DraftIssue) => {
+    if (issues.length < maxIssues) issues.push(issue);
+    else omitted++;
+  };
   let name: string | undefined;
   let nameAt = 'name';
 
@@ -135,7 +141,7 @@ export function newDraft(): Draft {
 
   return {
     report(at, message) {
-      issues.push({ at, message });
+      note({ at, message });
     },
     setName(value, at) {
       name = value;
@@ -145,13 +151,13 @@ export function newDraft(): Draft {
       const before = filledBy.get(handler.field) ?? [];
       const clash = before.find((k) => !(handler.combinesWith ?? []).includes(k));
       if (clash !== undefined) {
-        issues.push({ at: '', message: `"${clash}" and "${key}" both set ${handler.field}: give only one of them` });
+        note({ at: '', message: `"${clash}" and "${key}" both set ${handler.field}: give only one of them` });
         return;
       }
       filledBy.set(handler.field, [...before, key]);
       handler.read(value, {
         key,
-        report: (at, message) => issues.push({ at: join(key, at), message }),
+        report: (at, message) => note({ at: join(key, at), message }),
         set(field, v) {
           scalars[field] = v;
           scalarOrigins.set(field, key);
@@ -197,7 +203,7 @@ export function newDraft(): Draft {
         const tail = path.slice(1).map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`));
         return { at: `${base}${tail.join('')}` };
       };
-      return { spec: spec as ServiceSpec, issues, originOf };
+      return { spec: spec as ServiceSpec, issues, omitted, originOf };
     },
   };
 }

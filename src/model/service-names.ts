@@ -7,6 +7,7 @@
 //  - any other departure from a DNS-1123 label (`my_db`, `web.1`, more than 63 characters)
 //    is refused with a suggested valid name: rewriting it silently would change the host name
 //    other containers use, and they would stop finding the service.
+import { quote } from './request-values.ts';
 import { DNS1123_LABEL } from './stack.ts';
 
 const MAX_LABEL = 63;
@@ -31,11 +32,11 @@ export function serviceName(raw: string): { ok: true; name: string } | { ok: fal
   const folded = raw.toLowerCase();
   if (isDns1123Label(folded)) return { ok: true, name: folded };
   const suggestion = toDns1123Label(raw);
-  const hint = suggestion === '' ? '' : `; rename it, for example to "${suggestion}"`;
+  const hint = suggestion === '' ? '' : `; rename it, for example to ${quote(suggestion)}`;
   return {
     ok: false,
     message:
-      `"${raw}" is not a valid service name: Kubernetes needs a DNS-1123 label ` +
+      `${quote(raw)} is not a valid service name: Kubernetes needs a DNS-1123 label ` +
       `(at most 63 letters, digits and "-", starting and ending with a letter or digit)${hint}`,
   };
 }
@@ -55,14 +56,14 @@ export function nameFromImage(image: string): string {
  */
 export function linkTarget(raw: string): { ok: true; name: string } | { ok: false; message: string } {
   if (raw.startsWith('/api/'))
-    return { ok: false, message: `links to "${raw}", a resource URI: name the service instead ("db", or "db.stack")` };
+    return { ok: false, message: `links to ${quote(raw)}, a resource URI: name the service instead ("db", or "db.stack")` };
   const parts = raw.split('.');
   if (parts.length > 2)
-    return { ok: false, message: `links to "${raw}": name a service as "service" or "service.stack" (one dot at most)` };
+    return { ok: false, message: `links to ${quote(raw)}: name a service as "service" or "service.stack" (one dot at most)` };
   const names: string[] = [];
   for (const part of parts) {
     const checked = serviceName(part);
-    if (!checked.ok) return { ok: false, message: `links to "${raw}": ${checked.message}` };
+    if (!checked.ok) return { ok: false, message: `links to ${quote(raw)}: ${checked.message}` };
     names.push(checked.name);
   }
   return { ok: true, name: names.join('.') };
@@ -75,7 +76,7 @@ export function linkTarget(raw: string): { ok: true; name: string } | { ok: fals
  */
 export function volumesFromService(raw: string): { ok: true; name: string } | { ok: false; message: string } {
   if (raw.startsWith('/api/'))
-    return { ok: false, message: `takes volumes from "${raw}", a resource URI: name a service of this stack instead` };
+    return { ok: false, message: `takes volumes from ${quote(raw)}, a resource URI: name a service of this stack instead` };
   const dot = raw.indexOf('.');
   if (dot >= 0) {
     const service = raw.slice(0, dot);
@@ -83,7 +84,7 @@ export function volumesFromService(raw: string): { ok: true; name: string } | { 
     return {
       ok: false,
       message:
-        `takes volumes from service "${service}" of stack "${stack}": volumes are not shared across stacks ` +
+        `takes volumes from service ${quote(service)} of stack ${quote(stack)}: volumes are not shared across stacks ` +
         "(a stack's volumes are claims it owns, mounted on one node, removed with it); put both services in one stack",
     };
   }

@@ -7,8 +7,8 @@
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
 import { API_KEYS } from './api-fields.ts';
-import { type FieldError, type Result, zodIssueMessage } from './errors.ts';
-import { closest, isAbsent, isMapping, show, typeName } from './request-values.ts';
+import { type FieldError, type Result, type Unlisted, zodIssueMessage } from './errors.ts';
+import { checkMappingSize, closest, isAbsent, isMapping, quote, show, typeName } from './request-values.ts';
 import { type KeyHandler, newDraft, type Origin } from './service-draft.ts';
 import { nameFromImage, serviceName } from './service-names.ts';
 import { SHARED_KEYS } from './shared-keys.ts';
@@ -42,8 +42,29 @@ export function issuesToFieldErrors(issues: readonly ServiceIssue[]): FieldError
 interface Converted {
   spec: ServiceSpec;
   issues: ServiceIssue[];
+  /** Problems found past IssueBounds.perService, counted only. */
+  omitted: number;
   originOf: (path: readonly PropertyKey[]) => Origin;
 }
+
+// Bounds on what a request can cost. Every list and mapping is measured against its limit
+// before its items are read (readList, checkMappingSize), so the work per service is bounded;
+// IssueBounds bound the problems kept, so that an answer does not grow with a hostile request.
+// (A stack file converted on the user's own machine gets every problem.)
+
+export interface IssueBounds {
+  /** Problems kept per service; more are counted. */
+  perService: number;
+  /** After this many problems, the services left are not looked at. */
+  total: number;
+}
+
+/** What the façade keeps of a request's problems. */
+export const REQUEST_ISSUE_BOUNDS: IssueBounds = { perService: 20, total: 50 };
+const UNBOUNDED: IssueBounds = { perService: Number.POSITIVE_INFINITY, total: Number.POSITIVE_INFINITY };
+
+/** Keys a service may have: all the known and refused ones fit, with room to spare. */
+const MAX_SERVICE_KEYS = 200;
 
 function located(origin: Origin, message: string): { at: string; message: string } {
   return { at: origin.at, message: origin.part === undefined ? message : `${origin.part}: ${message}` };
@@ -69,26 +90,31 @@ function readName(raw: Record<string, unknown>, draft: ReturnType<typeof newDraf
   else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.message}`);
 }
 
-function convertService(raw: unknown, index: number): Converted | ServiceIssue {
+function convertService(raw: unknown, index: number, maxIssues: number): Converted | ServiceIssue {
   if (!isMapping(raw))
     return { index, at: '', message: `must be a mapping of keys to values (a service), not ${typeName(raw)} (${show(raw)})` };
-  const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
-  const draft = newDraft();
+  const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? shortName(raw['name']) : undefined;
+  const draft = newDraft(maxIssues);
   readName(raw, draft);
+  if (!checkMappingSize(raw, '', draft.report, MAX_SERVICE_KEYS)) {
+    const { spec, issues, omitted, originOf } = draft.finish();
+    return { spec, issues: issues.map((i) => ({ index, service, ...i })), omitted, originOf };
+  }
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'name') continue;
     const handler = HANDLERS[key];
     if (handler !== undefined) {
       // A key given no value (`command:` in YAML, null in JSON) is a key not given.
       if (!isAbsent(value)) draft.readKey(key, value, handler);
-    } else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `"${key}" is not supported: ${UNSUPPORTED_KEYS[key]}`);
+    } else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `${quote(key)} is not supported: ${UNSUPPORTED_KEYS[key]}`);
     else {
       const guess = closest(key, KNOWN_KEYS);
-      draft.report('', `unknown key "${key}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
+      draft.report('', `unknown key ${quote(key)}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
     }
   }
-  const { spec, issues, originOf } = draft.finish();
+  const { spec, issues, omitted, originOf } = draft.finish();
   const out: ServiceIssue[] = issues.map((i) => ({ index, service, ...i }));
+  let dropped = omitted;
   // The schema has the last word on every value (lengths, patterns, ranges) the readers let through.
   const checked = ServiceSpec.safeParse(spec, { reportInput: true });
   if (!checked.success) {
@@ -96,32 +122,53 @@ function convertService(raw: unknown, index: number): Converted | ServiceIssue {
       const origin = originOf(issue.path);
       // Readers report a bad value and leave it out, so zod's "required" would only repeat them.
       if (zodIssueMessage(issue) === 'is required' && out.some((o) => o.at === origin.at)) continue;
-      out.push({ index, service, ...located(origin, zodIssueMessage(issue)) });
+      if (out.length < maxIssues) out.push({ index, service, ...located(origin, zodIssueMessage(issue)) });
+      else dropped++;
     }
   }
-  return { spec, issues: out, originOf };
+  return { spec, issues: out, omitted: dropped, originOf };
 }
+
+/** A service's name as given, for messages: short, control characters written as JSON escapes. */
+function shortName(name: string): string {
+  const short = name.length > 63 ? `${name.slice(0, 60)}...` : name;
+  return short.replace(CONTROL_CHARACTER, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/g;
 
 /**
  * Services as either client sends them, converted into specs. Absent (`undefined` or null)
  * is no services, as Docker Cloud's create defaults `services` to `[]`.
  */
-export function convertServices(input: unknown): { ok: true; value: ServiceSpec[] } | { ok: false; issues: ServiceIssue[] } {
+export function convertServices(
+  input: unknown,
+  bounds: IssueBounds = UNBOUNDED,
+): { ok: true; value: ServiceSpec[] } | ({ ok: false; issues: ServiceIssue[] } & Unlisted) {
   if (isAbsent(input)) return { ok: true, value: [] };
   if (!Array.isArray(input))
     return { ok: false, issues: [{ at: '', message: `must be a list of services, not ${typeName(input)}` }] };
   if (input.length > MAX_SERVICES)
     return { ok: false, issues: [{ at: '', message: `a stack has at most ${MAX_SERVICES} services, not ${input.length}` }] };
   const issues: ServiceIssue[] = [];
-  const converted: (Converted | undefined)[] = input.map((raw, index) => {
-    const result = convertService(raw, index);
+  let omitted = 0;
+  const converted: (Converted | undefined)[] = [];
+  for (let index = 0; index < input.length; index++) {
+    if (issues.length >= bounds.total) {
+      // Enough to act on: the rest is not looked at (and may hold more problems).
+      return { ok: false, issues: sortIssues(issues), omitted, incomplete: true };
+    }
+    const result = convertService(input[index], index, bounds.perService);
     if ('spec' in result) {
       issues.push(...result.issues);
-      return result;
+      omitted += result.omitted;
+      converted.push(result);
+    } else {
+      issues.push(result);
+      converted.push(undefined);
     }
-    issues.push(result);
-    return undefined;
-  });
+  }
   // Links, volumes_from and names across services; checked on what could be read of each.
   const readable = converted.flatMap((c, index) => (c === undefined ? [] : [{ c, index }]));
   for (const issue of crossServiceIssues({ services: readable.map((r) => r.c.spec) })) {
@@ -129,11 +176,11 @@ export function convertServices(input: unknown): { ok: true; value: ServiceSpec[
     const entry = readable[position as number];
     if (entry === undefined) continue;
     const raw = input[entry.index] as Record<string, unknown>;
-    const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? raw['name'] : undefined;
+    const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? shortName(raw['name']) : undefined;
     // These messages name the offending value themselves: no part name in front.
     issues.push({ index: entry.index, service, at: entry.c.originOf(rest).at, message: issue.message });
   }
-  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues), ...(omitted > 0 ? { omitted } : {}) };
   return { ok: true, value: converted.map((c) => c!.spec) };
 }
 
@@ -144,8 +191,10 @@ function sortIssues(issues: ServiceIssue[]): ServiceIssue[] {
     .map((x) => x.issue);
 }
 
-/** The façade's entry point: `services` of a request body, or every problem with them. */
+/** The façade's entry point: `services` of a request body, or its problems (REQUEST_ISSUE_BOUNDS). */
 export function servicesFromRequest(services: unknown): Result<ServiceSpec[]> {
-  const converted = convertServices(services);
-  return converted.ok ? converted : { ok: false, errors: issuesToFieldErrors(converted.issues) };
+  const converted = convertServices(services, REQUEST_ISSUE_BOUNDS);
+  if (converted.ok) return converted;
+  const { issues, ok: _, ...unlisted } = converted;
+  return { ok: false, errors: issuesToFieldErrors(issues), ...unlisted };
 }

@@ -3,9 +3,12 @@
 // accepted: the key alone does not say which client sent it.
 
 import { joinCommandLine } from './command-line.ts';
-import { isFalseWord, readBoolean, readInteger, readList, readString, readStringList, show } from './request-values.ts';
+import { isFalseWord, quote, readBoolean, readInteger, readList, readString, readStringList, show } from './request-values.ts';
 import type { KeyContext, KeyHandler, ScalarField } from './service-draft.ts';
-import { AUTODESTROY, AUTORESTART, DEPLOYMENT_STRATEGIES, NET_MODES, PID_MODES, type ServiceSpec } from './stack.ts';
+import { AUTODESTROY, AUTORESTART, DEPLOYMENT_STRATEGIES, LIST_LIMITS, NET_MODES, PID_MODES, type ServiceSpec } from './stack.ts';
+
+/** A command given as a list: at most this many arguments (the joined command is at most 131072 characters anyway). */
+const MAX_COMMAND_ARGUMENTS = 65536;
 
 type BooleanField = { [F in ScalarField]: NonNullable<ServiceSpec[F]> extends boolean ? F : never }[ScalarField];
 
@@ -47,7 +50,7 @@ export function commandKey(field: 'runCommand' | 'entrypoint', acceptList: boole
     field,
     read(value, ctx) {
       if (acceptList && Array.isArray(value)) {
-        const args = readStringList(value, '', ctx.report);
+        const args = readStringList(value, '', ctx.report, MAX_COMMAND_ARGUMENTS);
         if (args !== undefined) ctx.set(field, joinCommandLine(args));
         return;
       }
@@ -62,7 +65,7 @@ export function stringListKey(field: 'roles' | 'dns' | 'dnsSearch', acceptSingle
   return {
     field,
     read(value, ctx) {
-      const list = readStringList(value, '', ctx.report, acceptSingle);
+      const list = readStringList(value, '', ctx.report, LIST_LIMITS[field], acceptSingle);
       if (list !== undefined && list.length > 0) ctx.set(field, list);
     },
   };
@@ -76,7 +79,7 @@ export function capabilitiesKey(field: 'capAdd' | 'capDrop'): KeyHandler {
   return {
     field,
     read(value, ctx) {
-      const list = readStringList(value, '', ctx.report);
+      const list = readStringList(value, '', ctx.report, LIST_LIMITS.capabilities);
       if (list !== undefined && list.length > 0)
         ctx.set(
           field,
@@ -90,7 +93,7 @@ export function capabilitiesKey(field: 'capAdd' | 'capDrop'): KeyHandler {
 export const tagsKey: KeyHandler = {
   field: 'tags',
   read(value, ctx) {
-    const list = readList(value, '', ctx.report);
+    const list = readList(value, '', ctx.report, LIST_LIMITS.tags);
     if (list === undefined) return;
     const tags: string[] = [];
     list.forEach((item, i) => {
@@ -170,7 +173,7 @@ export const netKey: KeyHandler = {
       return;
     }
     const why = NET_REFUSALS[s.split(':')[0]!.toLowerCase()];
-    ctx.report('', `"${s}" is not supported${why === undefined ? '' : `: ${why}`}; use bridge or host`);
+    ctx.report('', `${quote(s)} is not supported${why === undefined ? '' : `: ${why}`}; use bridge or host`);
   },
 };
 
@@ -181,7 +184,7 @@ export const pidKey: KeyHandler = {
     if (s === undefined) return;
     const mode = PID_MODES.find((m) => m === s.toLowerCase());
     if (mode !== undefined) ctx.set('pid', mode);
-    else ctx.report('', `"${s}" is not supported: use host (share the node's process namespace) or none`);
+    else ctx.report('', `${quote(s)} is not supported: use host (share the node's process namespace) or none`);
   },
 };
 

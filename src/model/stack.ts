@@ -23,12 +23,61 @@ const dns1123Label = z
     'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
   );
 
+// Control characters (C0, DEL and C1: what Unicode calls Cc) have no place in a name, an image,
+// a path or any other identifier: a NUL cuts a string short in C, a newline forges log lines
+// and breaks the files (/etc/hosts, resolv.conf) such values are written to. The same pattern
+// goes into the CRD (Go's regexp reads \xNN as the code point, as JavaScript does), so the
+// Kubernetes API and the façade refuse the same values. A zod string carries one pattern at
+// most (two become an allOf, which a structural schema cannot hold): rules that already have
+// a pattern fold the control characters into it.
+//
+// Free text that goes to a process (commands, environment values, label values) may hold any
+// character a container accepts, tab and newline included, except NUL: execve() and the
+// environment block are NUL-terminated, so a NUL could only be cut off or refused.
+const CONTROL = String.raw`\x00-\x1f\x7f-\x9f`;
+export const NO_CONTROL_CHARACTERS = new RegExp(`^[^${CONTROL}]*$`);
+const CONTROL_MESSAGE = 'must not contain control characters (NUL, tab, newline, ...)';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point of this pattern
+export const NO_NUL = /^[^\x00]*$/;
+const NUL_MESSAGE = 'must not contain NUL characters (a process cannot be given them)';
+
+/** Text without control characters, for names and other identifier-like values. */
+const identifierText = (max: number) => z.string().max(max).regex(NO_CONTROL_CHARACTERS, CONTROL_MESSAGE);
+/** Free text for a process: anything but NUL. */
+const processText = (max: number) => z.string().max(max).regex(NO_NUL, NUL_MESSAGE);
+/** An absolute path without control characters. */
+const absolutePath = z
+  .string()
+  .regex(new RegExp(`^/[^${CONTROL}]*$`), 'must be an absolute path, without control characters')
+  .max(4096);
+
 /** An environment variable name as a container runtime accepts it. */
 const envName = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[^=\0]+$/, 'must not be empty or contain "="');
+  .regex(new RegExp(`^[^=${CONTROL}]+$`), 'must not be empty or contain "=" or control characters');
+
+/**
+ * The most items each list of a service holds (and labels a service has). The request readers
+ * check a list's length against these before reading any item, so an oversized list costs one
+ * comparison, not a conversion and an error per item.
+ */
+export const LIST_LIMITS = {
+  // At most 100 ports: the CRD checks ports for duplicates with CEL, whose estimated cost grows
+  // with the square of this bound times MAX_SERVICES; 1000 exceeded the API server's budget.
+  containerPorts: 100,
+  containerEnvvars: 1000,
+  linkedToService: 100,
+  bindings: 100,
+  tags: 100,
+  roles: 10,
+  capabilities: 64,
+  dns: 3,
+  dnsSearch: 6,
+  extraHosts: 100,
+  labels: 1000,
+} as const;
 
 export const PORT_PROTOCOLS = ['tcp', 'udp'] as const;
 export const ContainerPort = z
@@ -40,7 +89,7 @@ export const ContainerPort = z
   })
   .strict();
 
-export const EnvVar = z.object({ key: envName, value: z.string().max(131072) }).strict();
+export const EnvVar = z.object({ key: envName, value: processText(131072) }).strict();
 
 /** A link target: `service` (of this stack, or a Service of the namespace) or `service.stack`. */
 export const LINK_TARGET = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/;
@@ -72,8 +121,8 @@ export const Link = z
 
 export const Binding = z
   .object({
-    hostPath: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
-    containerPath: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
+    hostPath: absolutePath.optional(),
+    containerPath: absolutePath.optional(),
     rewritable: z.boolean().optional().describe('false mounts read-only (default true)'),
     volumesFrom: dns1123Label.optional().describe('a sibling service whose volumes are mounted too'),
   })
@@ -88,45 +137,72 @@ export const PID_MODES = ['none', 'host'] as const;
 export const ServiceSpec = z
   .object({
     name: dns1123Label,
-    image: z.string().min(1).max(1024).regex(/^\S+$/, 'must not contain white space'),
+    image: z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(new RegExp(String.raw`^[^\s${CONTROL}]+$`), 'must not contain white space or control characters'),
     targetNumContainers: z.int().min(0).max(10000).optional().describe('default 1'),
-    runCommand: z.string().max(131072).optional().describe('the command, as Docker Cloud run_command (container args)'),
-    entrypoint: z.string().max(131072).optional(),
-    // At most 100: the CRD checks ports for duplicates with CEL, whose estimated cost grows
-    // with the square of this bound times MAX_SERVICES; 1000 exceeded the API server's budget.
-    containerPorts: z.array(ContainerPort).max(100).optional(),
-    containerEnvvars: z.array(EnvVar).max(1000).optional(),
-    linkedToService: z.array(Link).max(100).optional(),
-    bindings: z.array(Binding).max(100).optional(),
+    runCommand: processText(131072).optional().describe('the command, as Docker Cloud run_command (container args)'),
+    entrypoint: processText(131072).optional(),
+    containerPorts: z.array(ContainerPort).max(LIST_LIMITS.containerPorts).optional(),
+    containerEnvvars: z.array(EnvVar).max(LIST_LIMITS.containerEnvvars).optional(),
+    linkedToService: z.array(Link).max(LIST_LIMITS.linkedToService).optional(),
+    bindings: z.array(Binding).max(LIST_LIMITS.bindings).optional(),
     autorestart: z.enum(AUTORESTART).optional(),
     autodestroy: z.enum(AUTODESTROY).optional(),
     deploymentStrategy: z.enum(DEPLOYMENT_STRATEGIES).optional(),
     sequentialDeployment: z.boolean().optional(),
     privileged: z.boolean().optional(),
-    workingDir: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
+    workingDir: absolutePath.optional(),
     memory: z.int().min(4).max(1048576).optional().describe('memory limit in MB'),
     cpuShares: z.int().min(2).max(262144).optional().describe('relative CPU weight, 1024 = one CPU'),
     net: z.enum(NET_MODES).optional(),
     pid: z.enum(PID_MODES).optional(),
-    tags: z.array(z.string().min(1).max(253)).max(100).optional(),
-    roles: z.array(z.string().min(1).max(63)).max(10).optional(),
+    tags: z.array(identifierText(253).min(1)).max(LIST_LIMITS.tags).optional(),
+    roles: z.array(identifierText(63).min(1)).max(LIST_LIMITS.roles).optional(),
     autoredeploy: z.boolean().optional(),
     // Compose keys beyond Docker Cloud's service parameters that Kubernetes can express.
     capAdd: z
-      .array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'))
-      .max(64)
+      .array(
+        z
+          .string()
+          .max(64)
+          .regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'),
+      )
+      .max(LIST_LIMITS.capabilities)
       .optional(),
     capDrop: z
-      .array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'))
-      .max(64)
+      .array(
+        z
+          .string()
+          .max(64)
+          .regex(/^[A-Z_]+$/, 'must be a capability name such as NET_ADMIN'),
+      )
+      .max(LIST_LIMITS.capabilities)
       .optional(),
-    dns: z.array(z.string().min(1).max(253)).max(3).optional(),
-    dnsSearch: z.array(z.string().min(1).max(253)).max(6).optional(),
+    dns: z.array(identifierText(253).min(1)).max(LIST_LIMITS.dns).optional(),
+    dnsSearch: z.array(identifierText(253).min(1)).max(LIST_LIMITS.dnsSearch).optional(),
     extraHosts: z
-      .array(z.string().regex(/^[^:\s]+:[^\s]+$/, 'must be "hostname:ip"'))
-      .max(100)
+      .array(
+        z
+          .string()
+          .max(512)
+          .regex(
+            new RegExp(String.raw`^[^:\s${CONTROL}]+:[^\s${CONTROL}]+$`),
+            'must be "hostname:ip", without white space or control characters',
+          ),
+      )
+      .max(LIST_LIMITS.extraHosts)
       .optional(),
-    labels: z.record(z.string().max(317), z.string().max(4096)).optional(),
+    // Label keys: the CRD cannot say their rules (a structural schema takes no propertyNames),
+    // so the keys' length and characters are checked in process only; the number of labels is
+    // in both.
+    labels: z
+      .record(identifierText(317), processText(4096))
+      .refine((labels) => Object.keys(labels).length <= LIST_LIMITS.labels, `must have at most ${LIST_LIMITS.labels} labels`)
+      .meta({ maxProperties: LIST_LIMITS.labels })
+      .optional(),
     user: z
       .string()
       .regex(/^\d+(:\d+)?$/, 'must be a numeric "uid" or "uid:gid" (Kubernetes cannot run as a user name)')
@@ -160,9 +236,12 @@ export const Redeploy = z
 
 export const MAX_SERVICES = 100;
 
+/** What a stack is shown as; defaults to its name. */
+export const Nickname = identifierText(253);
+
 export const StackSpec = z
   .object({
-    nickname: z.string().max(253).optional(),
+    nickname: Nickname.optional(),
     desiredState: z.enum(DESIRED_STATES).optional(),
     redeploy: Redeploy.optional(),
     services: z.array(ServiceSpec).max(MAX_SERVICES),

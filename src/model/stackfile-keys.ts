@@ -3,9 +3,11 @@
 // Kubernetes cannot honour, and writing a spec back out as a stack file (export).
 
 import {
+  checkMappingSize,
   closest,
   isFalseWord,
   isMapping,
+  quote,
   type Report,
   readList,
   readString,
@@ -17,7 +19,7 @@ import {
 import type { KeyContext, KeyHandler } from './service-draft.ts';
 import { linkTarget, volumesFromService } from './service-names.ts';
 import { booleanKey, capabilitiesKey, commandKey, stringKey, stringListKey } from './shared-keys.ts';
-import type { Binding, ContainerPort, ServiceSpec, StackSpec } from './stack.ts';
+import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec, type StackSpec } from './stack.ts';
 
 // ---------------------------------------------------------------------------------------
 // Ports: `ports` publishes ("80", "8080:80", "500/udp", "4500:4500/udp"), `expose` does not
@@ -52,23 +54,23 @@ function readPort(value: unknown, published: boolean, at: string, report: Report
   const text = value.trim();
   const m = PORT_FORM.exec(text);
   if (m === null) {
-    if (/\d-\d/.test(text)) report(at, `"${value}": port ranges are not supported; list each port`);
+    if (/\d-\d/.test(text)) report(at, `${quote(value)}: port ranges are not supported; list each port`);
     else if ((text.match(/:/g) ?? []).length >= 2)
       report(
         at,
-        `"${value}": publishing on one host address is not supported (Kubernetes publishes a port on every node); use "host_port:container_port"`,
+        `${quote(value)}: publishing on one host address is not supported (Kubernetes publishes a port on every node); use "host_port:container_port"`,
       );
-    else report(at, `"${value}" is not a port: use ${example}`);
+    else report(at, `${quote(value)} is not a port: use ${example}`);
     return undefined;
   }
   const [, outerText, innerText, protocolText] = m;
   if (!published && outerText !== undefined) {
-    report(at, `"${value}": expose takes a container port only (${example}); publish a host port with ports`);
+    report(at, `${quote(value)}: expose takes a container port only (${example}); publish a host port with ports`);
     return undefined;
   }
   const protocol = protocolText?.toLowerCase();
   if (protocol !== undefined && protocol !== 'tcp' && protocol !== 'udp') {
-    report(at, `"${value}": protocol "${protocolText}" is not supported; use tcp or udp`);
+    report(at, `${quote(value)}: protocol ${quote(protocolText ?? '')} is not supported; use tcp or udp`);
     return undefined;
   }
   const innerPort = portNumber(innerText!, 'container port', report, at);
@@ -86,7 +88,7 @@ function portsKey(published: boolean): KeyHandler {
     field: 'containerPorts',
     combinesWith: [published ? 'expose' : 'ports'],
     read(value, ctx) {
-      readList(value, '', ctx.report)?.forEach((item, i) => {
+      readList(value, '', ctx.report, LIST_LIMITS.containerPorts)?.forEach((item, i) => {
         const port = readPort(item, published, `[${i}]`, ctx.report);
         if (port !== undefined) ctx.add('containerPorts', port, `[${i}]`, false);
       });
@@ -108,6 +110,7 @@ const environmentKey: KeyHandler = {
   field: 'containerEnvvars',
   read(value, ctx) {
     if (isMapping(value)) {
+      if (!checkMappingSize(value, '', ctx.report, LIST_LIMITS.containerEnvvars)) return;
       for (const [key, v] of Object.entries(value)) {
         const text = scalarText(v);
         if (text === undefined) ctx.report(`${key}`, `must be a string, number or boolean, not ${typeName(v)}`);
@@ -117,6 +120,10 @@ const environmentKey: KeyHandler = {
     }
     if (!Array.isArray(value)) {
       ctx.report('', `must be a list of "KEY=VALUE" or a mapping of names to values, not ${typeName(value)} (${show(value)})`);
+      return;
+    }
+    if (value.length > LIST_LIMITS.containerEnvvars) {
+      ctx.report('', `must have at most ${LIST_LIMITS.containerEnvvars} items, not ${value.length}`);
       return;
     }
     value.forEach((item, i) => {
@@ -137,7 +144,7 @@ const environmentKey: KeyHandler = {
 const linksKey: KeyHandler = {
   field: 'linkedToService',
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.linkedToService)?.forEach((item, i) => {
       const at = `[${i}]`;
       const text = readString(item, at, ctx.report)?.trim();
       if (text === undefined) return;
@@ -146,7 +153,7 @@ const linksKey: KeyHandler = {
       const alias = colon < 0 ? undefined : text.slice(colon + 1);
       const sibling = linkTarget(target);
       if (!sibling.ok) ctx.report(at, sibling.message);
-      else if (alias === '') ctx.report(at, `"${text}": the alias after ":" is empty`);
+      else if (alias === '') ctx.report(at, `${quote(text)}: the alias after ":" is empty`);
       else
         ctx.add(
           'linkedToService',
@@ -167,8 +174,8 @@ function readMode(mode: string): boolean | undefined {
 function checkHostPath(hostPath: string, text: string): string | undefined {
   if (hostPath.startsWith('/')) return undefined;
   if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(hostPath))
-    return `"${text}": named volumes ("${hostPath}") are not supported; give an absolute host path, or only the container path for a volume of the service's own`;
-  return `"${text}": the host path must be absolute`;
+    return `${quote(text)}: named volumes (${quote(hostPath)}) are not supported; give an absolute host path, or only the container path for a volume of the service's own`;
+  return `${quote(text)}: the host path must be absolute`;
 }
 
 function readVolume(text: string, at: string, report: Report): Binding | undefined {
@@ -183,13 +190,13 @@ function readVolume(text: string, at: string, report: Report): Binding | undefin
   else {
     report(
       at,
-      `"${text}" is not a volume: use "/container/path", "/host/path:/container/path" or "/host/path:/container/path:ro"`,
+      `${quote(text)} is not a volume: use "/container/path", "/host/path:/container/path" or "/host/path:/container/path:ro"`,
     );
     return undefined;
   }
   const rewritable = mode === undefined ? undefined : readMode(mode);
   if (mode !== undefined && rewritable === undefined) {
-    report(at, `"${text}": mode "${mode}" is not supported; use ro or rw`);
+    report(at, `${quote(text)}: mode ${quote(mode)} is not supported; use ro or rw`);
     return undefined;
   }
   const hostProblem = hostPath === undefined ? undefined : checkHostPath(hostPath, text);
@@ -198,7 +205,7 @@ function readVolume(text: string, at: string, report: Report): Binding | undefin
     return undefined;
   }
   if (!containerPath.startsWith('/')) {
-    report(at, `"${text}": the container path must be absolute`);
+    report(at, `${quote(text)}: the container path must be absolute`);
     return undefined;
   }
   const binding: Binding = { containerPath };
@@ -211,7 +218,7 @@ const volumesKey: KeyHandler = {
   field: 'bindings',
   combinesWith: ['volumes_from'],
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.bindings)?.forEach((item, i) => {
       const text = readString(item, `[${i}]`, ctx.report)?.trim();
       const binding = text === undefined ? undefined : readVolume(text, `[${i}]`, ctx.report);
       if (binding !== undefined) ctx.add('bindings', binding, `[${i}]`, false);
@@ -223,18 +230,18 @@ const volumesFromKey: KeyHandler = {
   field: 'bindings',
   combinesWith: ['volumes'],
   read(value, ctx) {
-    readList(value, '', ctx.report)?.forEach((item, i) => {
+    readList(value, '', ctx.report, LIST_LIMITS.bindings)?.forEach((item, i) => {
       const at = `[${i}]`;
       const text = readString(item, at, ctx.report)?.trim();
       if (text === undefined) return;
       if (text.startsWith('container:')) {
-        ctx.report(at, `"${text}": volumes from a container are not supported; name a service of this stack`);
+        ctx.report(at, `${quote(text)}: volumes from a container are not supported; name a service of this stack`);
         return;
       }
       const [target, mode, ...extra] = text.split(':');
       const rewritable = mode === undefined ? undefined : readMode(mode);
       if (extra.length > 0 || (mode !== undefined && rewritable === undefined)) {
-        ctx.report(at, `"${text}" is not a volumes_from entry: use "service", "service:ro" or "service:rw"`);
+        ctx.report(at, `${quote(text)} is not a volumes_from entry: use "service", "service:ro" or "service:rw"`);
         return;
       }
       const sibling = volumesFromService(target!);
@@ -267,7 +274,10 @@ const restartKey: KeyHandler = {
     if (word === 'on-failure') ctx.set('autorestart', 'ON_FAILURE');
     else if (word === 'always') ctx.set('autorestart', 'ALWAYS');
     else if (word !== undefined && /^on-failure:\d+$/.test(word))
-      ctx.report('', `"${value}": a retry limit is not supported (Kubernetes keeps restarting with a back-off); use on-failure`);
+      ctx.report(
+        '',
+        `${show(value)}: a retry limit is not supported (Kubernetes keeps restarting with a back-off); use on-failure`,
+      );
     else if (word === 'unless-stopped')
       ctx.report('', '"unless-stopped" is not supported: use always (a stopped stack stays stopped)');
     else {
@@ -322,9 +332,16 @@ const userKey: KeyHandler = {
 };
 
 /** "KEY=VALUE" / "KEY" list items or a mapping, as a mapping of strings. */
-function readKeyValues(value: unknown, ctx: KeyContext, separator: string, listForm: string): Map<string, string> | undefined {
+function readKeyValues(
+  value: unknown,
+  ctx: KeyContext,
+  separator: string,
+  listForm: string,
+  max: number,
+): Map<string, string> | undefined {
   const out = new Map<string, string>();
   if (isMapping(value)) {
+    if (!checkMappingSize(value, '', ctx.report, max)) return undefined;
     for (const [k, v] of Object.entries(value)) {
       const text = scalarText(v);
       if (text === undefined) ctx.report(k, `must be a string, number or boolean, not ${typeName(v)}`);
@@ -332,11 +349,11 @@ function readKeyValues(value: unknown, ctx: KeyContext, separator: string, listF
     }
     return out;
   }
-  const list = readStringList(value, '', ctx.report);
+  const list = readStringList(value, '', ctx.report, max);
   if (list === undefined) return undefined;
   list.forEach((item, i) => {
     const at = item.indexOf(separator);
-    if (at === 0) ctx.report(`[${i}]`, `"${item}" is not ${listForm}`);
+    if (at === 0) ctx.report(`[${i}]`, `${quote(item)} is not ${listForm}`);
     else if (at < 0) out.set(item, '');
     else out.set(item.slice(0, at), item.slice(at + 1));
   });
@@ -346,7 +363,7 @@ function readKeyValues(value: unknown, ctx: KeyContext, separator: string, listF
 const labelsKey: KeyHandler = {
   field: 'labels',
   read(value, ctx) {
-    const labels = readKeyValues(value, ctx, '=', '"KEY=VALUE" or "KEY"');
+    const labels = readKeyValues(value, ctx, '=', '"KEY=VALUE" or "KEY"', LIST_LIMITS.labels);
     if (labels !== undefined && labels.size > 0) ctx.set('labels', Object.fromEntries(labels));
   },
 };
@@ -355,7 +372,7 @@ const extraHostsKey: KeyHandler = {
   field: 'extraHosts',
   read(value, ctx) {
     if (isMapping(value)) {
-      const hosts = readKeyValues(value, ctx, ':', '"hostname:ip"');
+      const hosts = readKeyValues(value, ctx, ':', '"hostname:ip"', LIST_LIMITS.extraHosts);
       if (hosts !== undefined && hosts.size > 0)
         ctx.set(
           'extraHosts',
@@ -363,7 +380,7 @@ const extraHostsKey: KeyHandler = {
         );
       return;
     }
-    const list = readStringList(value, '', ctx.report);
+    const list = readStringList(value, '', ctx.report, LIST_LIMITS.extraHosts);
     if (list !== undefined && list.length > 0) ctx.set('extraHosts', list);
   },
 };

@@ -16,7 +16,23 @@ export * from './labels.ts';
 export { linkedStackKeys, plainLinkNames } from './link-references.ts';
 export { legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
 export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
-export { refusedByConfiguration } from './policy.ts';
+export {
+  DEFAULT_POD_SECURITY_LEVEL,
+  isPodSecurityLevel,
+  namespaceLevel,
+  POD_SECURITY_ENFORCE_LABEL,
+  POD_SECURITY_LEVELS,
+  type PodSecurityLevel,
+  type PodSecurityViolation,
+  podSecurityViolations,
+} from './pod-security.ts';
+export {
+  type NodePortHolder,
+  nodePortConflicts,
+  type PolicyTarget,
+  refusedByConfiguration,
+  requestedNodePorts,
+} from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
 export { deriveStatus } from './state.ts';

@@ -24,14 +24,6 @@ export const MANAGED_BY_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 /** Prefix of the label and annotation keys Longshore owns; users may not set them. */
 export const LONGSHORE_PREFIX = 'longshore.io/';
-/** Keys Longshore sets on pod templates, which a user label must not replace. */
-export const RESERVED_LABEL_KEYS: readonly string[] = [
-  LABEL_NAME,
-  LABEL_INSTANCE,
-  LABEL_COMPONENT,
-  LABEL_PART_OF,
-  LABEL_MANAGED_BY,
-];
 
 export const ANNOTATION_REDEPLOY_REVISION = 'longshore.io/redeploy-revision';
 export const ANNOTATION_AUTORESTART = 'longshore.io/autorestart';

@@ -8,7 +8,7 @@ import type { ContainerPort, EnvVar, ServiceSpec, Stack } from '../model/stack.t
 import type { StackContext } from './context.ts';
 import { linkAlias, portProtocol } from './defaults.ts';
 import { lifecycle } from './lifecycle.ts';
-import { aliasHostName, isDns1123Label } from './names.ts';
+import { aliasHostName, isDns1123Label, reservedNameReason } from './names.ts';
 import type { Problem } from './problem.ts';
 import type { PlainService } from './surroundings.ts';
 
@@ -59,11 +59,21 @@ const describe = (t: LinkTarget) =>
  */
 export function planLinks(ctx: StackContext): LinkPlan {
   const services = [...ctx.services.values()];
+  const serviceNames = services.map((s) => s.name);
+  const plan: LinkPlan = { links: [], names: [], problems: [], notices: [] };
+  const reservedServices = new Set<string>();
+  for (const svc of services) {
+    const reason = reservedNameReason(svc.name, 'service', ctx.stackName, serviceNames, svc.name);
+    if (reason === undefined) continue;
+    reservedServices.add(svc.name);
+    plan.problems.push({ service: svc.name, field: 'name', message: `${reason}; rename the service` });
+  }
   const names = new Map<string, DnsName>(
-    services.map((s) => [s.name, { host: s.name, target: { kind: 'service', stack: ctx.stackName, service: s } }]),
+    services
+      .filter((s) => !reservedServices.has(s.name))
+      .map((s) => [s.name, { host: s.name, target: { kind: 'service', stack: ctx.stackName, service: s } }]),
   );
   const aliasUsers = new Map<string, string>();
-  const plan: LinkPlan = { links: [], names: [], problems: [], notices: [] };
   for (const svc of services) {
     svc.linkedToService?.forEach((link, index) => {
       const field = `linkedToService[${index}]`;
@@ -88,6 +98,15 @@ export function planLinks(ctx: StackContext): LinkPlan {
           service: svc.name,
           field: `${field}.name`,
           message: `the alias "${alias}" cannot be a DNS name ("${host}" is not a DNS-1123 label)`,
+        });
+        return;
+      }
+      const reserved = reservedNameReason(host, 'alias', ctx.stackName, serviceNames);
+      if (reserved !== undefined) {
+        plan.problems.push({
+          service: svc.name,
+          field: `${field}.name`,
+          message: `the alias "${alias}" cannot be a DNS name of the stack: ${reserved}`,
         });
         return;
       }

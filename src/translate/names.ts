@@ -87,3 +87,33 @@ export function aliasHostName(alias: string): string {
 export function servicePortName(port: number, protocol: 'tcp' | 'udp'): string {
   return `${protocol}-${port}`;
 }
+
+/** The name every namespace's pods reach the Kubernetes API server by (`kubernetes.default`). */
+export const KUBERNETES_SERVICE_NAME = 'kubernetes';
+
+/**
+ * Why `name` cannot be one of the stack's DNS names (a service name or a link alias), or
+ * undefined when it can. A stack's names shadow, for its own pods, everything else of that
+ * name: so none may be the API server's Service (`kubernetes`) or the name of one of the
+ * stack's own objects (its domain `<stack>`, a service's `<stack>-<service>`), which would
+ * then answer for something else. A service may be named like its stack (`postgres` in stack
+ * `postgres`, Docker Cloud's usual one-service stack): inside the stack that name then means
+ * that service, which is what its pods ask for; an alias may not.
+ */
+export function reservedNameReason(
+  name: string,
+  kind: 'service' | 'alias',
+  stackName: string,
+  serviceNames: readonly string[],
+  /** For a service: its own name (its own child name is no clash). */
+  self?: string,
+): string | undefined {
+  if (name === KUBERNETES_SERVICE_NAME)
+    return `"${name}" is reserved: it is the name of the Kubernetes API server's Service, which the stack's pods would no longer reach by it`;
+  if (kind === 'alias' && (name === stackName || name === stackDomainName(stackName)))
+    return `"${name}" is reserved: it is the stack's own name (its DNS domain's Service "${stackDomainName(stackName)}")`;
+  const owner = serviceNames.find((s) => s !== self && serviceChildName(stackName, s) === name);
+  if (owner !== undefined)
+    return `"${name}" is reserved: it is the name of the Service and workload of this stack's service "${owner}"`;
+  return undefined;
+}

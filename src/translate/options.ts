@@ -1,5 +1,7 @@
 // How the operator is configured to translate stacks: what the cluster offers (Service types,
-// storage) and what the operator's administrator allows (host paths, host namespaces).
+// storage, DNS). What a stack's pods may do on their node (host paths, host namespaces,
+// privileges) is not an option: it is the Pod Security level of the stack's namespace, in its
+// surroundings (pod-security.ts).
 
 export const PUBLISHED_SERVICE_TYPES = ['NodePort', 'LoadBalancer'] as const;
 export type PublishedServiceType = (typeof PUBLISHED_SERVICE_TYPES)[number];
@@ -13,10 +15,6 @@ export interface TranslateOptions {
    * Default 30000-32767, Kubernetes' own default.
    */
   nodePortRange?: { min: number; max: number };
-  /** Whether bindings may mount host paths (LONGSHORE_ALLOW_HOST_PATH). */
-  allowHostPath: boolean;
-  /** Whether `net: host` and `pid: host` are honoured (LONGSHORE_ALLOW_HOST_NETWORK). */
-  allowHostNetwork: boolean;
   /** The size requested for each volume (a Kubernetes quantity): Docker volumes have none. */
   volumeSize: string;
   /** The StorageClass of the volumes; absent means the cluster's default class. */
@@ -33,14 +31,11 @@ export interface TranslateOptions {
   progressDeadlineSeconds: number;
 }
 
-/** Safe defaults: nothing on the host is reachable unless the administrator says so. */
 export const DEFAULT_NODE_PORT_RANGE = Object.freeze({ min: 30000, max: 32767 });
 
 export const defaultTranslateOptions: TranslateOptions = Object.freeze({
   publishedServiceType: 'NodePort',
   nodePortRange: DEFAULT_NODE_PORT_RANGE,
-  allowHostPath: false,
-  allowHostNetwork: false,
   volumeSize: '1Gi',
   clusterDomain: 'cluster.local',
   progressDeadlineSeconds: 600,

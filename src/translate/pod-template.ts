@@ -1,5 +1,7 @@
 // The pod template of a service's workload: its container, volumes, networking, scheduling,
-// and the Docker Cloud settings Kubernetes has no field for, recorded as annotations.
+// and the Docker Cloud settings Kubernetes has no field for, recorded as annotations. The
+// template is checked against the Pod Security level of the stack's namespace: a service whose
+// pods that level forbids is a problem, and nothing is applied for it.
 
 import { isIP } from 'node:net';
 import type { V1Affinity, V1HostAlias, V1PodSpec, V1PodTemplateSpec, V1TopologySpreadConstraint } from '@kubernetes/client-node';
@@ -23,6 +25,15 @@ import {
   serviceSelector,
 } from './labels.ts';
 import type { ResolvedLink } from './links.ts';
+import {
+  DEFAULT_POD_SECURITY_LEVEL,
+  levelAllowing,
+  POD_SECURITY_ENFORCE_LABEL,
+  type PodSecurityLevel,
+  type PodSecurityViolation,
+  podSecurityViolations,
+  restrictedDefaults,
+} from './pod-security.ts';
 import type { Problem } from './problem.ts';
 import { userPodMetadata } from './user-labels.ts';
 import type { ServiceVolumes } from './volumes.ts';
@@ -48,15 +59,16 @@ export function podTemplate(
   const user = userPodMetadata(svc);
   problems.push(...user.problems);
 
-  const hostNetwork = hostNamespace(ctx, svc, 'net', problems);
-  const hostPID = hostNamespace(ctx, svc, 'pid', problems);
+  const level = ctx.surroundings.podSecurityLevel ?? DEFAULT_POD_SECURITY_LEVEL;
+  const hostNetwork = svc.net === 'host';
+  const hostPID = svc.pid === 'host';
   const dns = podDns(ctx, svc, hostNetwork);
   const hostAliases = extraHosts(svc, problems);
   const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
   const affinity = volumeGroup === undefined ? undefined : colocation(ctx, volumeGroup);
   const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
 
-  const spec: V1PodSpec = {
+  const asked: V1PodSpec = {
     // Deployments and DaemonSets only allow Always: autorestart OFF/ON_FAILURE cannot be honoured.
     restartPolicy: 'Always',
     containers: [main.container],
@@ -75,21 +87,76 @@ export function podTemplate(
     ...(affinity !== undefined && { affinity }),
     ...(spread.length > 0 && { topologySpreadConstraints: spread }),
   };
+  // Restricted namespaces: the settings that level requires, where the service does not say
+  // otherwise, so that an ordinary service runs there.
+  const spec = level === 'restricted' ? restrictedDefaults(asked) : asked;
+  const annotations = sortKeys({ ...user.annotations, ...settingAnnotations(ctx, svc) });
+  for (const v of podSecurityViolations(spec, level, annotations)) problems.push(podSecurityProblem(ctx, svc, volumes, level, v));
 
   return {
     template: {
       metadata: {
+        // Docker labels are annotations (user-labels.ts): a stack's pods carry no label that a
+        // selector it does not own could match.
         labels: {
-          ...user.labels,
           ...serviceLabels(ctx.stackName, svc.name),
           ...(volumeGroup !== undefined && { [LABEL_VOLUME_GROUP]: volumeGroup }),
         },
-        annotations: sortKeys({ ...user.annotations, ...settingAnnotations(ctx, svc) }),
+        annotations,
       },
       spec,
     },
     problems,
   };
+}
+
+/**
+ * A Pod Security violation as a problem of the service: the service's own field that asked
+ * for it (`privileged`, `bindings[0].hostPath`, `net`, ...), the rule, the namespace's level,
+ * and what a cluster administrator would do to allow it.
+ */
+function podSecurityProblem(
+  ctx: StackContext,
+  svc: ServiceSpec,
+  volumes: ServiceVolumes,
+  level: PodSecurityLevel,
+  v: PodSecurityViolation,
+): Problem {
+  return {
+    service: svc.name,
+    field: serviceField(v.field, volumes, svc),
+    message:
+      `${v.rule} in namespace "${ctx.namespace}", whose Pod Security level is "${level}" (${v.field}); ` +
+      `a cluster administrator can allow it by labelling the namespace ${POD_SECURITY_ENFORCE_LABEL}=${levelAllowing(v)}`,
+  };
+}
+
+/** The service field a pod template field comes from. */
+function serviceField(podField: string, volumes: ServiceVolumes, svc: ServiceSpec): string {
+  if (podField === 'spec.hostNetwork') return 'net';
+  if (podField === 'spec.hostPID') return 'pid';
+  const volume = /^spec\.volumes\[(\d+)\]/.exec(podField);
+  if (volume !== null) {
+    const name = volumes.volumes[Number(volume[1])]?.name;
+    return (name !== undefined ? volumes.volumeFields[name] : undefined) ?? 'bindings';
+  }
+  const container =
+    /^spec\.(?:containers\[0\]\.)?securityContext\.(privileged|capabilities\.add|capabilities\.drop|runAsUser|runAsNonRoot)$/.exec(
+      podField,
+    );
+  switch (container?.[1]) {
+    case 'privileged':
+      return 'privileged';
+    case 'capabilities.add':
+      return 'capAdd';
+    case 'capabilities.drop':
+      return 'capDrop';
+    case 'runAsUser':
+    case 'runAsNonRoot':
+      return svc.user !== undefined ? 'user' : podField;
+  }
+  if (/^spec\.containers\[0\]\.ports\[/.test(podField)) return 'containerPorts';
+  return podField;
 }
 
 /** Annotations for what Kubernetes cannot act on, and the redeploy revision that forces a rollout. */
@@ -103,19 +170,6 @@ function settingAnnotations(ctx: StackContext, svc: ServiceSpec): Record<string,
     ...(svc.tags !== undefined && svc.tags.length > 0 && { [ANNOTATION_TAGS]: sorted(svc.tags) }),
     ...(svc.roles !== undefined && svc.roles.length > 0 && { [ANNOTATION_ROLES]: sorted(svc.roles) }),
   };
-}
-
-/** net: host / pid: host, honoured only when the operator allows host namespaces. */
-function hostNamespace(ctx: StackContext, svc: ServiceSpec, field: 'net' | 'pid', problems: Problem[]): boolean {
-  if (svc[field] !== 'host') return false;
-  if (ctx.options.allowHostNetwork) return true;
-  const what = field === 'net' ? "the host's network" : "the host's process namespace";
-  problems.push({
-    service: svc.name,
-    field,
-    message: `${what} is not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_NETWORK)`,
-  });
-  return false;
 }
 
 /** extraHosts "name:ip" → hostAliases, one per address (sorted), names in the order given. */

@@ -5,6 +5,7 @@
 // with plain maps. Lookups only: the translation stays pure.
 import type { V1Service } from '@kubernetes/client-node';
 import type { Stack } from '../model/stack.ts';
+import type { PodSecurityLevel } from './pod-security.ts';
 
 /** A Service of the namespace that is no stack's service: a standalone link target. */
 export interface PlainService {
@@ -26,9 +27,18 @@ export interface Surroundings {
   serviceAddresses(stack: string, service: string): readonly string[];
   /** Whether this Stack already owns a claim of this name (one made by an earlier release). */
   ownsClaim(name: string): boolean;
+  /**
+   * The Pod Security level of the stack's namespace (its pod-security.kubernetes.io/enforce
+   * label, else the operator's default): no pod template may ask for more. Absent: baseline,
+   * the default out of the box.
+   */
+  podSecurityLevel?: PodSecurityLevel;
 }
 
-/** Surroundings with nothing in them: no other stack, no plain Service, no address, no claim. */
+/**
+ * Surroundings with nothing in them: no other stack, no plain Service, no address, no claim;
+ * the default Pod Security level (baseline).
+ */
 export const EMPTY_SURROUNDINGS: Surroundings = Object.freeze({
   stack: () => undefined,
   plainService: () => undefined,

@@ -1,10 +1,13 @@
-// Docker labels on a service (compose `labels`) as pod metadata. A Docker label is free text;
-// a Kubernetes label value is not (63 characters of letters, digits, "-", "_", "."). So a label
-// Kubernetes accepts becomes a pod label (selectable with `kubectl -l`), and one whose value
-// it does not accept becomes a pod annotation of the same key, which takes any value. Keys
-// must be Kubernetes qualified names either way, and may not be the keys Longshore sets.
+// Docker labels on a service (compose `labels`) as pod metadata: pod ANNOTATIONS of the same
+// key, never pod labels. Labels are what selectors match: a Docker label `app: victim` as a pod
+// label would put a stack's pods into the endpoints of a Service it does not own (or under a
+// Deployment's, a NetworkPolicy's, a PodDisruptionBudget's selector). Annotations take any value,
+// stay visible (`kubectl describe pod`) and select nothing. Keys must be Kubernetes qualified
+// names, and may not be in the domains Kubernetes and Longshore reserve for themselves
+// (`kubernetes.io`, `k8s.io` and their subdomains; `longshore.io`): there an annotation is an
+// instruction (AppArmor profiles, say), not a note.
 import type { ServiceSpec } from '../model/stack.ts';
-import { LONGSHORE_PREFIX, RESERVED_LABEL_KEYS } from './labels.ts';
+import { LONGSHORE_PREFIX } from './labels.ts';
 import type { Problem } from './problem.ts';
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -20,34 +23,41 @@ export function isQualifiedName(key: string): boolean {
   return name.length <= 63 && NAME.test(name);
 }
 
-export function isLabelValue(value: string): boolean {
-  return value === '' || (value.length <= 63 && NAME.test(value));
+/** The domains of keys a Docker label may not use: Kubernetes' own and Longshore's. */
+const RESERVED_DOMAINS = ['kubernetes.io', 'k8s.io', LONGSHORE_PREFIX.slice(0, -1)];
+
+/** Whether a key's prefix is a reserved domain or one of its subdomains. */
+export function isReservedKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  if (slash < 0) return false;
+  const prefix = key.slice(0, slash).toLowerCase();
+  return RESERVED_DOMAINS.some((d) => prefix === d || prefix.endsWith(`.${d}`));
 }
 
 export function userPodMetadata(svc: ServiceSpec): {
-  labels: Record<string, string>;
   annotations: Record<string, string>;
   problems: Problem[];
 } {
-  const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   const problems: Problem[] = [];
   for (const key of Object.keys(svc.labels ?? {}).sort()) {
     const value = svc.labels?.[key] ?? '';
     const field = `labels[${JSON.stringify(key)}]`;
-    if (key.startsWith(LONGSHORE_PREFIX) || RESERVED_LABEL_KEYS.includes(key)) {
-      problems.push({ service: svc.name, field, message: `"${key}" is a label Longshore sets itself` });
+    if (isReservedKey(key)) {
+      problems.push({
+        service: svc.name,
+        field,
+        message: `"${key}" is in a domain Kubernetes or Longshore reserves (kubernetes.io, k8s.io, longshore.io): Docker labels become pod annotations, and these would be instructions`,
+      });
     } else if (!isQualifiedName(key)) {
       problems.push({
         service: svc.name,
         field,
-        message: `"${key}" is not a valid Kubernetes label key (an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
+        message: `"${key}" is not a valid Kubernetes annotation key (an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
       });
-    } else if (isLabelValue(value)) {
-      labels[key] = value;
     } else {
       annotations[key] = value;
     }
   }
-  return { labels, annotations, problems };
+  return { annotations, problems };
 }

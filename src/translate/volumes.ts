@@ -4,7 +4,8 @@
 //   per stack, path and volumes generation (volumeClaimName), so a redeploy that reuses volumes
 //   finds the same claim and one with a new volumesRevision gets new, empty claims. A claim an
 //   earlier release named without the stack (legacyVolumeClaimName) is kept under that name.
-// - hostPath + containerPath (a bind mount) → a hostPath volume, when the operator allows it.
+// - hostPath + containerPath (a bind mount) → a hostPath volume, when the namespace's Pod
+//   Security level allows it (privileged; see pod-security.ts).
 // - volumesFrom → the sibling's volumes (its own and those it takes from others) at the same
 //   paths, read-only when the binding says rewritable false, else as the sibling has them;
 //   the pods are placed on a node running the sibling, as Docker Cloud did, since its claims
@@ -26,6 +27,8 @@ interface Mount {
   mountPath: string;
   readOnly: boolean;
   volume: V1Volume;
+  /** The binding it comes from, relative to the service: `bindings[0].hostPath`. */
+  field: string;
 }
 
 export interface ServiceVolumes {
@@ -33,6 +36,11 @@ export interface ServiceVolumes {
   claims: PersistentVolumeClaimObject[];
   volumes: V1Volume[];
   mounts: V1VolumeMount[];
+  /**
+   * The binding each pod volume comes from, by volume name (`bindings[0].hostPath`, or
+   * `bindings[1].volumesFrom` for a sibling's): where a problem with a volume points.
+   */
+  volumeFields: Record<string, string>;
   /** Siblings whose volumes are mounted: the pods must run on a node where these run. */
   colocateWith: string[];
   problems: Problem[];
@@ -58,18 +66,27 @@ export function serviceVolumes(ctx: StackContext, svc: ServiceSpec): ServiceVolu
     }
     if (inherited.mounts.length > 0 && !colocateWith.includes(source)) colocateWith.push(source);
     for (const m of inherited.mounts) {
-      byPath.set(m.mountPath, { ...m, readOnly: b.rewritable === undefined ? m.readOnly : !b.rewritable });
+      byPath.set(m.mountPath, {
+        ...m,
+        readOnly: b.rewritable === undefined ? m.readOnly : !b.rewritable,
+        field: `bindings[${j}].volumesFrom`,
+      });
     }
   });
   for (const m of own) byPath.set(m.mountPath, m);
 
   const mounts = [...byPath.values()].sort((a, b) => compare(a.mountPath, b.mountPath));
   const volumes = new Map<string, V1Volume>();
-  for (const m of mounts) volumes.set(m.volume.name, m.volume);
+  const volumeFields: Record<string, string> = {};
+  for (const m of mounts) {
+    volumes.set(m.volume.name, m.volume);
+    volumeFields[m.volume.name] ??= m.field;
+  }
   return {
     claims: ownClaims(ctx, svc),
     volumes: [...volumes.values()].sort((a, b) => compare(a.name, b.name)),
     mounts: mounts.map((m) => ({ name: m.volume.name, mountPath: m.mountPath, ...(m.readOnly && { readOnly: true }) })),
+    volumeFields,
     colocateWith: colocateWith.sort(compare),
     problems,
   };
@@ -103,24 +120,27 @@ function ownMounts(ctx: StackContext, svc: ServiceSpec, problems?: Problem[]): M
     }
     seen.set(mountPath, j);
     if (b.hostPath !== undefined) {
-      if (!ctx.options.allowHostPath) {
-        problems?.push({
-          service: svc.name,
-          field: `${field}.hostPath`,
-          message: "host paths are not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_PATH)",
-        });
-        return;
-      }
+      // Whether the namespace allows it is the pod's Pod Security check (pod-template.ts).
       // No type: Docker checks nothing either (and a path may be a file or a socket).
       const path = cleanPath(b.hostPath);
-      mounts.push({ mountPath, readOnly, volume: { name: hostPathVolumeName(path), hostPath: { path } } });
+      mounts.push({
+        mountPath,
+        readOnly,
+        volume: { name: hostPathVolumeName(path), hostPath: { path } },
+        field: `${field}.hostPath`,
+      });
       return;
     }
     const legacy = legacyVolumeClaimName(svc.name, mountPath, ctx.volumesRevision);
     const claimName = ctx.surroundings.ownsClaim(legacy)
       ? legacy
       : volumeClaimName(ctx.stackName, svc.name, mountPath, ctx.volumesRevision);
-    mounts.push({ mountPath, readOnly, volume: { name: claimName, persistentVolumeClaim: { claimName } } });
+    mounts.push({
+      mountPath,
+      readOnly,
+      volume: { name: claimName, persistentVolumeClaim: { claimName } },
+      field: `${field}.containerPath`,
+    });
   });
   return mounts;
 }

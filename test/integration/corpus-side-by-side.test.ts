@@ -196,22 +196,27 @@ function linkedOtherStacks(): Record<string, string[]> {
   return Object.fromEntries([...out].map(([stack, services]) => [stack, [...services].sort()]));
 }
 
-// What the namespace's policy must allow for the corpus: host paths (bindings host:container)
-// and host namespaces (net: host, pid: host). Today these are the controller's translate
-// options, set for the one controller scoped to this namespace.
-const needsHostPath = converted.filter((c) => c.spec.services.some((s) => s.bindings?.some((b) => b.hostPath !== undefined)));
-const needsHostNetwork = converted.filter((c) => c.spec.services.some((s) => s.net === 'host' || s.pid === 'host'));
+// What the namespace's Pod Security level must allow for the corpus: host paths (bindings
+// host:container), host namespaces (net: host, pid: host) and privileged containers, which
+// only the privileged level allows. A cluster administrator says so with the namespace's
+// pod-security.kubernetes.io/enforce label (the test runs as one); without it, Longshore would
+// refuse those services (baseline, the default).
+const needsPrivileged = converted.filter((c) =>
+  c.spec.services.some(
+    (s) => s.bindings?.some((b) => b.hostPath !== undefined) || s.net === 'host' || s.pid === 'host' || s.privileged === true,
+  ),
+);
 
 // ---------------------------------------------------------------------------------------------
 // The cluster.
 
 const kc = kubeConfig();
-const ns = await createTestNamespace('side');
-await runLongshore(ns, {
-  LONGSHORE_ALLOW_HOST_PATH: String(needsHostPath.length > 0),
-  LONGSHORE_ALLOW_HOST_NETWORK: String(needsHostNetwork.length > 0),
-  LONGSHORE_PROGRESS_DEADLINE_SECONDS: String(PROGRESS_DEADLINE_SECONDS),
-});
+const ns = await createTestNamespace(
+  'side',
+  kc,
+  needsPrivileged.length > 0 ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {},
+);
+await runLongshore(ns, { LONGSHORE_PROGRESS_DEADLINE_SECONDS: String(PROGRESS_DEADLINE_SECONDS) });
 const stacks = new StackClient(kc, ns);
 const custom = kc.makeApiClient(CustomObjectsApi);
 const collections = namespaceCollections(kc, ns);

@@ -10,7 +10,7 @@ import { type ActionRecord, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import type { Verb } from '../deps.ts';
 import type { FacadeEnv } from '../env.ts';
-import { badRequest, conflict } from '../errors.ts';
+import { badRequest, conflict, quote } from '../errors.ts';
 import { presentedState } from '../presented-state.ts';
 import { changeStack, type PlannedChange } from '../writes.ts';
 import { findStack, param, queryValue, respondWithStack } from './common.ts';
@@ -89,6 +89,6 @@ export function parseReuseVolumes(value: string | undefined): boolean {
     case '0':
       return false;
     default:
-      throw badRequest(`reuse_volumes must be true or false, got "${value}"`);
+      throw badRequest(`reuse_volumes must be true or false, got ${quote(value)}`);
   }
 }

@@ -57,13 +57,13 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
   const specPatch: Record<string, unknown> = {};
   if (request.services !== undefined) specPatch['services'] = request.services;
   if (request.nickname !== undefined) specPatch['nickname'] = request.nickname;
-  // Links are checked once, against the namespace as the cache shows it; the rest of the spec
-  // again on every retry's fresh copy.
+  // Links and the namespace's policy are checked once, against the namespace as it is now; the
+  // schema again on every retry's fresh copy (the services are the request's either way).
   if (request.services !== undefined) await checkSpec(env, namespace, stack.metadata.name, mergePatch(stack.spec, specPatch));
   const result = await changeStack(env, stack, (current) => {
     const refusal = actionRefusal(presentedState(current), 'update', current.spec.desiredState);
     if (refusal !== null) throw conflict(refusal);
-    validSpec(env, mergePatch(current.spec, specPatch));
+    validSpec(mergePatch(current.spec, specPatch));
     return { action: 'update', spec: specPatch };
   });
   respondWithStack(ctx, 200, result.stack, result.action);
@@ -71,20 +71,21 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
 
 /**
  * The whole spec, validated as the API server will (cross-service rules included), against
- * what this operator's configuration allows, and with every link naming something that exists.
+ * what the namespace and this operator's configuration allow (env.policy), and with every link
+ * naming something that exists.
  */
 async function checkSpec(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<StackSpec> {
-  const valid = validSpec(env, spec);
+  const valid = validSpec(spec);
+  const refused = await env.policy(valid, { namespace, name });
+  if (refused.length > 0) throw badRequest(formatFieldErrors(refused));
   const links = await linkErrors(namespace, name, valid, await env.view.list(namespace), env.lookupService);
   if (links.length > 0) throw badRequest(formatFieldErrors(links));
   return valid;
 }
 
-/** The spec as the API server will validate it, and as this operator's configuration allows. */
-function validSpec(env: FacadeEnv, spec: unknown): StackSpec {
+/** The spec as the API server will validate it. */
+function validSpec(spec: unknown): StackSpec {
   const result = validateStackSpec(spec);
   if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
-  const refused = env.policy(result.spec);
-  if (refused.length > 0) throw badRequest(formatFieldErrors(refused));
   return result.spec;
 }

@@ -18,10 +18,15 @@ export function kubeconfigPath(): string {
 /**
  * Creates `lst-<prefix>-<random>` and deletes it (and all in it) after the file's tests.
  */
-export async function createTestNamespace(prefix: string, kc = kubeConfig()): Promise<string> {
+export async function createTestNamespace(
+  prefix: string,
+  kc = kubeConfig(),
+  /** More labels, as a cluster administrator would set them (pod-security.kubernetes.io/enforce). */
+  labels: Record<string, string> = {},
+): Promise<string> {
   const name = `lst-${prefix}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name, labels: { 'longshore.io/test': 'true' } } } });
+  await core.createNamespace({ body: { metadata: { name, labels: { ...labels, 'longshore.io/test': 'true' } } } });
   atEnd(() => core.deleteNamespace({ name }).catch(() => {}));
   return name;
 }

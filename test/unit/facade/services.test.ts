@@ -39,7 +39,7 @@ describe('services (read-only)', () => {
       current_num_containers: 2,
       target_num_containers: 2,
       deployed_datetime: 'Fri, 01 Mar 2024 12:00:30 +0000',
-      public_dns: 'web.default.svc',
+      public_dns: 'web.shop.default.svc',
       stack: shop.resource_uri,
       tags: [{ name: 'frontend' }],
     });

@@ -11,10 +11,26 @@ describe('configuration', () => {
   });
 
   it('reads values from the environment', () => {
-    const c = loadConfig({ LONGSHORE_PORT: '9000', LONGSHORE_ALLOW_HOST_PATH: 'true', LONGSHORE_LOG_LEVEL: 'debug' });
+    const c = loadConfig({ LONGSHORE_PORT: '9000', LONGSHORE_POD_SECURITY_DEFAULT: 'restricted', LONGSHORE_LOG_LEVEL: 'debug' });
     expect(c.LONGSHORE_PORT).toBe(9000);
-    expect(c.LONGSHORE_ALLOW_HOST_PATH).toBe(true);
+    expect(c.LONGSHORE_POD_SECURITY_DEFAULT).toBe('restricted');
     expect(c.LONGSHORE_LOG_LEVEL).toBe('debug');
+    expect(loadConfig({}).LONGSHORE_POD_SECURITY_DEFAULT).toBe('baseline');
+  });
+
+  it('stops on the removed host switches set to true, naming the Pod Security replacement', () => {
+    for (const name of ['LONGSHORE_ALLOW_HOST_PATH', 'LONGSHORE_ALLOW_HOST_NETWORK']) {
+      expect(() => loadConfig({ [name]: 'true' })).toThrow(
+        new RegExp(
+          `${name}="true": was removed: .*pod-security\\.kubernetes\\.io/enforce=privileged.*LONGSHORE_POD_SECURITY_DEFAULT=privileged`,
+        ),
+      );
+      // false is what they meant unset: harmless, accepted.
+      expect(() => loadConfig({ [name]: 'false' })).not.toThrow();
+    }
+    expect(() => loadConfig({ LONGSHORE_POD_SECURITY_DEFAULT: 'permissive' })).toThrow(
+      /LONGSHORE_POD_SECURITY_DEFAULT="permissive": must be privileged, baseline or restricted/,
+    );
   });
 
   it('refuses a bad value, naming the variable, the value and the rule', () => {

@@ -567,7 +567,11 @@ describe('refusals name the service and the key as the client wrote them', () =>
       { user: 'www-data' },
       ['services[0] (web).user: must be a numeric "uid" or "uid:gid" (Kubernetes cannot run as a user name)'],
     ],
-    ['an image with white space', { image: 'nginx latest' }, ['services[0] (web).image: must not contain white space']],
+    [
+      'an image with white space',
+      { image: 'nginx latest' },
+      ['services[0] (web).image: must not contain white space or control characters'],
+    ],
     [
       'an unpublished API port with an outer port',
       { container_ports: [{ inner_port: 80, outer_port: 8080, published: false }] },

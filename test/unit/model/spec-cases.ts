@@ -102,6 +102,17 @@ export const VALID_SPECS: SpecCase[] = [
     spec: oneService({ linkedToService: [{ toService: 'db.other', name: 'db' }] }),
     valid: true,
   },
+  {
+    name: 'tabs and newlines in free text (environment values, commands, label values)',
+    spec: oneService({
+      containerEnvvars: [{ key: 'CERT', value: '-----BEGIN-----\nabc\n\t-----END-----' }],
+      runCommand: "sh -c 'a\nb'",
+      entrypoint: '/bin/sh\t-c',
+      labels: { note: 'one\ntwo' },
+    }),
+    valid: true,
+  },
+  { name: 'non-ASCII text without control characters', spec: { nickname: 'Café ☕ 店', services: [] }, valid: true },
 ];
 
 export const INVALID_SPECS: SpecCase[] = [
@@ -289,6 +300,96 @@ export const INVALID_SPECS: SpecCase[] = [
     field: 'spec.redeploy.volumesRevision',
   },
   { name: 'a 254-character nickname', spec: { nickname: 'n'.repeat(254), services: [] }, valid: false, field: 'spec.nickname' },
+  // Control characters: refused in names and other identifiers, NUL refused everywhere.
+  { name: 'a NUL in the nickname', spec: { nickname: 'a\u0000b', services: [] }, valid: false, field: 'spec.nickname' },
+  { name: 'a newline in the nickname', spec: { nickname: 'a\nb', services: [] }, valid: false, field: 'spec.nickname' },
+  { name: 'a C1 control in the nickname', spec: { nickname: 'a\u009bb', services: [] }, valid: false, field: 'spec.nickname' },
+  { name: 'a NUL in the image', spec: oneService({ image: 'nginx\u0000' }), valid: false, field: 'spec.services[0].image' },
+  { name: 'a DEL in the image', spec: oneService({ image: 'nginx\u007f' }), valid: false, field: 'spec.services[0].image' },
+  {
+    name: 'a NUL in the command',
+    spec: oneService({ runCommand: 'a\u0000b' }),
+    valid: false,
+    field: 'spec.services[0].runCommand',
+  },
+  {
+    name: 'a NUL in the entrypoint',
+    spec: oneService({ entrypoint: 'a\u0000b' }),
+    valid: false,
+    field: 'spec.services[0].entrypoint',
+  },
+  {
+    name: 'a control character in an environment name',
+    spec: oneService({ containerEnvvars: [{ key: 'A\nB', value: '' }] }),
+    valid: false,
+    field: 'spec.services[0].containerEnvvars[0].key',
+  },
+  {
+    name: 'a NUL in an environment value',
+    spec: oneService({ containerEnvvars: [{ key: 'A', value: 'x\u0000' }] }),
+    valid: false,
+    field: 'spec.services[0].containerEnvvars[0].value',
+  },
+  {
+    name: 'a control character in a host path',
+    spec: oneService({ bindings: [{ hostPath: '/h\n', containerPath: '/c' }] }),
+    valid: false,
+    field: 'spec.services[0].bindings[0].hostPath',
+  },
+  {
+    name: 'a control character in a container path',
+    spec: oneService({ bindings: [{ containerPath: '/c\u0000' }] }),
+    valid: false,
+    field: 'spec.services[0].bindings[0].containerPath',
+  },
+  {
+    name: 'a control character in working_dir',
+    spec: oneService({ workingDir: '/a\tb' }),
+    valid: false,
+    field: 'spec.services[0].workingDir',
+  },
+  {
+    name: 'a control character in a tag',
+    spec: oneService({ tags: ['t\u0000'] }),
+    valid: false,
+    field: 'spec.services[0].tags[0]',
+  },
+  {
+    name: 'a control character in a role',
+    spec: oneService({ roles: ['r\n'] }),
+    valid: false,
+    field: 'spec.services[0].roles[0]',
+  },
+  {
+    name: 'a control character in a dns entry',
+    spec: oneService({ dns: ['1.1.1.1\n'] }),
+    valid: false,
+    field: 'spec.services[0].dns[0]',
+  },
+  {
+    name: 'a control character in a dns search domain',
+    spec: oneService({ dnsSearch: ['a\u0000'] }),
+    valid: false,
+    field: 'spec.services[0].dnsSearch[0]',
+  },
+  {
+    name: 'a control character in an extra host',
+    spec: oneService({ extraHosts: ['a\u0000:1.2.3.4'] }),
+    valid: false,
+    field: 'spec.services[0].extraHosts[0]',
+  },
+  {
+    name: 'a NUL in a label value',
+    spec: oneService({ labels: { a: 'v\u0000' } }),
+    valid: false,
+    field: 'spec.services[0].labels.a',
+  },
+  {
+    name: 'more than 1000 labels',
+    spec: oneService({ labels: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`l${i}`, ''])) }),
+    valid: false,
+    field: 'spec.services[0].labels',
+  },
 ];
 
 export const SPEC_CASES: SpecCase[] = [...VALID_SPECS, ...INVALID_SPECS];

@@ -23,7 +23,7 @@ const readable: [string, ServiceSpec[]][] = (() => {
   });
 })();
 
-const permissive = { allowHostPath: true, allowHostNetwork: true, publishedServiceType: 'LoadBalancer' as const };
+const permissive = { publishedServiceType: 'LoadBalancer' as const };
 
 /**
  * The namespace the corpus would be deployed in: the other stacks its links name as
@@ -53,9 +53,13 @@ const surroundings = { stack: (name: string) => otherStacks.get(name) };
 describe.skipIf(readable.length === 0)('the stack-file corpus', () => {
   it.each(readable)('%s translates in every lifecycle state, problems naming a service and a field', (_file, specs) => {
     for (const desiredState of ['Running', 'Stopped', undefined] as const) {
-      for (const options of [{}, permissive]) {
+      for (const [options, podSecurityLevel] of [
+        [{}, 'baseline'],
+        [permissive, 'privileged'],
+        [{}, 'restricted'],
+      ] as const) {
         const s = stack(specs, { desiredState });
-        const t = translate(s, options);
+        const t = translate(s, options, { podSecurityLevel });
         for (const p of t.problems) {
           expect(specs.map((x) => x.name)).toContain(p.service);
           expect(p.field).not.toBe('');
@@ -77,9 +81,11 @@ describe.skipIf(readable.length === 0)('the stack-file corpus', () => {
     }
   });
 
-  it('translates every readable file without problems when the operator allows host paths and host namespaces, but links to nothing', () => {
+  it('translates every readable file without problems in a privileged namespace, but links to nothing', () => {
     const problems = readable.flatMap(([file, specs]) =>
-      translate(stack(specs), permissive, surroundings).problems.map((p) => `${file.slice(0, 3)}: ${p.service}.${p.field}`),
+      translate(stack(specs), permissive, { ...surroundings, podSecurityLevel: 'privileged' }).problems.map(
+        (p) => `${file.slice(0, 3)}: ${p.service}.${p.field}`,
+      ),
     );
     // Links to a service that is in no stack file and no Service of the namespace: genuine errors.
     expect(problems).toEqual([

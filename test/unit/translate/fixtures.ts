@@ -30,8 +30,13 @@ export function translate(s: Stack, options: Partial<TranslateOptions> = {}, sur
 }
 
 /** Translates one running service and returns its objects by kind, failing on problems. */
-export function translateOne(svc: ServiceSpec, options: Partial<TranslateOptions> = {}, siblings: ServiceSpec[] = []) {
-  const t = translate(stack([svc, ...siblings]), options);
+export function translateOne(
+  svc: ServiceSpec,
+  options: Partial<TranslateOptions> = {},
+  siblings: ServiceSpec[] = [],
+  surroundings?: Partial<Surroundings>,
+) {
+  const t = translate(stack([svc, ...siblings]), options, surroundings);
   if (t.problems.length > 0) throw new Error(`unexpected problems: ${JSON.stringify(t.problems)}`);
   return { ...pick(t.objects, svc.name), all: t.objects };
 }

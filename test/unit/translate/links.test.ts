@@ -222,4 +222,43 @@ describe('links in the translation', () => {
       { service: 'web', field: 'linkedToService[0].toService', message: 'a service cannot link to itself' },
     ]);
   });
+
+  it("refuse, as service names and aliases, the API server's name and the names of the stack's own objects", () => {
+    const t = translate(
+      stack([
+        service('kubernetes'),
+        service('shop-db'),
+        service('db'),
+        service('web', {
+          linkedToService: [
+            { toService: 'db', name: 'shop' },
+            { toService: 'db', name: 'Kubernetes' },
+            { toService: 'db', name: 'shop-web' },
+            { toService: 'db', name: 'database' },
+          ],
+        }),
+      ]),
+      {},
+      { serviceAddresses: (_stack, svc) => [svc === 'db' ? '10.96.0.5' : '10.96.0.6'] },
+    );
+    expect(t.problems.map((p) => `${p.service}.${p.field}`)).toEqual([
+      'kubernetes.name',
+      'shop-db.name',
+      'web.linkedToService[0].name',
+      'web.linkedToService[1].name',
+      'web.linkedToService[2].name',
+    ]);
+    expect(t.problems[0]?.message).toBe(
+      '"kubernetes" is reserved: it is the name of the Kubernetes API server\'s Service, which the stack\'s pods would no longer reach by it; rename the service',
+    );
+    expect(t.problems[1]?.message).toContain('the Service and workload of this stack\'s service "db"');
+    expect(t.problems[2]?.message).toContain("it is the stack's own name");
+    expect(t.problems[4]?.message).toContain('of this stack\'s service "web"');
+    // Reserved service names are no DNS names of the stack; the good alias is.
+    expect(dnsNames(t.objects)).toEqual({ database: ['10.96.0.5'], db: ['10.96.0.5'], web: ['10.96.0.6'] });
+  });
+
+  it('let a service be named like its stack, as Docker Cloud stacks often were', () => {
+    expect(translate(stack([service('postgres')], {}, { name: 'postgres' })).problems).toEqual([]);
+  });
 });

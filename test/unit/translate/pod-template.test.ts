@@ -93,6 +93,9 @@ describe('the container', () => {
           readOnly: true,
           user: '1000:50',
         }),
+        {},
+        [],
+        { podSecurityLevel: 'privileged' },
       ).container?.securityContext,
     ).toEqual({
       privileged: true,
@@ -174,45 +177,76 @@ describe('the pod', () => {
     expect(podSpec?.dnsConfig).toEqual({ searches: ['shop.team-a.svc.k8s.internal', 'corp.example'] });
   });
 
-  it("uses the host's network and process namespace only when the operator allows it", () => {
-    const allowed = translateOne(service('vpn', { net: 'host', pid: 'host' }), { allowHostNetwork: true }).podSpec;
+  it("uses the host's network and process namespace only where the namespace's Pod Security level is privileged", () => {
+    const vpn = service('vpn', { net: 'host', pid: 'host' });
+    const allowed = translateOne(vpn, {}, [], { podSecurityLevel: 'privileged' }).podSpec;
     expect(allowed).toMatchObject({ hostNetwork: true, hostPID: true, dnsPolicy: 'ClusterFirstWithHostNet' });
-    const refused = translate(stack([service('vpn', { net: 'host', pid: 'host' })]));
+    const refused = translate(stack([vpn]));
     expect(refused.problems).toEqual([
       {
         service: 'vpn',
         field: 'net',
-        message: "the host's network is not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_NETWORK)",
+        message:
+          'sharing the host\'s network namespace is forbidden in namespace "team-a", whose Pod Security level is "baseline" (spec.hostNetwork); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
       },
       {
         service: 'vpn',
         field: 'pid',
-        message: "the host's process namespace is not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_NETWORK)",
+        message:
+          'sharing the host\'s process namespace is forbidden in namespace "team-a", whose Pod Security level is "baseline" (spec.hostPID); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
       },
     ]);
+    expect(refused.objects.filter((o) => o.metadata.labels['longshore.io/service'] === 'vpn')).toEqual([]);
+    expect(translate(stack([vpn]), {}, { podSecurityLevel: 'restricted' }).problems.map((p) => p.field)).toEqual(['net', 'pid']);
     const bridge = translateOne(service('web', { net: 'bridge', pid: 'none' })).podSpec;
     expect(bridge?.hostNetwork).toBeUndefined();
     expect(bridge?.hostPID).toBeUndefined();
   });
 
-  it("puts Docker labels on the pods, as annotations when Kubernetes refuses the value, never over Longshore's", () => {
+  it('puts Docker labels on the pods as annotations only, so that no selector a stack does not own matches its pods', () => {
     const { template } = translateOne(
-      service('web', { labels: { tier: 'front', 'com.example.maintainer': 'ops@example.com', '1': '' } }),
+      service('web', { labels: { app: 'victim-svc', tier: 'front', 'com.example.maintainer': 'ops@example.com', '1': '' } }),
     );
-    expect(template?.metadata?.labels).toMatchObject({ tier: 'front', '1': '', 'longshore.io/service': 'web' });
-    expect(template?.metadata?.annotations?.['com.example.maintainer']).toBe('ops@example.com');
+    expect(template?.metadata?.labels).toEqual({
+      'app.kubernetes.io/component': 'web',
+      'app.kubernetes.io/instance': 'shop',
+      'app.kubernetes.io/managed-by': 'longshore',
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/part-of': 'shop',
+      'longshore.io/service': 'web',
+      'longshore.io/stack': 'shop',
+    });
+    expect(template?.metadata?.annotations).toMatchObject({
+      app: 'victim-svc',
+      tier: 'front',
+      '1': '',
+      'com.example.maintainer': 'ops@example.com',
+    });
+  });
+
+  it('refuses Docker labels in the domains Kubernetes and Longshore reserve, and keys Kubernetes refuses', () => {
     const t = translate(
       stack([
         service('web', {
-          labels: { 'app.kubernetes.io/name': 'x', 'longshore.io/stack': 'y', 'Bad Key': 'z', 'app.kubernetes.io/version': '2' },
+          labels: {
+            'app.kubernetes.io/name': 'x',
+            'longshore.io/stack': 'y',
+            'Bad Key': 'z',
+            'container.apparmor.security.beta.kubernetes.io/web': 'unconfined',
+            'node.k8s.io/x': '1',
+            'example.com/fine': 'ok',
+          },
         }),
       ]),
     );
     expect(t.problems.map((p) => p.field)).toEqual([
       'labels["Bad Key"]',
       'labels["app.kubernetes.io/name"]',
+      'labels["container.apparmor.security.beta.kubernetes.io/web"]',
       'labels["longshore.io/stack"]',
+      'labels["node.k8s.io/x"]',
     ]);
+    expect(t.problems[1]?.message).toContain('reserves');
   });
 
   it('keeps the selector labels on the pods whatever the user labels say', () => {

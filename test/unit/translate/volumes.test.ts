@@ -79,9 +79,9 @@ describe('volumes', () => {
     expect(container?.volumeMounts?.[0]?.readOnly).toBe(true);
   });
 
-  it('mount host paths only when the operator allows it', () => {
+  it("mount host paths only where the namespace's Pod Security level is privileged", () => {
     const web = service('web', { bindings: [{ hostPath: '/var/run/docker.sock', containerPath: '/tmp/docker.sock' }] });
-    const allowed = translateOne(web, { allowHostPath: true });
+    const allowed = translateOne(web, {}, [], { podSecurityLevel: 'privileged' });
     expect(allowed.podSpec?.volumes).toEqual([
       { name: expect.stringMatching(/^host-[0-9a-f]{8}$/), hostPath: { path: '/var/run/docker.sock' } },
     ]);
@@ -91,8 +91,15 @@ describe('volumes', () => {
       {
         service: 'web',
         field: 'bindings[0].hostPath',
-        message: "host paths are not allowed by this operator's configuration (LONGSHORE_ALLOW_HOST_PATH)",
+        message:
+          'hostPath volumes are forbidden in namespace "team-a", whose Pod Security level is "baseline" (spec.volumes[0].hostPath); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
       },
+    ]);
+    // A sibling taking its volumes gets the host path too: refused at its volumes_from.
+    const both = translate(stack([web, service('worker', { bindings: [{ volumesFrom: 'web' }] })]));
+    expect(both.problems.map((p) => `${p.service}.${p.field}`)).toEqual([
+      'web.bindings[0].hostPath',
+      'worker.bindings[0].volumesFrom',
     ]);
     expect(refused.objects.filter((o) => o.metadata.labels['longshore.io/service'] === 'web')).toEqual([]);
   });

@@ -1,9 +1,10 @@
 // Runs the façade on a loopback port over the fakes and sends raw HTTP to it: raw, because
 // what is under test includes requests fetch() would not send (no Content-Type with a body,
 // `//api/...` paths, an empty JSON-typed body).
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import type { FacadeConfig, FacadeDeps } from '../../../../src/facade/deps.ts';
+import { createFacadeServer, DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../../../src/facade/http-server.ts';
 import { createFacade } from '../../../../src/facade/server.ts';
 import { FakeAuthenticator, FakeCache, FakeCluster, memoryLogger } from './fakes.ts';
 
@@ -35,14 +36,32 @@ export interface Harness {
   /** The fake clock the façade reads; advance it with `clock.ms += ...`. */
   clock: { ms: number };
   send(method: string, path: string, options?: SendOptions): Promise<Reply>;
+  /**
+   * Writes `bytes` on a new connection as they are, and reads until the server closes it (or
+   * `waitMs` passes): for what an HTTP client library would not send.
+   */
+  raw(bytes: string, waitMs?: number): Promise<RawReply>;
   close(): Promise<void>;
+}
+
+export interface RawReply {
+  /** 0 when nothing came back. */
+  status: number;
+  head: string;
+  body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read replies as loose JSON and assert on them
+  json: any;
 }
 
 export function basic(token: string, user = 'someone'): string {
   return `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
 }
 
-export async function startHarness(config: Partial<FacadeConfig> = {}, extra: Partial<FacadeDeps> = {}): Promise<Harness> {
+export async function startHarness(
+  config: Partial<FacadeConfig> = {},
+  extra: Partial<FacadeDeps> = {},
+  httpLimits: Partial<HttpLimits> = {},
+): Promise<Harness> {
   const cluster = new FakeCluster();
   const cache = new FakeCache(cluster);
   const auth = new FakeAuthenticator().grantAll('alice', 'default').grantAll('alice', 'team-a');
@@ -61,7 +80,8 @@ export async function startHarness(config: Partial<FacadeConfig> = {}, extra: Pa
     onRequest: (route, status, seconds) => metrics.push({ route, status, seconds }),
     ...extra,
   });
-  const server: Server = createServer(app.callback());
+  // The server main runs the façade on: its limits, and its JSON answers for what Node refuses.
+  const server: Server = createFacadeServer(app, { ...DEFAULT_HTTP_LIMITS, ...httpLimits });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -92,6 +112,32 @@ export async function startHarness(config: Partial<FacadeConfig> = {}, extra: Pa
       req.end();
     });
 
+  const raw = (bytes: string, waitMs = 2000): Promise<RawReply> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => socket.destroy(), waitMs);
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        // The server may close while the rest of a large request is still being written.
+        if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') reject(err);
+      });
+      socket.on('close', () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString('utf8');
+        const split = text.indexOf('\r\n\r\n');
+        const head = split < 0 ? text : text.slice(0, split);
+        const body = split < 0 ? '' : text.slice(split + 4);
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body, json });
+      });
+    });
+
   return {
     cluster,
     cache,
@@ -100,6 +146,7 @@ export async function startHarness(config: Partial<FacadeConfig> = {}, extra: Pa
     metrics,
     clock,
     send,
+    raw,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
