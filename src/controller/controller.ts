@@ -54,12 +54,25 @@ export class Controller {
       this.queue.add(key);
       for (const s of caches.stacks.byIndex('linksTo', key)) this.queue.add(keyOf(s));
     };
-    caches.stacks.on((_type, obj) => withDependents(keyOf(obj)));
+    caches.stacks.on((type, obj) => {
+      // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
+      if (type === 'delete') deps.statusVersions.delete(keyOf(obj));
+      withDependents(keyOf(obj));
+    });
     const toOwner = (_type: string, obj: KubernetesObject) => {
       const key = stackKeyOf(obj);
       if (key) withDependents(key);
     };
-    for (const informer of Object.values(caches.children)) informer.on(toOwner);
+    // What is kept per child goes with it: the garbage collector removes the children of a
+    // deleted Stack, which reconcile never sees to prune.
+    const forgetChild = (type: string, obj: KubernetesObject) => {
+      const uid = obj.metadata?.uid;
+      if (type === 'delete' && uid !== undefined) deps.appliedGenerations.delete(uid);
+    };
+    for (const informer of Object.values(caches.children)) {
+      informer.on(forgetChild);
+      informer.on(toOwner);
+    }
     caches.pods.on(toOwner);
   }
 

@@ -22,17 +22,11 @@ const COMPONENT = 'longshore-controller';
 
 export function eventRecorder(kc: KubeConfig, logger: Logger): Recorder {
   const core = kc.makeApiClient(CoreV1Api);
-  const recent = new Map<string, number>();
+  const fold = eventFolder();
   return async (stack, type, reason, message, options) => {
     const { namespace, name } = stack.metadata;
     const now = Date.now();
-    if (options?.fold !== false) {
-      const key = `${namespace}/${name}/${type}/${reason}/${message}`;
-      const last = recent.get(key);
-      if (last !== undefined && now - last < FOLD_WINDOW_MS) return;
-      recent.set(key, now);
-      if (recent.size > 10_000) for (const [k, t] of recent) if (now - t > FOLD_WINDOW_MS) recent.delete(k);
-    }
+    if (options?.fold !== false && fold(`${namespace}/${name}/${type}/${reason}/${message}`, now)) return;
     const time = new Date(now);
     await core
       .createNamespacedEvent({
@@ -56,4 +50,36 @@ export function eventRecorder(kc: KubeConfig, logger: Logger): Recorder {
         (err: unknown) => logger.warn({ namespace, name, reason, err: (err as Error).message }, 'could not record event'),
       );
   };
+}
+
+/**
+ * Whether an Event is folded into an identical one recorded within the window; remembers it
+ * otherwise. Entries past the window are swept out at most once a window, and the map holds at
+ * most `max`, so Events of stacks long gone do not stay in the heap.
+ */
+export function eventFolder(
+  windowMs = FOLD_WINDOW_MS,
+  max = 10_000,
+): ((key: string, now: number) => boolean) & { size(): number } {
+  const recent = new Map<string, number>();
+  let lastSweep = 0;
+  const sweep = (now: number) => {
+    lastSweep = now;
+    for (const [k, t] of recent) if (now - t >= windowMs) recent.delete(k);
+  };
+  const folds = (key: string, now: number): boolean => {
+    if (now - lastSweep >= windowMs) sweep(now);
+    const last = recent.get(key);
+    if (last !== undefined && now - last < windowMs) return true;
+    // Re-inserted: the map stays in time order.
+    recent.delete(key);
+    recent.set(key, now);
+    // Still full of Events within the window: the oldest goes (it merely may be recorded twice).
+    if (recent.size > max) {
+      const oldest = recent.keys().next().value;
+      if (oldest !== undefined) recent.delete(oldest);
+    }
+    return false;
+  };
+  return Object.assign(folds, { size: () => recent.size });
 }

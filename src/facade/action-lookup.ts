@@ -13,6 +13,18 @@ interface IndexEntry {
   namespace: string;
   action: ActionKind;
   record: ActionRecord;
+  rememberedAt: number;
+}
+
+export interface ActionLookupOptions {
+  /** Most actions indexed; the oldest goes first. */
+  max?: number;
+  /**
+   * How long an action stays indexed. A live stack's actions are found in its annotation
+   * anyway; past this, a gone stack's terminate is no longer known (the CLI polls for seconds).
+   */
+  ttlMs?: number;
+  now?: () => number;
 }
 
 export type FoundAction =
@@ -22,16 +34,41 @@ export type FoundAction =
 export class ActionLookup {
   readonly #index = new Map<string, IndexEntry>();
   readonly #max: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
 
-  constructor(max = 10_000) {
-    this.#max = max;
+  constructor(options: ActionLookupOptions = {}) {
+    this.#max = options.max ?? 10_000;
+    this.#ttlMs = options.ttlMs ?? 60 * 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many actions are indexed (for tests). */
+  get size(): number {
+    return this.#index.size;
+  }
+
+  /** Drops entries past the TTL; the map is in the order they were remembered. */
+  #sweep(now: number): void {
+    for (const [uuid, entry] of this.#index) {
+      if (now - entry.rememberedAt < this.#ttlMs) break;
+      this.#index.delete(uuid);
+    }
   }
 
   remember(stack: Stack, record: ActionRecord): void {
     const uid = stack.metadata.uid;
     if (uid === undefined) return;
+    const now = this.#now();
+    this.#sweep(now);
     this.#index.delete(record.uuid);
-    this.#index.set(record.uuid, { stackUid: uid, namespace: stack.metadata.namespace, action: record.action, record });
+    this.#index.set(record.uuid, {
+      stackUid: uid,
+      namespace: stack.metadata.namespace,
+      action: record.action,
+      record,
+      rememberedAt: now,
+    });
     if (this.#index.size > this.#max) {
       const oldest = this.#index.keys().next().value;
       if (oldest !== undefined) this.#index.delete(oldest);
@@ -39,6 +76,7 @@ export class ActionLookup {
   }
 
   async find(view: StackView, uuid: string): Promise<FoundAction | undefined> {
+    this.#sweep(this.#now());
     const entry = this.#index.get(uuid);
     if (entry !== undefined) {
       const stack = await view.byUid(entry.stackUid);

@@ -33,7 +33,7 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     authenticator: deps.authenticator,
     logger: deps.logger,
     config,
-    actions: new ActionLookup(),
+    actions: new ActionLookup({ now: () => now().getTime() }),
     now,
     newUuid: deps.newUuid ?? randomUUID,
     policy: deps.policy ?? (() => []),

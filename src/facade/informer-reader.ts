@@ -26,7 +26,9 @@ export function informerStackReader(cache: StackCache): StackReader {
       let stacks = sorted.get(namespace);
       if (stacks === undefined) {
         stacks = Object.freeze(sortByCreation(cache.byIndex('namespace', namespace)));
-        sorted.set(namespace, stacks);
+        // An empty namespace costs nothing to list; kept, any namespace name asked for (or one
+        // whose last stack is gone) would stay in the map.
+        if (stacks.length > 0) sorted.set(namespace, stacks);
       }
       return stacks;
     },

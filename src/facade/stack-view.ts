@@ -31,6 +31,7 @@ export class StackView {
   readonly #reader: StackReader;
   readonly #options: StackViewOptions;
   readonly #recent = new Map<string, Recent>();
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(reader: StackReader, options: StackViewOptions) {
     this.#reader = reader;
@@ -41,10 +42,34 @@ export class StackView {
   remember(stack: Stack): void {
     const uid = stack.metadata.uid;
     if (uid === undefined) return;
-    this.#recent.set(uid, { stack, rememberedAt: this.#options.now() });
+    const now = this.#options.now();
+    this.#sweep(now);
+    // Re-inserted: the map stays in the order of rememberedAt.
+    this.#recent.delete(uid);
+    this.#recent.set(uid, { stack, rememberedAt: now });
+  }
+
+  /** How many writes are remembered (for tests). */
+  get remembered(): number {
+    return this.#recent.size;
+  }
+
+  /**
+   * Drops writes past the TTL. Reads forget only the writes they look at: one to a namespace
+   * nobody lists again, or a stack deleted since, would otherwise stay (a whole Stack as the
+   * API server answered it). At most once a grace period; the oldest come first.
+   */
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < this.#options.graceMs) return;
+    this.#lastSweep = now;
+    for (const [uid, recent] of this.#recent) {
+      if (now - recent.rememberedAt < this.#options.ttlMs) break;
+      this.#recent.delete(uid);
+    }
   }
 
   async byUid(uid: string): Promise<Stack | undefined> {
+    this.#sweep(this.#options.now());
     return this.#newest(this.#reader.byUid(uid), uid);
   }
 
@@ -54,6 +79,7 @@ export class StackView {
    * is the answer, and a list of thousands costs no copy.
    */
   async list(namespace: string): Promise<readonly Stack[]> {
+    this.#sweep(this.#options.now());
     const cached = this.#reader.list(namespace);
     const replaced = new Map<string, Stack>();
     const added: Stack[] = [];

@@ -7,6 +7,7 @@ export class TtlCache<V> {
   readonly #ttlMs: number;
   readonly #max: number;
   readonly #now: () => number;
+  #lastSweep = 0;
 
   constructor(ttlMs: number, max: number, now: () => number) {
     this.#ttlMs = ttlMs;
@@ -28,8 +29,15 @@ export class TtlCache<V> {
   }
 
   set(key: string, value: V): void {
+    // Expired entries nobody asks for again are dropped, at most once a TTL: a burst of distinct
+    // tokens does not stay in the heap until as many others push it out.
+    const now = this.#now();
+    if (now - this.#lastSweep >= this.#ttlMs) {
+      this.#lastSweep = now;
+      for (const [k, e] of this.#entries) if (e.expiresAt <= now) this.#entries.delete(k);
+    }
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#now() + this.#ttlMs });
+    this.#entries.set(key, { value, expiresAt: now + this.#ttlMs });
     while (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;

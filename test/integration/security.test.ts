@@ -90,9 +90,7 @@ describe('hostile input against the running façade', () => {
     const deep = `{"name":"deep","services":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const huge = JSON.stringify({
       name: 'huge',
-      services: [
-        { name: 'web', image: 'nginx', container_ports: Array.from({ length: 100_000 }, () => ({})) },
-      ],
+      services: [{ name: 'web', image: 'nginx', container_ports: Array.from({ length: 100_000 }, () => ({})) }],
     });
     for (const [method, path, body] of [
       ['POST', '/api/app/v1/stack/', deep],
@@ -114,9 +112,7 @@ describe('hostile input against the running façade', () => {
   it('keeps its memory bounded under eight huge bodies at once', async () => {
     const huge = JSON.stringify({
       name: 'huge',
-      services: [
-        { name: 'web', image: 'nginx', container_ports: Array.from({ length: 100_000 }, () => ({})) },
-      ],
+      services: [{ name: 'web', image: 'nginx', container_ports: Array.from({ length: 100_000 }, () => ({})) }],
     });
     const before = rss();
     const replies = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/api/app/v1/stack/', attacker, huge)));

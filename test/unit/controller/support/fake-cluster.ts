@@ -33,7 +33,17 @@ export class FakeStore<T extends KubernetesObject> {
   put(o: T): void {
     this.objects.set(keyOf(o), o);
   }
-  on(): void {}
+  readonly #handlers: ((type: 'add' | 'update' | 'delete', obj: T, old: T | undefined) => void)[] = [];
+  on(handler: (type: 'add' | 'update' | 'delete', obj: T, old: T | undefined) => void): void {
+    this.#handlers.push(handler);
+  }
+  /** Removes an object as a watch's DELETED event does: the handlers hear of it. */
+  remove(key: string): void {
+    const old = this.objects.get(key);
+    if (old === undefined) return;
+    this.objects.delete(key);
+    for (const h of this.#handlers) h('delete', old, old);
+  }
 }
 
 export type LogEntry =
