@@ -6,7 +6,7 @@ import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Service } fro
 import { statusOf } from '../kube/children.ts';
 import type { Stack } from '../model/stack.ts';
 import type { NodePortHolder, PlainService, Surroundings } from '../translate/index.ts';
-import { LABEL_STACK, plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
+import { LABEL_STACK, MAX_PLAIN_LINK_TARGETS, plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
 import { allBounded } from '../util/bounded.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 
@@ -65,7 +65,7 @@ const controlledBy = (o: KubernetesObject | undefined, uid: string | undefined) 
 export async function observeSurroundings(stack: Stack, caches: Caches, readService: ServiceReader): Promise<Surroundings> {
   const { namespace } = stack.metadata;
   const plain = new Map<string, PlainService>();
-  await allBounded(plainLinkNames(stack), 4, async (name) => {
+  await allBounded(plainLinkNames(stack).slice(0, MAX_PLAIN_LINK_TARGETS), 4, async (name) => {
     const found = await readService(namespace, name);
     if (found !== undefined && !found.metadata?.deletionTimestamp) plain.set(name, plainServiceOf(found));
   });

@@ -7,7 +7,7 @@
 import type { FieldError } from '../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../model/stack.ts';
 import { stackContext } from '../translate/context.ts';
-import { defaultTranslateOptions, type PlainService, plainLinkNames } from '../translate/index.ts';
+import { defaultTranslateOptions, MAX_PLAIN_LINK_TARGETS, type PlainService, plainLinkNames } from '../translate/index.ts';
 import { planLinks } from '../translate/links.ts';
 
 /** Reads a Service of a namespace as a link target; undefined when there is none. */
@@ -22,7 +22,15 @@ export async function linkErrors(
 ): Promise<FieldError[]> {
   const stack: Stack = { apiVersion: API_VERSION, kind: KIND, metadata: { name: stackName, namespace }, spec };
   const plain = new Map<string, PlainService>();
-  for (const name of plainLinkNames(stack)) {
+  const names = plainLinkNames(stack);
+  if (names.length > MAX_PLAIN_LINK_TARGETS)
+    return [
+      {
+        field: 'services',
+        message: `the links name ${names.length} different Services outside the stack; at most ${MAX_PLAIN_LINK_TARGETS} are allowed`,
+      },
+    ];
+  for (const name of names) {
     const found = await lookupService(namespace, name);
     if (found !== undefined) plain.set(name, found);
   }

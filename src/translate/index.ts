@@ -13,7 +13,7 @@ export type {
   ServiceObject,
 } from './kube-object.ts';
 export * from './labels.ts';
-export { linkedStackKeys, plainLinkNames } from './link-references.ts';
+export { linkedStackKeys, MAX_PLAIN_LINK_TARGETS, plainLinkNames } from './link-references.ts';
 export { legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
 export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
 export {

@@ -2,6 +2,12 @@
 // these to know which stacks depend on which, and which plain Services to look up.
 import type { Stack } from '../model/stack.ts';
 
+/**
+ * How many different plain Services a stack's links may name: each is a read of the API
+ * server (façade and controller), so a request naming thousands would make thousands.
+ */
+export const MAX_PLAIN_LINK_TARGETS = 32;
+
 /** The names the links give that are neither a sibling nor `service.stack`: plain Services, perhaps. */
 export function plainLinkNames(stack: Stack): string[] {
   const siblings = new Set(stack.spec.services.map((s) => s.name));

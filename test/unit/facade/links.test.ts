@@ -74,4 +74,11 @@ describe('links through the façade', () => {
     expect(reply.status).toBe(400);
     expect(JSON.stringify([...h.cluster.objects.values()][0]?.spec)).toBe(before);
   });
+
+  it('refuses links to more plain Services than it will look up, without looking them up', async () => {
+    const links = Array.from({ length: 40 }, (_, i) => `svc-${i}`);
+    const reply = await create('many', [{ name: 'web', image: 'nginx', links }]);
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toContain('the links name 40 different Services outside the stack; at most 32 are allowed');
+  });
 });
