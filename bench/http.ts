@@ -20,7 +20,11 @@ export class FacadeClient {
   }
 
   request(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Reply> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return this.send(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
+  }
+
+  /** A request with this exact body text (which need not be valid JSON). */
+  send(method: string, path: string, payload: string | undefined, timeoutMs = 30_000): Promise<Reply> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = request(

@@ -1,5 +1,6 @@
-// Longshore under test, as a separate process (`node src/main/index.ts`) so that its CPU time
-// and memory can be read from /proc/<pid> and nothing of the bench runs inside it.
+// Longshore under test, as a separate process running what the image runs (see
+// image-command.ts) so that its CPU time and memory can be read from /proc/<pid> and nothing of
+// the bench runs inside it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -45,6 +46,8 @@ async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
 }
 
 export async function spawnLongshore(opts: {
+  /** Node's arguments: flags and the entry point (buildImageCommand). */
+  command: readonly string[];
   kubeconfig: string;
   namespace: string;
   workers: number;
@@ -66,7 +69,7 @@ export async function spawnLongshore(opts: {
     ...opts.env,
   };
   const fd = openSync(opts.logFile, 'w');
-  const child = spawn(process.execPath, [resolve(root, 'src/main/index.ts')], {
+  const child = spawn(process.execPath, [...opts.command], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],

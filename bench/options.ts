@@ -28,6 +28,12 @@ export interface Options {
   loadConnections: number;
   facadeStacks: number;
   facadeConcurrency: number;
+  /** Rounds of creating and deleting started stacks, and stacks per round (memory comes back). */
+  memoryRounds: number;
+  roundStacks: number;
+  /** Hostile bodies sent to the operator's façade: seconds and connections. */
+  hostileSeconds: number;
+  hostileConnections: number;
   /** Multiplies every phase's time limit (a slower machine). */
   timeScale: number;
 }
@@ -49,6 +55,10 @@ export function readOptions(): Options {
     loadConnections: int('BENCH_LOAD_CONNECTIONS', 16, 1),
     facadeStacks: int('BENCH_FACADE_STACKS', 200, 0),
     facadeConcurrency: int('BENCH_FACADE_CONCURRENCY', 16, 1),
+    memoryRounds: int('BENCH_MEMORY_ROUNDS', 3, 0),
+    roundStacks: int('BENCH_ROUND_STACKS', 200, 1),
+    hostileSeconds: int('BENCH_HOSTILE_SECONDS', 10, 0),
+    hostileConnections: int('BENCH_HOSTILE_CONNECTIONS', 8, 1),
     timeScale: int('BENCH_TIME_SCALE', 1, 1),
   };
 }
@@ -71,4 +81,8 @@ export const OPTION_HELP = `Environment (defaults in brackets):
   BENCH_LIST_REQUESTS       sequential list requests per measurement [500]
   BENCH_LOAD_SECONDS / BENCH_LOAD_CONNECTIONS   façade load [10] / [16]
   BENCH_FACADE_STACKS / BENCH_FACADE_CONCURRENCY   façade create+start [200] / [16]
+  BENCH_MEMORY_ROUNDS / BENCH_ROUND_STACKS   rounds of creating started stacks and deleting
+                            them all, RSS after each [3] / [200]
+  BENCH_HOSTILE_SECONDS / BENCH_HOSTILE_CONNECTIONS   hostile bodies at the operator's façade,
+                            RSS sampled meanwhile [10] / [8]
   BENCH_TIME_SCALE          multiplies every phase's time limit [1]`;

@@ -4,8 +4,10 @@ import type { BaselineResult } from './baseline.ts';
 import type { ClientOverhead } from './client-overhead.ts';
 import type { GrowResult, IdleResult, PacedResult, RolloutResult } from './controller.ts';
 import type { CreateStartResult, KubectlResult, ListResult, LoadResult } from './facade.ts';
+import type { HostileResult } from './hostile.ts';
 import type { Options } from './options.ts';
 import type { PhaseRecord } from './phases.ts';
+import type { RoundsResult } from './rounds.ts';
 import { mib, ms, round, secs } from './stats.ts';
 import { describeChildren } from './workload.ts';
 
@@ -42,9 +44,15 @@ export interface ResultDoc {
     rssAtStart?: Memory;
     rssAtEnd?: Memory & { stacks: number };
     memoryAtIdleSmall?: Record<string, number>;
+    memoryRounds?: RoundsResult;
+    hostile?: HostileResult & { stored: boolean };
+    longshoreCommand?: string;
     restart?: { stacks: number; readySeconds: number; statesBefore: Record<string, number>; statesAfter: Record<string, number> };
   };
-  evidence: Record<string, { cpuSeconds?: Record<string, number>; longshore?: Record<string, number> }>;
+  evidence: Record<
+    string,
+    { cpuSeconds?: Record<string, number>; longshore?: Record<string, number>; apiServerRequests?: Record<string, number> }
+  >;
 }
 
 const n = (v: number | undefined) => (v === undefined ? 'n/a' : v.toLocaleString('en-US'));
@@ -81,6 +89,62 @@ function facadeRows(f: FacadeReads | undefined, where: string, goal: boolean): s
       f?.kubectl ? `${f.kubectl.runs} runs, ${round(f.kubectl.bytes / 2 ** 20, 1)} MiB of JSON` : '',
     ],
   ];
+}
+
+/** Issue #9's targets: controller ÷ baseline, and the operator's RSS at 1,000 started stacks. */
+const RATIO_TARGET = 1.3;
+const RSS_TARGET_MIB = 250;
+
+/** The API server's CPU in the controller phase against the baseline's. */
+function apiCpuNote(doc: ResultDoc): string {
+  const ctl = doc.evidence['controller']?.cpuSeconds?.['kube-apiserver'];
+  const base = doc.evidence['baseline']?.cpuSeconds?.['kube-apiserver'];
+  return ctl && base ? `; API server CPU ${secs(ctl)} vs ${secs(base)} (${(ctl / base).toFixed(2)}×)` : '';
+}
+
+/** The API server's requests of a phase by "VERB resource" (status codes summed), per stack. */
+function perStackRequests(doc: ResultDoc, phase: 'baseline' | 'controller'): Map<string, number> | undefined {
+  const counts = doc.evidence[phase]?.apiServerRequests;
+  const stacks = phase === 'baseline' ? doc.results.baseline?.stacks : doc.results.controller?.stacks;
+  if (!counts || !stacks) return undefined;
+  const out = new Map<string, number>();
+  for (const [k, v] of Object.entries(counts)) {
+    const request = k.split(' ').slice(0, 2).join(' ');
+    out.set(request, (out.get(request) ?? 0) + v / stacks);
+  }
+  return out;
+}
+
+const total = (m: Map<string, number> | undefined) => (m ? [...m.values()].reduce((a, b) => a + b, 0) : undefined);
+
+function requestsPerStack(doc: ResultDoc): string {
+  const [c, b] = [total(perStackRequests(doc, 'controller')), total(perStackRequests(doc, 'baseline'))];
+  return c === undefined || b === undefined ? 'n/a' : `${c.toFixed(1)} / ${b.toFixed(1)}`;
+}
+
+/** Every request kind the two phases made, per stack, the controller's extra ones first. */
+function requestTable(doc: ResultDoc): string[] {
+  const c = perStackRequests(doc, 'controller');
+  const b = perStackRequests(doc, 'baseline');
+  if (!c || !b) return [];
+  const kinds = [...new Set([...c.keys(), ...b.keys()])]
+    .map((k) => ({ k, c: c.get(k) ?? 0, b: b.get(k) ?? 0 }))
+    .sort((x, y) => y.c - y.b - (x.c - x.b) || x.k.localeCompare(y.k));
+  return [
+    '| API server requests per stack | controller | baseline | difference |',
+    '|---|---|---|---|',
+    ...kinds.map((x) => `| ${x.k} | ${x.c.toFixed(2)} | ${x.b.toFixed(2)} | ${(x.c - x.b).toFixed(2)} |`),
+    `| **total** | ${total(c)?.toFixed(2)} | ${total(b)?.toFixed(2)} | ${((total(c) ?? 0) - (total(b) ?? 0)).toFixed(2)} |`,
+  ];
+}
+
+function hostileAnswers(h: HostileResult): string {
+  const byStatus: Record<string, number> = {};
+  for (const statuses of Object.values(h.replies))
+    for (const [status, count] of Object.entries(statuses)) byStatus[status] = (byStatus[status] ?? 0) + count;
+  return Object.entries(byStatus)
+    .map(([status, count]) => `${count}× ${status}`)
+    .join(', ');
 }
 
 /** CPU of every Longshore process the bench ran (the operator, the façade-only one, a restarted one). */
@@ -130,9 +194,14 @@ export function renderTable(doc: ResultDoc): string {
         : '',
     ],
     [
-      'controller ÷ baseline, every child applied (target ≤ 1.5×)',
+      `controller ÷ baseline, every child applied (target ≤ ${RATIO_TARGET}×)`,
       ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`,
-      ratio === undefined ? '' : ratio <= 1.5 ? 'met' : '**not met**',
+      (ratio === undefined ? '' : ratio <= RATIO_TARGET ? '**met**' : '**not met**') + apiCpuNote(doc),
+    ],
+    [
+      'API server requests per stack, controller / baseline (every component: Longshore or the bench, kube-controller-manager, scheduler, kwok)',
+      requestsPerStack(doc),
+      'by request in the second table below',
     ],
     [
       '**Status latency** (Deployment ready → Stack shows the service Running), p50 / p99, during the rollout',
@@ -146,9 +215,10 @@ export function renderTable(doc: ResultDoc): string {
     ],
     ['**Operator RSS**, caches synced, no stacks', mib(r.rssAtStart?.rss), ''],
     [
-      `RSS at ${n(r.idleSmall?.stacks)} started stacks`,
+      `RSS at ${n(r.idleSmall?.stacks)} started stacks (target ≤ ${RSS_TARGET_MIB} MiB)`,
       mib(r.idleSmall?.rssBytes),
-      `peak so far ${mib(r.idleSmall?.peakRssBytes)}`,
+      `peak so far ${mib(r.idleSmall?.peakRssBytes)}` +
+        (r.idleSmall ? (r.idleSmall.rssBytes <= RSS_TARGET_MIB * 2 ** 20 ? '; **met**' : '; **not met**') : ''),
     ],
     [
       `RSS at the end of the operator phases, ${n(r.rssAtEnd?.stacks)} stacks`,
@@ -165,6 +235,30 @@ export function renderTable(doc: ResultDoc): string {
           [`RSS at ${n(r.idleLarge?.stacks)} stacks`, mib(r.idleLarge?.rssBytes), `peak ${mib(r.idleLarge?.peakRssBytes)}`],
         ]
       : []),
+    [
+      `RSS across ${r.memoryRounds?.rounds.length ?? 'n/a'} rounds of ${n(r.memoryRounds?.stacksPerRound)} started stacks created, then all deleted: before → Running / deleted per round`,
+      r.memoryRounds
+        ? [
+            mib(r.memoryRounds.rssBefore),
+            ...r.memoryRounds.rounds.map((x) => `${mib(x.rssCreated)} / ${mib(x.rssDeleted)}`),
+          ].join(' → ')
+        : 'n/a',
+      r.memoryRounds
+        ? `rounds of ${r.memoryRounds.rounds.map((x) => secs(x.seconds)).join(', ')}, on top of the stacks above`
+        : '',
+    ],
+    [
+      `RSS under hostile bodies (issue #9: nesting, 100,000-item lists, oversized bodies and URLs), ${r.hostile?.connections ?? 'n/a'} connections for ${r.hostile?.seconds ?? 'n/a'} s`,
+      r.hostile ? `peak ${mib(r.hostile.rssPeak)} (limit ${mib(r.hostile.memoryLimit)})` : 'n/a',
+      r.hostile
+        ? `${mib(r.hostile.rssBefore)} before, ${mib(r.hostile.rssAfter)} 5 s after; ${n(r.hostile.requests)} requests, answers ${hostileAnswers(r.hostile)}, largest ${n(r.hostile.largestReplyBytes)} bytes; ${r.hostile.stored ? '**a hostile stack was stored**' : 'nothing stored'}` +
+          (r.hostile.memoryLimit !== undefined
+            ? r.hostile.rssPeak < r.hostile.memoryLimit
+              ? '; **within the limit**'
+              : '; **over the limit**'
+            : '')
+        : '',
+    ],
     [
       `RSS of a façade-only process (LONGSHORE_CONTROLLER=false) caching ${n(large?.stacks)} stacks`,
       mib(large?.rssAfterSync?.rss),
@@ -218,6 +312,7 @@ export function renderTable(doc: ResultDoc): string {
     ],
   ];
   const lines = ['| measurement | result | notes |', '|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  lines.push('', ...requestTable(doc));
 
   // Where the CPU went, per phase: the machine is shared, so say how much was not ours.
   lines.push(
@@ -236,6 +331,7 @@ export function renderTable(doc: ResultDoc): string {
   lines.push(
     '',
     `"machine busy" and "not ours" are shares of one core (${doc.machine.cpus} cores = ${doc.machine.cpus * 100} %); "not ours" is CPU of every process other than the control plane, Longshore and the bench's orchestrator: other work on the machine, and in the façade phases the load generator and kubectl. Longshore CPU counts every Longshore process (the façade-only one in facadeLarge, the restarted one in restart).`,
+    `Longshore ran as the image runs it: \`${r.longshoreCommand ?? 'n/a'}\`.`,
     `Machine: ${doc.machine.cpus} cores (${doc.machine.cpuModel ?? 'unknown CPU'}), ${doc.machine.memoryGiB} GiB. Total bench time ${secs(doc.totalSeconds)}.`,
   );
   for (const p of doc.phases.filter((x) => x.status !== 'ok')) {

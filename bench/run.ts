@@ -17,7 +17,9 @@ import { clientOverhead } from './client-overhead.ts';
 import { benchCluster, createNamespace, deleteNamespaceAndWait } from './cluster.ts';
 import { grow, idle, paced, rollout } from './controller.ts';
 import { clientToken, createAndStart, kubectlGet, listLatency, load } from './facade.ts';
+import { hostileBodies } from './hostile.ts';
 import { FacadeClient } from './http.ts';
+import { buildImageCommand } from './image-command.ts';
 import { KubeHttp } from './kube-http.ts';
 import { type LongshoreProcess, NotReady, spawnLongshore } from './longshore.ts';
 import { apiLatency, apiRequests, longshoreSummary, type Series, scrapeApiServer, scrapeLongshore } from './metrics.ts';
@@ -25,6 +27,7 @@ import { OPTION_HELP, readOptions } from './options.ts';
 import { cleanUpOnSignals, cleanup, type Deadline, log, onCleanup, PhaseTimeout, phases, runPhase } from './phases.ts';
 import { cpuDelta, cpuSnapshot, memory } from './proc.ts';
 import { renderTable } from './report.ts';
+import { memoryRounds } from './rounds.ts';
 import { NamespaceTracker } from './watch.ts';
 import { childrenPerStack, createStacks, describeChildren, stackNames } from './workload.ts';
 
@@ -128,6 +131,10 @@ async function main(): Promise<void> {
     return started;
   });
   if (!cluster) throw new Error('the cluster did not start in time');
+  // Longshore runs as the image runs it: compiled, with the Dockerfile's node flags.
+  const command = buildImageCommand(join(resultsDir, '../..'));
+  results['longshoreCommand'] = `node ${command.join(' ')}`;
+  log(`Longshore's command: ${results['longshoreCommand']}`);
   const { kc } = cluster;
   const http = await KubeHttp.create(kc, Math.max(opts.applyConcurrency, opts.createConcurrency, 32));
   onCleanup(() => http.close());
@@ -181,6 +188,7 @@ async function main(): Promise<void> {
 
   longshore = await measured('longshoreStart', 'start Longshore (its own process)', 90_000, async () => {
     const started = await spawnLongshore({
+      command,
       kubeconfig: cluster!.kubeconfig,
       namespace: nsStacks,
       workers: opts.workers,
@@ -238,6 +246,25 @@ async function main(): Promise<void> {
     );
   }
 
+  // Issue #9: hostile bodies at the operator's façade, its RSS sampled from /proc meanwhile.
+  if (opts.hostileSeconds > 0) {
+    const attacker = new FacadeClient(ls.facadeUrl, token, opts.hostileConnections);
+    onCleanup(() => attacker.close());
+    await measured('hostile', `hostile bodies at the façade, ${opts.hostileConnections} connections`, 120_000, async (d) => {
+      const manifest = join(resultsDir, '../../manifests/deployment.yaml');
+      const out = await hostileBodies(
+        attacker,
+        ls.pid,
+        nsStacks,
+        opts.hostileConnections,
+        opts.hostileSeconds * 1000,
+        manifest,
+        d,
+      );
+      return { ...out, stored: ctl.stackSeen.has('hostile') };
+    });
+  }
+
   // 3 + 4 at a larger size (off by default): the extra stacks are created not started.
   const extra = opts.operatorStacks - ctl.stackSettled.size;
   if (extra > 0) {
@@ -263,6 +290,7 @@ async function main(): Promise<void> {
   if (opts.facadeListStacks > 0) {
     await measured('facadeLarge', `façade-only process: reads at ${opts.facadeListStacks} stacks`, 600_000, async (d) => {
       const fo = await spawnLongshore({
+        command,
         kubeconfig: cluster!.kubeconfig,
         namespace: nsFacade,
         workers: 1,
@@ -311,6 +339,7 @@ async function main(): Promise<void> {
     let again: LongshoreProcess;
     try {
       again = await spawnLongshore({
+        command,
         kubeconfig: cluster!.kubeconfig,
         namespace: nsStacks,
         workers: opts.workers,
@@ -333,6 +362,19 @@ async function main(): Promise<void> {
     await ctl.quiet(10_000, d, performance.now());
     return { stacks: stacksNow, readySeconds, statesBefore: before, statesAfter: ctl.stateCounts() };
   });
+
+  // Issue #9: memory comes back. Rounds of started stacks created and all deleted again, on top
+  // of the stacks above, served by the restarted process.
+  const current = longshore;
+  if (opts.memoryRounds > 0 && current !== ls && !current.exited()) {
+    await measured(
+      'memoryRounds',
+      `memory: ${opts.memoryRounds} rounds of ${opts.roundStacks} started stacks created and deleted`,
+      (300_000 + opts.roundStacks * 1_500) * opts.memoryRounds,
+      (d) => memoryRounds(http, nsStacks, current.pid, ctl, opts.memoryRounds, opts.roundStacks, opts.createConcurrency, d),
+      ctlProgress,
+    );
+  }
 }
 
 /**

@@ -92,6 +92,8 @@ export class NamespaceTracker {
   /** First time each Stack was seen at all. */
   readonly stackSeen = new Map<string, number>();
   readonly events = { Stack: 0, Deployment: 0, Service: 0, EndpointSlice: 0 };
+  /** The names that exist now (added by any event but a deletion, removed by a deletion). */
+  readonly live = { Stack: new Set<string>(), Deployment: new Set<string>(), Service: new Set<string>() };
   lastEventAt = 0;
   /** What every stack consists of (see childrenPerStack). */
   readonly expected: ChildCounts;
@@ -208,9 +210,11 @@ export class NamespaceTracker {
     const at = this.event('Deployment');
     const name = d.metadata.name ?? '';
     if (type === 'delete') {
+      this.live.Deployment.delete(name);
       this.check(at);
       return;
     }
+    this.live.Deployment.add(name);
     if (!this.deploymentSeen.has(name)) this.deploymentSeen.set(name, at);
     this.childrenOf(d.metadata).deployments.add(name);
     this.noteApplied(d.metadata.stack, at);
@@ -229,7 +233,9 @@ export class NamespaceTracker {
   private onService(type: string, s: KubernetesObject & { metadata: Meta }): void {
     const at = this.event('Service');
     const name = s.metadata.name ?? '';
-    if (type !== 'delete') {
+    if (type === 'delete') this.live.Service.delete(name);
+    else {
+      this.live.Service.add(name);
       if (!this.serviceSeen.has(name)) this.serviceSeen.set(name, at);
       this.childrenOf(s.metadata).services.add(name);
       this.noteApplied(s.metadata.stack, at);
@@ -282,9 +288,11 @@ export class NamespaceTracker {
   private onStack(type: string, s: TrackedStack): void {
     const at = this.event('Stack');
     if (type === 'delete') {
+      this.live.Stack.delete(s.metadata.name ?? '');
       this.check(at);
       return;
     }
+    this.live.Stack.add(s.metadata.name ?? '');
     if (!this.stackSeen.has(s.metadata.name ?? '')) this.stackSeen.set(s.metadata.name ?? '', at);
     const name = s.metadata.name ?? '';
     for (const svc of s.status.services ?? []) {

@@ -326,12 +326,7 @@ async function applyChildren(
     const kind = obj.kind as ChildKind;
     const cached = deps.caches.children[kind].get(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
     // Not in our label-selected cache: it may still exist without our labels.
-    const existing =
-      cached ??
-      (await deps.clients[kind].read(namespace, obj.metadata!.name!).catch((err: unknown) => {
-        if (statusOf(err) === 404) return undefined;
-        throw err;
-      }));
+    const existing = cached ?? (await deps.clients[kind].find(namespace, obj.metadata!.name!));
     return { obj, kind, cached, existing };
   });
   const desired = new Set<string>();

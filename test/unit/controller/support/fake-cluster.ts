@@ -104,16 +104,11 @@ export class FakeCluster {
 
   client(kind: ChildKind): ChildClient {
     const store = this.children[kind];
-    const notFound = () => Object.assign(new Error('not found'), { code: 404 });
     return {
       kind,
       path: '',
       list: async () => ({ items: [...store.list()] }),
-      read: async (namespace, name) => {
-        const found = store.get(`${namespace}/${name}`);
-        if (found === undefined) throw notFound();
-        return found;
-      },
+      find: async (namespace, name) => store.get(`${namespace}/${name}`),
       apply: async (obj) => {
         const id = `${kind}/${obj.metadata?.name}`;
         const refusal = this.refuse.get(id);
