@@ -76,9 +76,13 @@ probe_proxy() { # module version
     || fail "the Go module proxy $first did not serve $1@$2"
 }
 
-run() { # run a logged step with a deadline
+started=$SECONDS
+elapsed() { printf '%dm%02ds' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
+
+run() { # run a logged step with a deadline; the step and the time so far also go to stderr
   local what=$1 limit=$2; shift 2
   echo "== $what ($(date -u +%H:%M:%S))" >>"$log"
+  echo "  [$(elapsed)] $what ..." >&2
   # (Inside `if ! cmd; then`, $? is already 0: keep the step's own status.)
   local status=0
   timeout "$limit" "$@" >>"$log" 2>&1 || status=$?
@@ -89,7 +93,7 @@ build_control_plane() {
   log="$cache_root/build/$key.log"
   mkdir -p "$work" "$out.partial"
   : >"$log"
-  echo "building the local control plane ($key); log: $log" >&2
+  echo "building the local control plane ($key) from Go modules, once (about 10 to 20 minutes on 2 cores; cached after); log: $log" >&2
   probe_proxy k8s.io/kubernetes "$KUBERNETES_VERSION"
 
   local minor patch staging_version
@@ -172,7 +176,7 @@ build_coredns() {
   log="$cache_root/build/$dns_key.log"
   mkdir -p "$dns_work" "$dns_out.partial"
   : >"$log"
-  echo "building CoreDNS ($dns_key); log: $log" >&2
+  echo "building CoreDNS ($dns_key) from Go modules, once (about 5 to 10 minutes; cached after); log: $log" >&2
   probe_proxy github.com/coredns/coredns "$COREDNS_VERSION"
   cat >"$dns_work/go.mod" <<EOF
 module longshore.local/coredns
@@ -191,6 +195,8 @@ EOF
 }
 
 # `if`, not `||`: a function called on the left of || would run with set -e switched off.
-if ! complete; then build_control_plane; fi
-if ! dns_complete; then build_coredns; fi
+built=false
+if ! complete; then build_control_plane; built=true; fi
+if ! dns_complete; then build_coredns; built=true; fi
+if $built; then echo "  [$(elapsed)] built" >&2; fi
 report

@@ -1,7 +1,9 @@
 // Kubernetes Events on a Stack for each lifecycle step and each failure, so that
-// `kubectl describe stack` tells the story. Identical events within a short window are
-// folded into one (count), as client-go's recorder does, to spare the API server; a state
-// change is never folded (the same change may legitimately happen twice within the window).
+// `kubectl describe stack` tells the story. An Event identical to one recorded within the
+// last minute is dropped, to spare the API server (client-go's recorder instead patches the
+// first one's count and lastTimestamp, one more write each time; a dropped repeat's count
+// stays 1); a state change is never dropped (the same change may legitimately happen twice
+// within the window).
 // The answer settles once the Event is created (or could not be): reconcile awaits a state
 // change's Event before the status write that makes the change visible, so that a process
 // dying in between leaves the Event recorded (at worst twice), never missing.

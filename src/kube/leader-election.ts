@@ -1,6 +1,9 @@
 // Leader election on a coordination.k8s.io Lease, with controller-runtime's timings: a 15 s
 // lease, renewed every 2 s, lost if not renewed within 10 s. Only the holder reconciles; a
-// candidate takes the Lease once its holder has not renewed it for a whole lease duration.
+// candidate takes the Lease once its holder has not renewed it for a whole lease duration,
+// measured as client-go measures it: from when this process last saw the Lease's record
+// change, on its own monotonic clock, never by comparing the holder's renewTime with the local
+// wall clock (two machines' clocks may disagree by more than a lease).
 // Written by hand because no maintained JavaScript library does it; kept small.
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -28,6 +31,22 @@ export function microTime(d: Date): Date {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') as unknown as Date;
 }
 
+/**
+ * Whether another holder's Lease has gone unrenewed for its whole duration, on the observer's
+ * own clock: any change of its record (holder, renewTime, resourceVersion) restarts the count
+ * from the moment it was seen. The renewTime's value itself is never compared with a clock.
+ */
+export class LeaseObserver {
+  private observed: { record: string; at: number } | undefined;
+
+  expired(lease: V1Lease, now: number): boolean {
+    const s = lease.spec;
+    const record = JSON.stringify([s?.holderIdentity, String(s?.renewTime ?? ''), lease.metadata?.resourceVersion]);
+    if (this.observed?.record !== record) this.observed = { record, at: now };
+    return now - this.observed.at >= (s?.leaseDurationSeconds ?? 15) * 1000;
+  }
+}
+
 export class LeaderElector {
   private readonly api: CoordinationV1Api;
   private readonly o: Required<LeaderElectionOptions>;
@@ -35,8 +54,12 @@ export class LeaderElector {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private lastRenew = 0;
+  private readonly observed = new LeaseObserver();
+  private readonly now: () => number;
 
-  constructor(opts: LeaderElectionOptions) {
+  /** `now`: a monotonic clock in milliseconds (injected by tests). */
+  constructor(opts: LeaderElectionOptions, now: () => number = () => performance.now()) {
+    this.now = now;
     this.o = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...opts };
     this.api = opts.kubeConfig.makeApiClient(CoordinationV1Api);
   }
@@ -58,7 +81,7 @@ export class LeaderElector {
     try {
       const ok = await this.tryAcquireOrRenew();
       if (ok) {
-        this.lastRenew = Date.now();
+        this.lastRenew = this.now();
         if (!this.leading && !this.stopped) {
           this.leading = true;
           this.o.logger.info({ lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity }, 'became leader');
@@ -68,7 +91,7 @@ export class LeaderElector {
     } catch (err) {
       this.o.logger.warn({ lease: this.o.name, err: (err as Error).message }, 'lease update failed');
     }
-    if (this.leading && Date.now() - this.lastRenew > this.o.renewDeadlineMs) {
+    if (this.leading && this.now() - this.lastRenew > this.o.renewDeadlineMs) {
       this.leading = false;
       this.o.logger.error({ lease: this.o.name }, 'lost leadership: lease not renewed within the renew deadline');
       this.o.onStoppedLeading();
@@ -116,9 +139,7 @@ export class LeaderElector {
       }
     }
     const holder = existing.spec?.holderIdentity;
-    const renewed = existing.spec?.renewTime ? new Date(existing.spec.renewTime).getTime() : 0;
-    const duration = (existing.spec?.leaseDurationSeconds ?? 15) * 1000;
-    if (holder && holder !== this.o.identity && renewed + duration > Date.now()) return false;
+    if (holder && holder !== this.o.identity && !this.observed.expired(existing, this.now())) return false;
     try {
       await this.api.replaceNamespacedLease({ namespace, name, body: this.lease(existing) });
       return true;

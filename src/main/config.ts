@@ -25,6 +25,8 @@ const replacedByPodSecurity = (what: string) =>
 
 export const ConfigSchema = z.object({
   LONGSHORE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** auto: readable lines when stdout is a terminal, JSON (one event a line) otherwise. */
+  LONGSHORE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   LONGSHORE_LISTEN_ADDRESS: z.string().min(1).default('127.0.0.1'),
   LONGSHORE_PORT: port.default(8080),
   LONGSHORE_OPS_PORT: port.default(8081),

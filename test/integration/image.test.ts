@@ -3,7 +3,7 @@
 // starts it (`node dist/main/index.js`, production dependencies only, NODE_ENV=production).
 // It must serve its probes, reconcile a stack, and stop cleanly on SIGTERM.
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,12 @@ describe('the image, built and started as the Dockerfile does', () => {
       root,
     );
     await cp(join(root, 'crds'), join(app, 'crds'), { recursive: true });
+
+    // The production entry carries no development tooling: no local control plane, no npm start.
+    const compiled = await readdir(join(app, 'dist'));
+    expect(compiled).toContain('main');
+    expect(compiled).not.toContain('localcluster');
+    expect(compiled).not.toContain('dev');
 
     // No TypeScript, no test tooling, no Node package in the runtime's node_modules.
     const installed = await run('npm', ['ls', '--omit=dev', '--depth=0', '--parseable'], app);

@@ -1,15 +1,7 @@
-// `npm start` with no cluster configured: start the local control plane, install the CRD,
-// and give the user a ServiceAccount whose token works with the Docker Cloud clients.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// `npm start` with no cluster configured: a ServiceAccount whose token works with the Docker
+// Cloud clients, for the person who started it.
 import { CoreV1Api, type KubeConfig, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { FIELD_MANAGER, statusOf } from '../kube/children.ts';
-
-/** True when a cluster is configured: KUBECONFIG, ~/.kube/config, or running in a Pod. */
-export function clusterConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!env['KUBECONFIG'] || !!env['KUBERNETES_SERVICE_HOST'] || existsSync(join(homedir(), '.kube', 'config'));
-}
 
 export const CLIENT_SERVICE_ACCOUNT = 'docker-cloud';
 
