@@ -38,7 +38,7 @@ import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '..
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { describeError, errorMessage, isTransient } from './api-error.ts';
-import { type Caches, cachedSpecEditors, SERVICE_LABEL } from './caches.ts';
+import { type Caches, cachedSpecEditors, GRANT_FIELDS, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
 import type { StatusWriter } from './status-writer.ts';
@@ -430,7 +430,7 @@ async function applyChildren(
     // apply to new claims only).
     if (kind === 'PersistentVolumeClaim' && existing) return;
     const hash = specHash(obj);
-    if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps)) return;
+    if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps) && grantsAsApplied(cached, obj)) return;
     const body = {
       ...obj,
       metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
@@ -522,6 +522,18 @@ function isCurrent(cached: KubernetesObject, hash: string, deps: ReconcileDeps):
   if (cachedSpecEditors(cached).length > 0) return false;
   deps.appliedGenerations.set(uid, generation);
   return true;
+}
+
+/**
+ * Whether a Role or RoleBinding still grants what the translation wants. They have no
+ * generation, so an edit (a verb added to the stack's Role) would otherwise go unseen: it is
+ * put right like any edit of a spec.
+ */
+function grantsAsApplied(cached: KubernetesObject, desired: KubernetesObject): boolean {
+  return GRANT_FIELDS.every((field) => {
+    const want = (desired as Record<string, unknown>)[field];
+    return want === undefined || stableStringify((cached as Record<string, unknown>)[field]) === stableStringify(want);
+  });
 }
 
 /**

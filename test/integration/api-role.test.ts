@@ -4,12 +4,20 @@
 // Docker Cloud variables. The token the pods would get reads the stack through the façade (the
 // Python client, as a container would run it, and plain HTTP) and directly, and is refused
 // everything else: writes, another namespace, other resources. It dies with the stack.
-import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type V1Deployment } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
+  type V1Deployment,
+} from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { GROUP, PLURAL, VERSION } from '../../src/model/stack.ts';
 import { dockerCloudClients } from '../clients/clients.ts';
 import { createTestNamespace, kubeConfig, kubeConfigWithToken } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
+import { counterSum } from './support/metrics.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -93,6 +101,36 @@ describe('a service with the global role', () => {
     token = await podToken();
   });
 
+  it('keeps its Role as it made it, and a converged stack costs no write', async () => {
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.patchNamespacedRole(
+      {
+        namespace: ns,
+        name: ACCESS,
+        body: { rules: [{ apiGroups: ['longshore.io'], resources: ['stacks'], verbs: ['get', 'list', 'watch', 'delete'] }] },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor('the widened Role put right', 20_000, async () => {
+      const role = await rbac.readNamespacedRole({ namespace: ns, name: ACCESS });
+      return role.rules?.[0]?.verbs?.join(',') === 'get,list,watch';
+    });
+    // Some reconcile, once status writes have settled, writes nothing (no apply, no Secret).
+    const { registry } = longshore.metrics;
+    await waitFor(
+      'a reconcile that writes nothing',
+      30_000,
+      async () => {
+        const writes = await counterSum(registry, 'longshore_api_writes_total');
+        const reconciles = await counterSum(registry, 'longshore_reconcile_total');
+        longshore.controller.queue.add(`${ns}/shop`);
+        await waitFor('a reconcile', 10_000, async () => (await counterSum(registry, 'longshore_reconcile_total')) > reconciles);
+        return (await counterSum(registry, 'longshore_api_writes_total')) === writes;
+      },
+      500,
+    );
+  });
+
   it('has a token that lists the stack through the façade, as the Python client in the container would', async () => {
     const listed = await call('GET', `/api/app/v1/${ns}/stack/`, `Bearer ${token}`);
     expect(listed.status).toBe(200);
@@ -115,6 +153,8 @@ describe('a service with the global role', () => {
     expect((await call('PATCH', `${uri?.resource_uri}`, auth, { nickname: 'x' })).status).toBe(403);
     expect((await call('DELETE', `${uri?.resource_uri}`, auth)).status).toBe(403);
     expect((await call('GET', `/api/app/v1/${elsewhere}/stack/`, auth)).status).toBe(403);
+    // DOCKERCLOUD_STREAM_HOST's events: not served, answered here rather than by Docker's old host.
+    expect((await call('GET', '/api/audit/v1/events/', auth)).status).toBe(404);
     expect((await stacks.get('shop'))?.spec.desiredState).toBe('Running');
   });
 

@@ -57,6 +57,23 @@ describe('a stack with a global-role service', () => {
     expect(c.secrets.has(`${NS}/shop-api-access-token`)).toBe(true);
   });
 
+  it('puts its Role right when someone widens it (a Role has no generation to show the edit)', async () => {
+    const c = cluster();
+    const deps = c.deps();
+    await reconcile(KEY, deps);
+    const role = c.children.Role.get(`${NS}/shop-api-access`) as { rules: { verbs: string[] }[] };
+    const widened = [{ apiGroups: ['longshore.io'], resources: ['stacks'], verbs: ['get', 'list', 'watch', 'delete'] }];
+    c.children.Role.put({ ...role, rules: widened } as never);
+    await reconcile(KEY, deps);
+    expect((c.children.Role.get(`${NS}/shop-api-access`) as { rules: unknown }).rules).toEqual([
+      { apiGroups: ['longshore.io'], resources: ['stacks'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    // And as it was, it is left alone.
+    const applies = c.log.filter((e) => e.what === 'apply').length;
+    await reconcile(KEY, deps);
+    expect(c.log.filter((e) => e.what === 'apply')).toHaveLength(applies);
+  });
+
   it('loses its API access when no service has the global role any more', async () => {
     const c = cluster();
     const deps = c.deps();
