@@ -75,6 +75,9 @@ export function cachedSpecEditors(o: KubernetesObject | undefined): readonly str
   return (o as { specEditors?: string[] } | undefined)?.specEditors ?? [];
 }
 
+/** The fields that say what a Role or RoleBinding grants. */
+export const GRANT_FIELDS = ['rules', 'roleRef', 'subjects'] as const;
+
 /** Children keep metadata, the few spec fields status derives from, and status. */
 export function trimChild<T extends KubernetesObject & { spec?: Record<string, unknown>; status?: unknown }>(o: T): T {
   const spec = o.spec as
@@ -89,6 +92,12 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
     const revision = spec.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION];
     if (revision !== undefined) t['template'] = { metadata: { annotations: { [ANNOTATION_REDEPLOY_REVISION]: revision } } };
     trimmed['spec'] = t;
+  }
+  // What a Role and a RoleBinding grant: small, and kept to tell an edit that widened them
+  // (they have no generation to show one).
+  for (const grant of GRANT_FIELDS) {
+    const value = (o as Record<string, unknown>)[grant];
+    if (value !== undefined) trimmed[grant] = value;
   }
   if (o.status !== undefined) trimmed['status'] = o.status;
   const editors = specEditors(o.metadata);

@@ -56,7 +56,10 @@ export class Controller {
     };
     caches.stacks.on((type, obj) => {
       // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
-      if (type === 'delete') deps.statusVersions.delete(keyOf(obj));
+      if (type === 'delete') {
+        deps.statusVersions.delete(keyOf(obj));
+        deps.tokenSecrets.delete(keyOf(obj));
+      }
       withDependents(keyOf(obj));
     });
     const toOwner = (_type: string, obj: KubernetesObject) => {

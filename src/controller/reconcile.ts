@@ -15,7 +15,7 @@
 // a process dying in between leaves the status as it was, and the next reconcile derives the
 // same change and records it again (a duplicate, never a gap).
 import { createHash } from 'node:crypto';
-import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1PodTemplateSpec, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
@@ -25,6 +25,9 @@ import {
   type Conflict,
   formatProblem,
   mergeConditions,
+  SERVICE_ACCOUNT_NAME_ANNOTATION,
+  SERVICE_ACCOUNT_UID_ANNOTATION,
+  type SecretObject,
   type ServiceObject,
   type Surroundings,
   serviceChildName,
@@ -35,7 +38,7 @@ import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '..
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { describeError, errorMessage, isTransient } from './api-error.ts';
-import { type Caches, cachedSpecEditors, SERVICE_LABEL } from './caches.ts';
+import { type Caches, cachedSpecEditors, GRANT_FIELDS, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
 import type { StatusWriter } from './status-writer.ts';
@@ -66,8 +69,19 @@ export interface ReconcileDeps {
    * cache has caught up with it. A cached copy older than that is known to be stale.
    */
   statusVersions: Map<string, string>;
+  /**
+   * Creates a Secret (a stack's ServiceAccount token Secret); false when the name is taken.
+   * Longshore may create Secrets, never read them.
+   */
+  createSecret: (secret: V1Secret) => Promise<boolean>;
+  /**
+   * By stack key: the ServiceAccount uid and redeploy revision the token Secret was last
+   * created (or found taken) for, so that it is created once per ServiceAccount and again on
+   * a redeploy (the way to renew a deleted token; see docs/security.md).
+   */
+  tokenSecrets: Map<string, string>;
   /** Counts API writes, for metrics and the replay test. */
-  onWrite?: (verb: 'apply' | 'delete' | 'status', kind: string) => void;
+  onWrite?: (verb: 'apply' | 'delete' | 'status' | 'create', kind: string) => void;
 }
 
 export interface ReconcileResult {
@@ -241,6 +255,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
   if (announced.status === 'rejected') throw announced.reason;
   if (applied.status === 'rejected') throw applied.reason;
   const { conflicts, failed } = applied.value;
+  if (translation.tokenSecret !== undefined) await createTokenSecret(stack, translation.tokenSecret, deps, log);
   // A failure that may pass by itself is retried before it is reported: the first one fails
   // the reconcile as it always did, and writes nothing.
   const retries = ctx.retries ?? 0;
@@ -288,6 +303,36 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
 }
 
 /**
+ * The token Secret of the stack's ServiceAccount (roles: [global]), created once the
+ * ServiceAccount is in the cache and controlled by this stack, pinned to its uid: Kubernetes'
+ * token controller then fills it with a token of that very ServiceAccount, or deletes it if
+ * the ServiceAccount is gone or another. The ServiceAccount's watch event brings the stack back
+ * once it has been applied. A name already taken counts as done: the Secret is never read, so
+ * a Secret someone else put there is not told apart (whoever may create Secrets there may
+ * also change the stack's pods).
+ */
+async function createTokenSecret(stack: Stack, secret: SecretObject, deps: ReconcileDeps, log: Logger): Promise<void> {
+  const { namespace } = stack.metadata;
+  const account = deps.caches.children.ServiceAccount.get(
+    `${namespace}/${secret.metadata.annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION]}`,
+  );
+  const uid = account?.metadata?.uid;
+  if (account === undefined || uid === undefined || !controlledBy(account, stack) || account.metadata?.deletionTimestamp) return;
+  const key = `${namespace}/${stack.metadata.name}`;
+  const mark = `${uid}/${stack.spec.redeploy?.revision ?? 0}`;
+  if (deps.tokenSecrets.get(key) === mark) return;
+  const created = await deps.createSecret({
+    ...secret,
+    metadata: { ...secret.metadata, annotations: { ...secret.metadata.annotations, [SERVICE_ACCOUNT_UID_ANNOTATION]: uid } },
+  });
+  if (created) {
+    deps.onWrite?.('create', 'Secret');
+    log.info({ kind: 'Secret', child: secret.metadata.name }, 'created the API token Secret');
+  }
+  deps.tokenSecrets.set(key, mark);
+}
+
+/**
  * The surroundings, with the cluster IPs that this reconcile's own Service applies answered
  * (by Service name) before the cache has them.
  */
@@ -332,15 +377,19 @@ async function applyChildren(
   const desired = new Set<string>();
   const conflicts: Conflict[] = [];
   const conflicted = new Set<string>();
+  // The services whose pods run as the stack's ServiceAccount: with any of its API access
+  // objects held by someone else, they would run as, or with the rights of, a stranger.
+  const accessUsers = looked.filter((p) => runsAsServiceAccount(p.obj)).map((p) => serviceOf(p.obj));
   for (const { obj, kind, existing } of looked) {
     desired.add(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`);
     if (existing && !controlledBy(existing, stack)) {
-      const service = obj.metadata?.labels?.[SERVICE_LABEL] ?? '';
-      conflicts.push({ kind, name: obj.metadata?.name ?? '', service });
-      conflicted.add(service);
+      const name = obj.metadata?.name ?? '';
+      const services = ACCESS_KINDS.has(kind) ? accessUsers : [serviceOf(obj)];
+      for (const service of services) conflicts.push({ kind, name, service });
+      for (const group of [...groupsOf(obj), ...services]) conflicted.add(group);
     }
   }
-  const plans = looked.filter((p) => !conflicted.has(p.obj.metadata?.labels?.[SERVICE_LABEL] ?? ''));
+  const plans = looked.filter((p) => !groupsOf(p.obj).some((g) => conflicted.has(g)));
 
   const clusterIPs = new Map<string, string>();
   const failed: FailedApply[] = [];
@@ -376,7 +425,7 @@ async function applyChildren(
     // apply to new claims only).
     if (kind === 'PersistentVolumeClaim' && existing) return;
     const hash = specHash(obj);
-    if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps)) return;
+    if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps) && grantsAsApplied(cached, obj)) return;
     const body = {
       ...obj,
       metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [SPEC_HASH_ANNOTATION]: hash } },
@@ -406,11 +455,12 @@ async function applyChildren(
   // a terminated stack's workloads). A service some of whose children were refused keeps its
   // old ones (old volumes included) until the new ones are in place.
   const incomplete = new Set(failed.map((f) => f.failure.service));
+  const conflictedService = (child: KubernetesObject) => groupsOf(child).some((g) => conflicted.has(g));
   const unwanted = (pruneNothing ? [] : CHILD_KINDS).flatMap((kind) =>
     deps.caches.children[kind].byIndex('stack', key).flatMap((child) => {
       if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) return [];
       const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
-      if (blocked.has(service) || conflicted.has(service) || incomplete.has(service)) return [];
+      if (blocked.has(service) || conflictedService(child) || incomplete.has(service)) return [];
       if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) return [];
       return [{ kind, child }];
     }),
@@ -424,6 +474,29 @@ async function applyChildren(
     log.info({ kind, child: child.metadata?.name }, 'pruned');
   });
   return { conflicts, failed };
+}
+
+/** The kinds of a stack's API access (roles: [global]): stack-level, one group of their own. */
+const ACCESS_KINDS: ReadonlySet<string> = new Set(['ServiceAccount', 'Role', 'RoleBinding']);
+/** The conflict group of the API access objects: no service may be named so (not a DNS label). */
+const ACCESS_GROUP = '#api-access';
+
+const serviceOf = (obj: KubernetesObject) => obj.metadata?.labels?.[SERVICE_LABEL] ?? '';
+
+/** A workload whose pods run as a ServiceAccount of the stack's (the global role). */
+function runsAsServiceAccount(obj: KubernetesObject): boolean {
+  const template = (obj as { spec?: { template?: V1PodTemplateSpec } }).spec?.template;
+  return template?.spec?.serviceAccountName !== undefined;
+}
+
+/**
+ * What an object is left alone with when a name is held by someone else: its service (the
+ * stack's own objects: ''), or the API access objects as one group, which the workloads that
+ * run as its ServiceAccount also belong to.
+ */
+function groupsOf(obj: KubernetesObject): string[] {
+  if (ACCESS_KINDS.has(obj.kind ?? '')) return [ACCESS_GROUP];
+  return runsAsServiceAccount(obj) ? [serviceOf(obj), ACCESS_GROUP] : [serviceOf(obj)];
 }
 
 /**
@@ -444,6 +517,18 @@ function isCurrent(cached: KubernetesObject, hash: string, deps: ReconcileDeps):
   if (cachedSpecEditors(cached).length > 0) return false;
   deps.appliedGenerations.set(uid, generation);
   return true;
+}
+
+/**
+ * Whether a Role or RoleBinding still grants what the translation wants. They have no
+ * generation, so an edit (a verb added to the stack's Role) would otherwise go unseen: it is
+ * put right like any edit of a spec.
+ */
+function grantsAsApplied(cached: KubernetesObject, desired: KubernetesObject): boolean {
+  return GRANT_FIELDS.every((field) => {
+    const want = (desired as Record<string, unknown>)[field];
+    return want === undefined || stableStringify((cached as Record<string, unknown>)[field]) === stableStringify(want);
+  });
 }
 
 /**

@@ -7,12 +7,23 @@ import {
   type KubeConfig,
   type KubernetesObject,
   PatchStrategy,
+  RbacAuthorizationV1Api,
   setHeaderOptions,
+  type V1Secret,
 } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'longshore';
 
-export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Service', 'EndpointSlice', 'PersistentVolumeClaim'] as const;
+export const CHILD_KINDS = [
+  'Deployment',
+  'DaemonSet',
+  'Service',
+  'EndpointSlice',
+  'PersistentVolumeClaim',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+] as const;
 export type ChildKind = (typeof CHILD_KINDS)[number];
 
 export interface ChildClient {
@@ -46,6 +57,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const applyArgs = (obj: KubernetesObject) => ({
     name: obj.metadata!.name!,
     namespace: obj.metadata!.namespace!,
@@ -109,6 +121,61 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
         await core.deleteNamespacedPersistentVolumeClaim({ namespace, name, ...del(uid) });
       },
     },
+    // A stack's API access (roles: [global]): its ServiceAccount, and the Role and RoleBinding
+    // that let it read the namespace's Stacks.
+    ServiceAccount: {
+      kind: 'ServiceAccount',
+      path: collection('/api/v1', 'serviceaccounts', namespace),
+      list: (o) =>
+        namespace ? core.listNamespacedServiceAccount({ namespace, ...o }) : core.listServiceAccountForAllNamespaces(o),
+      read: (namespace, name) => core.readNamespacedServiceAccount({ namespace, name }),
+      apply: (obj) => core.patchNamespacedServiceAccount(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await core.deleteNamespacedServiceAccount({ namespace, name, ...del(uid) });
+      },
+    },
+    Role: {
+      kind: 'Role',
+      path: collection('/apis/rbac.authorization.k8s.io/v1', 'roles', namespace),
+      list: (o) => (namespace ? rbac.listNamespacedRole({ namespace, ...o }) : rbac.listRoleForAllNamespaces(o)),
+      read: (namespace, name) => rbac.readNamespacedRole({ namespace, name }),
+      apply: (obj) => rbac.patchNamespacedRole(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await rbac.deleteNamespacedRole({ namespace, name, ...del(uid) });
+      },
+    },
+    RoleBinding: {
+      kind: 'RoleBinding',
+      path: collection('/apis/rbac.authorization.k8s.io/v1', 'rolebindings', namespace),
+      list: (o) => (namespace ? rbac.listNamespacedRoleBinding({ namespace, ...o }) : rbac.listRoleBindingForAllNamespaces(o)),
+      read: (namespace, name) => rbac.readNamespacedRoleBinding({ namespace, name }),
+      apply: (obj) => rbac.patchNamespacedRoleBinding(applyArgs(obj), ssa),
+      delete: async (namespace, name, uid) => {
+        await rbac.deleteNamespacedRoleBinding({ namespace, name, ...del(uid) });
+      },
+    },
+  };
+}
+
+/**
+ * Creates a Secret, answering false when one of that name exists. Create only: Longshore may
+ * create Secrets (a ServiceAccount's token Secret, which Kubernetes fills) but neither read,
+ * list nor change them, so it never holds a token.
+ */
+export function secretCreator(kc: KubeConfig): (secret: V1Secret) => Promise<boolean> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return async (secret) => {
+    try {
+      await core.createNamespacedSecret({
+        namespace: secret.metadata!.namespace!,
+        body: secret,
+        fieldManager: FIELD_MANAGER,
+      });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
   };
 }
 

@@ -18,13 +18,14 @@ import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
-import { childClients } from '../kube/children.ts';
+import { childClients, secretCreator } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { keyOf } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
 import {
   desiredObjects,
+  inClusterFacadeUrl,
   nodePortConflicts,
   plainServiceOf,
   refusedByConfiguration,
@@ -66,6 +67,17 @@ function listen(server: Server, port: number, host: string): Promise<string> {
   });
 }
 
+/**
+ * Where a stack's pods reach the façade: LONGSHORE_FACADE_URL, else the Service `longshore` of
+ * manifests/ in Longshore's own namespace (POD_NAMESPACE, as the manifests set it).
+ */
+function facadeUrlForPods(config: Config): string {
+  return (
+    config.LONGSHORE_FACADE_URL ??
+    inClusterFacadeUrl(process.env['POD_NAMESPACE'] ?? 'longshore-system', config.LONGSHORE_CLUSTER_DOMAIN)
+  );
+}
+
 function leaseNamespace(config: Config): string {
   return config.LONGSHORE_LEASE_NAMESPACE ?? process.env['POD_NAMESPACE'] ?? config.LONGSHORE_DEFAULT_NAMESPACE;
 }
@@ -89,6 +101,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     ...(config.LONGSHORE_STORAGE_CLASS ? { storageClassName: config.LONGSHORE_STORAGE_CLASS } : {}),
     progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS,
     clusterDomain: config.LONGSHORE_CLUSTER_DOMAIN,
+    facadeUrl: facadeUrlForPods(config),
   };
   const readService = serviceReader(kubeConfig);
   // Each namespace's Pod Security level, for the translation and the façade alike.
@@ -130,6 +143,8 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       rules: { progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS },
       appliedGenerations: new Map(),
       statusVersions: new Map(),
+      createSecret: secretCreator(kubeConfig),
+      tokenSecrets: new Map(),
       onWrite: metrics.apiWrite,
     },
     { workers: config.LONGSHORE_WORKERS, logger, metrics: metrics.controller },

@@ -23,6 +23,27 @@ const replacedByPodSecurity = (what: string) =>
     )
     .optional();
 
+/**
+ * The façade's address for the stacks' pods: http or https, a host and maybe a port, nothing
+ * else (the clients append /api/... and some drop or double a path). Kept without a trailing slash.
+ */
+const facadeUrl = z
+  .string()
+  .refine((v) => {
+    if (!URL.canParse(v)) return false;
+    const u = new URL(v);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.username === '' &&
+      u.password === '' &&
+      u.pathname === '/' &&
+      u.search === '' &&
+      u.hash === '' &&
+      !v.includes('$')
+    );
+  }, 'must be an http:// or https:// URL with a host and maybe a port, and no path, query or credentials')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 export const ConfigSchema = z.object({
   LONGSHORE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** auto: readable lines when stdout is a terminal, JSON (one event a line) otherwise. */
@@ -58,6 +79,8 @@ export const ConfigSchema = z.object({
     .string()
     .refine((v) => v === 'auto' || v === 'none' || isIP(v) !== 0, 'must be an IP address, auto or none')
     .default('auto'),
+  /** Where a stack's pods reach the façade (roles: [global]); the in-cluster Service of manifests/ when unset. */
+  LONGSHORE_FACADE_URL: facadeUrl.optional(),
   LONGSHORE_TERMINATED_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
   LONGSHORE_DEFAULT_NAMESPACE: z
     .string()

@@ -2,9 +2,10 @@
 // objects for server-side apply. Pure and deterministic: the same Stack and options give the
 // same objects, fields and order, so applying them twice changes nothing.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { apiAccessObjects, apiTokenSecret, hasGlobalRole } from './api-access.ts';
 import { type StackContext, stackContext } from './context.ts';
 import { stackDomainObjects } from './discovery.ts';
-import { compareObjects, type KubeObject } from './kube-object.ts';
+import { compareObjects, type KubeObject, type SecretObject } from './kube-object.ts';
 import { lifecycle } from './lifecycle.ts';
 import { planLinks, type ResolvedLink } from './links.ts';
 import { defaultTranslateOptions, type TranslateOptions } from './options.ts';
@@ -26,6 +27,11 @@ export interface Translation {
   problems: Problem[];
   /** What the user must know but blocks nothing (a linked stack that is stopped), in stack order. */
   notices: Problem[];
+  /**
+   * The token Secret of the stack's ServiceAccount, when a service has the global role: created
+   * once, never applied or read (Longshore may not read Secrets; see api-access.ts).
+   */
+  tokenSecret?: SecretObject;
 }
 
 /**
@@ -71,15 +77,18 @@ export function desiredObjects(
     objectsOf.set(svc.name, translated.objects);
   }
   const blocked = blockVolumeDependents(services, problems);
+  const apiAccess = services.some(hasGlobalRole);
 
   const objects: KubeObject[] = [
     ...(services.length > 0 ? stackDomainObjects(ctx, links.names) : []),
+    ...(apiAccess ? apiAccessObjects(ctx) : []),
     ...services.filter((s) => !blocked.has(s.name)).flatMap((s) => objectsOf.get(s.name) ?? []),
   ];
   return {
     objects: objects.sort(compareObjects),
     problems: services.flatMap((s) => problems.get(s.name) ?? []),
     notices: links.notices,
+    ...(apiAccess && { tokenSecret: apiTokenSecret(ctx) }),
   };
 }
 

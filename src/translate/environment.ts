@@ -1,5 +1,6 @@
-// A container's environment: Docker's link variables, then the service's own variables, which
-// win over a link variable of the same name (as a user's -e wins in Docker).
+// A container's environment: the API's variables of a service with the global role, Docker's
+// link variables, then the service's own variables, which win over a variable of the same name
+// (as a user's -e wins in Docker).
 import type { V1EnvVar } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import { escapeKubernetesExpansion } from './escape.ts';
@@ -9,8 +10,16 @@ import type { Problem } from './problem.ts';
 /** What Kubernetes accepts as a variable name: printable ASCII but "=" (relaxed validation, GA in 1.34). */
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
 
-/** `links`: the service's resolved links (planLinks); links that could not be resolved are absent. */
-export function containerEnvironment(svc: ServiceSpec, links: readonly ResolvedLink[]): { env: V1EnvVar[]; problems: Problem[] } {
+/**
+ * `links`: the service's resolved links (planLinks); links that could not be resolved are absent.
+ * `api`: the API's variables (apiEnvironment), first, so that DOCKERCLOUD_AUTH can refer to
+ * the token variable before it; none of them is escaped.
+ */
+export function containerEnvironment(
+  svc: ServiceSpec,
+  links: readonly ResolvedLink[],
+  api: readonly V1EnvVar[] = [],
+): { env: V1EnvVar[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const fromLinks = new Map<string, string>();
   for (const link of links) {
@@ -37,8 +46,10 @@ export function containerEnvironment(svc: ServiceSpec, links: readonly ResolvedL
       });
   });
 
-  const env: V1EnvVar[] = [];
-  for (const [name, value] of fromLinks) if (!own.has(name)) env.push({ name, value: escapeKubernetesExpansion(value) });
+  const apiNames = new Set(api.map((v) => v.name));
+  const env: V1EnvVar[] = api.filter((v) => !own.has(v.name));
+  for (const [name, value] of fromLinks)
+    if (!own.has(name) && !apiNames.has(name)) env.push({ name, value: escapeKubernetesExpansion(value) });
   for (const [name, value] of own) if (ENV_NAME.test(name)) env.push({ name, value: escapeKubernetesExpansion(value) });
   return { env, problems };
 }

@@ -1,6 +1,11 @@
 // The translation room's public face: Stack → Kubernetes objects, and observed children →
 // Docker Cloud states. Everything here is pure.
 export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
+export {
+  apiTokenSecretName,
+  SERVICE_ACCOUNT_NAME_ANNOTATION,
+  SERVICE_ACCOUNT_UID_ANNOTATION,
+} from './api-access.ts';
 export { mergeConditions } from './conditions.ts';
 export { blockedServices, desiredObjects, type Translation } from './desired.ts';
 export { LABEL_SLICE_MANAGED_BY, LABEL_SLICE_SERVICE, SLICE_MANAGER, stackDomain } from './discovery.ts';
@@ -10,12 +15,22 @@ export type {
   EndpointSliceObject,
   KubeObject,
   PersistentVolumeClaimObject,
+  RoleBindingObject,
+  RoleObject,
+  SecretObject,
+  ServiceAccountObject,
   ServiceObject,
 } from './kube-object.ts';
 export * from './labels.ts';
 export { linkedStackKeys, MAX_PLAIN_LINK_TARGETS, plainLinkNames } from './link-references.ts';
-export { legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
-export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
+export { apiAccessName, legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
+export {
+  defaultTranslateOptions,
+  inClusterFacadeUrl,
+  PUBLISHED_SERVICE_TYPES,
+  type PublishedServiceType,
+  type TranslateOptions,
+} from './options.ts';
 export {
   DEFAULT_POD_SECURITY_LEVEL,
   isPodSecurityLevel,

@@ -7,7 +7,11 @@ import type {
   V1ObjectMeta,
   V1OwnerReference,
   V1PersistentVolumeClaim,
+  V1Role,
+  V1RoleBinding,
+  V1Secret,
   V1Service,
+  V1ServiceAccount,
 } from '@kubernetes/client-node';
 
 export interface ChildMetadata extends V1ObjectMeta {
@@ -28,12 +32,37 @@ export type DaemonSetObject = Child<V1DaemonSet, 'apps/v1', 'DaemonSet'>;
 export type ServiceObject = Child<V1Service, 'v1', 'Service'>;
 export type PersistentVolumeClaimObject = Child<V1PersistentVolumeClaim, 'v1', 'PersistentVolumeClaim'>;
 export type EndpointSliceObject = Child<V1EndpointSlice, 'discovery.k8s.io/v1', 'EndpointSlice'>;
+export type ServiceAccountObject = Child<V1ServiceAccount, 'v1', 'ServiceAccount'>;
+export type RoleObject = Child<V1Role, 'rbac.authorization.k8s.io/v1', 'Role'>;
+export type RoleBindingObject = Child<V1RoleBinding, 'rbac.authorization.k8s.io/v1', 'RoleBinding'>;
+/** Not applied like the others: created once and never read (see api-access.ts). */
+export type SecretObject = Child<V1Secret, 'v1', 'Secret'>;
 
-export type KubeObject = PersistentVolumeClaimObject | ServiceObject | EndpointSliceObject | DeploymentObject | DaemonSetObject;
+export type KubeObject =
+  | ServiceAccountObject
+  | RoleObject
+  | RoleBindingObject
+  | PersistentVolumeClaimObject
+  | ServiceObject
+  | EndpointSliceObject
+  | DeploymentObject
+  | DaemonSetObject;
 export type KubeKind = KubeObject['kind'];
 
-/** The order objects come in: what pods need (claims, names) before the workloads that run them. */
-export const KIND_ORDER: readonly KubeKind[] = ['PersistentVolumeClaim', 'Service', 'EndpointSlice', 'Deployment', 'DaemonSet'];
+/**
+ * The order objects come in: what pods need (their ServiceAccount and its rights, claims,
+ * names) before the workloads that run them.
+ */
+export const KIND_ORDER: readonly KubeKind[] = [
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'PersistentVolumeClaim',
+  'Service',
+  'EndpointSlice',
+  'Deployment',
+  'DaemonSet',
+];
 
 export function compareObjects(a: KubeObject, b: KubeObject): number {
   const byKind = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);

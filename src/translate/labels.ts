@@ -48,14 +48,14 @@ export function serviceLabels(stackName: string, serviceName: string): Record<st
 }
 
 /**
- * Labels of the objects made for the stack as a whole (its DNS domain): no service label, so
- * pruning and blocking treat them as the stack's own.
+ * Labels of the objects made for the stack as a whole (its DNS domain, its API access): no
+ * service label, so pruning and blocking treat them as the stack's own.
  */
-export function stackLabels(stackName: string): Record<string, string> {
+export function stackLabels(stackName: string, component: 'dns' | 'api-access' = 'dns'): Record<string, string> {
   return {
     [LABEL_NAME]: stackName,
     [LABEL_INSTANCE]: stackName,
-    [LABEL_COMPONENT]: 'dns',
+    [LABEL_COMPONENT]: component,
     [LABEL_PART_OF]: stackName,
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_STACK]: stackName,

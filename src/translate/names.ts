@@ -46,6 +46,15 @@ export function serviceChildName(stackName: string, serviceName: string): string
 }
 
 /**
+ * The name of a stack's API access (roles: [global]): its ServiceAccount, the Role that lets it
+ * read the namespace's Stacks and the RoleBinding between them, `<stack>-api-access`; the
+ * token Secret adds `-token`. Stack-scoped like every child.
+ */
+export function apiAccessName(stackName: string): string {
+  return fitLabel(`${stackDomainName(stackName)}-api-access`);
+}
+
+/**
  * The claim for a service's volume at containerPath, in a volumes generation:
  * `<stack>-<service>-<hash>-v<revision>`. The hash covers stack, service and path, so a path
  * keeps its claim across redeploys that reuse volumes, and a new volumesRevision gives every

@@ -29,6 +29,16 @@ export interface TranslateOptions {
   clusterDnsIp?: string;
   /** Deployment.spec.progressDeadlineSeconds: when a rollout that makes no progress counts as failed. */
   progressDeadlineSeconds: number;
+  /**
+   * The façade's address as the stack's pods reach it (`http[s]://host[:port]`, no path): what
+   * a service with the global role gets as DOCKERCLOUD_REST_HOST.
+   */
+  facadeUrl: string;
+}
+
+/** The in-cluster Service of manifests/: Service `longshore`, port 80, in `longshore-system`. */
+export function inClusterFacadeUrl(namespace: string, clusterDomain: string): string {
+  return `http://longshore.${namespace}.svc.${clusterDomain}`;
 }
 
 export const DEFAULT_NODE_PORT_RANGE = Object.freeze({ min: 30000, max: 32767 });
@@ -39,4 +49,5 @@ export const defaultTranslateOptions: TranslateOptions = Object.freeze({
   volumeSize: '1Gi',
   clusterDomain: 'cluster.local',
   progressDeadlineSeconds: 600,
+  facadeUrl: inClusterFacadeUrl('longshore-system', 'cluster.local'),
 });

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { V1Affinity, V1HostAlias, V1PodSpec, V1PodTemplateSpec, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
+import { apiEnvironment, hasGlobalRole } from './api-access.ts';
 import { container } from './container.ts';
 import type { StackContext } from './context.ts';
 import { deploymentStrategy, workloadKind } from './defaults.ts';
@@ -25,6 +26,7 @@ import {
   serviceSelector,
 } from './labels.ts';
 import type { ResolvedLink } from './links.ts';
+import { apiAccessName } from './names.ts';
 import {
   DEFAULT_POD_SECURITY_LEVEL,
   levelAllowing,
@@ -40,8 +42,6 @@ import type { ServiceVolumes } from './volumes.ts';
 
 const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
 const ZONE_TOPOLOGY = 'topology.kubernetes.io/zone';
-/** Docker Cloud's role that gave a container access to the Docker Cloud API. */
-const GLOBAL_ROLE = 'global';
 
 export function podTemplate(
   ctx: StackContext,
@@ -52,7 +52,8 @@ export function podTemplate(
   volumeGroup?: string,
 ): { template: V1PodTemplateSpec; problems: Problem[] } {
   const problems: Problem[] = [];
-  const environment = containerEnvironment(svc, links);
+  const api = hasGlobalRole(svc);
+  const environment = containerEnvironment(svc, links, api ? apiEnvironment(ctx) : []);
   problems.push(...environment.problems);
   const main = container(svc, environment.env, volumes.mounts);
   problems.push(...main.problems);
@@ -82,7 +83,10 @@ export function podTemplate(
     // Docker set link variables for linked services only; Kubernetes would add variables for
     // every Service of the namespace, which can clash with the link variables.
     enableServiceLinks: false,
-    automountServiceAccountToken: svc.roles?.includes(GLOBAL_ROLE) ?? false,
+    // The global role: the pods run as the stack's ServiceAccount, which may read the
+    // namespace's Stacks (api-access.ts), and get its projected token; other pods get no token.
+    ...(api && { serviceAccountName: apiAccessName(ctx.stackName) }),
+    automountServiceAccountToken: api,
     ...(stoppedDaemonSet && { nodeSelector: { [LABEL_STOPPED_NODE]: 'true' } }),
     ...(affinity !== undefined && { affinity }),
     ...(spread.length > 0 && { topologySpreadConstraints: spread }),

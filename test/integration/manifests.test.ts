@@ -10,14 +10,13 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
-  KubeConfig,
   PatchStrategy,
   RbacAuthorizationV1Api,
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/localcluster/cluster.ts';
-import { createTestNamespace, kubeConfig, kubeconfigPath } from './support/cluster.ts';
+import { createTestNamespace, kubeConfig, kubeConfigWithToken, kubeconfigPath } from './support/cluster.ts';
 import { spawnLongshore } from './support/process.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
@@ -46,18 +45,6 @@ async function tokenFor(namespace: string, name: string): Promise<string> {
   return r.status!.token!;
 }
 
-function kubeconfigWithToken(token: string): KubeConfig {
-  const cluster = kc.getCurrentCluster()!;
-  const out = new KubeConfig();
-  out.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: 'sa', token }],
-    contexts: [{ name: 'sa', cluster: cluster.name, user: 'sa' }],
-    currentContext: 'sa',
-  });
-  return out;
-}
-
 describe('the install manifests', () => {
   it('apply with server-side apply', async () => {
     const out = await kubectl(['apply', '--server-side', '--force-conflicts', '-k', 'manifests']);
@@ -74,7 +61,7 @@ describe('the install manifests', () => {
 
   it('grant the ServiceAccount enough for the whole lifecycle of a stack', async () => {
     const saKubeconfig = join(tmpdir(), `longshore-sa-${process.pid}.kubeconfig`);
-    await writeFile(saKubeconfig, kubeconfigWithToken(await tokenFor('longshore-system', 'longshore')).exportConfig(), {
+    await writeFile(saKubeconfig, kubeConfigWithToken(await tokenFor('longshore-system', 'longshore')).exportConfig(), {
       mode: 0o600,
     });
     const longshore = await spawnLongshore(ns, {
@@ -109,7 +96,17 @@ describe('the install manifests', () => {
 
     const created = await call('POST', `/api/app/v1/${ns}/stack/`, {
       name: 'rbac',
-      services: [{ name: 'web', image: 'nginx:1.27', target_num_containers: 1, bindings: [{ container_path: '/data' }] }],
+      services: [
+        { name: 'web', image: 'nginx:1.27', target_num_containers: 1, bindings: [{ container_path: '/data' }] },
+        // The global role: a ServiceAccount, a Role and RoleBinding (no escalate or bind needed)
+        // and a token Secret (create only).
+        {
+          name: 'lb',
+          image: 'dockercloud/haproxy:1.6.7',
+          roles: ['global'],
+          linked_to_service: [{ to_service: 'web', name: 'web' }],
+        },
+      ],
     });
     expect(created.status).toBe(201);
     const uri = created.json['resource_uri'] as string;
@@ -117,6 +114,14 @@ describe('the install manifests', () => {
     await stacks.waitForState('rbac', 'Not Running');
     expect((await call('POST', `${uri}start/`)).status).toBe(202);
     await stacks.waitForState('rbac', 'Running');
+    await waitFor(
+      'the API token Secret',
+      20_000,
+      async () =>
+        (await core.readNamespacedSecret({ namespace: ns, name: 'rbac-api-access-token' }).catch(() => undefined))?.data?.[
+          'token'
+        ],
+    );
     expect((await call('POST', `${uri}stop/`)).status).toBe(202);
     await stacks.waitForState('rbac', 'Stopped');
     expect((await call('POST', `${uri}redeploy/?reuse_volumes=false`)).status).toBe(202);
@@ -134,9 +139,23 @@ describe('the install manifests', () => {
   });
 
   it('deny the ServiceAccount what Longshore does not need', async () => {
-    const sa = kubeconfigWithToken(await tokenFor('longshore-system', 'longshore'));
+    const sa = kubeConfigWithToken(await tokenFor('longshore-system', 'longshore'));
     const saCore = sa.makeApiClient(CoreV1Api);
+    // Secrets: create only (a ServiceAccount's token Secret), never read.
     await expect(saCore.listNamespacedSecret({ namespace: ns })).rejects.toMatchObject({ code: 403 });
+    await expect(saCore.readNamespacedSecret({ namespace: ns, name: 'any' })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      saCore.createNamespacedServiceAccountToken({ namespace: ns, name: 'user', body: { spec: { audiences: [] } } }),
+    ).rejects.toMatchObject({
+      code: 403,
+    });
+    // Roles: only what it holds itself (Kubernetes refuses to let it grant more).
+    await expect(
+      sa.makeApiClient(RbacAuthorizationV1Api).createNamespacedRole({
+        namespace: ns,
+        body: { metadata: { name: 'escalate' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] },
+      }),
+    ).rejects.toMatchObject({ code: 403 });
     await expect(saCore.listNamespacedConfigMap({ namespace: ns })).rejects.toMatchObject({ code: 403 });
     await expect(saCore.deleteNamespace({ name: ns })).rejects.toMatchObject({ code: 403 });
     await expect(

@@ -11,6 +11,19 @@ export function kubeConfig(): KubeConfig {
   return kc;
 }
 
+/** The test cluster as whoever holds `token` sees it (a ServiceAccount's, say). */
+export function kubeConfigWithToken(token: string, kc: KubeConfig = kubeConfig()): KubeConfig {
+  const cluster = kc.getCurrentCluster()!;
+  const out = new KubeConfig();
+  out.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'token', token }],
+    contexts: [{ name: 'token', cluster: cluster.name, user: 'token' }],
+    currentContext: 'token',
+  });
+  return out;
+}
+
 export function kubeconfigPath(): string {
   return inject('kubeconfig');
 }

@@ -43,4 +43,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ LONGSHORE_PUBLISHED_SERVICE_TYPE: 'ClusterIP' })).toThrow(/LONGSHORE_PUBLISHED_SERVICE_TYPE/);
     expect(() => loadConfig({ LONGSHORE_VOLUME_SIZE: '1GB' })).toThrow(/must be a Kubernetes quantity/);
   });
+
+  it('takes the façade URL the pods use (roles: [global]) as scheme, host and port only', () => {
+    expect(loadConfig({}).LONGSHORE_FACADE_URL).toBeUndefined();
+    expect(loadConfig({ LONGSHORE_FACADE_URL: 'https://longshore.ops.svc:8443/' }).LONGSHORE_FACADE_URL).toBe(
+      'https://longshore.ops.svc:8443',
+    );
+    for (const bad of ['longshore:80', 'ftp://longshore', 'http://longshore/api', 'http://u:p@longshore', 'http://longshore?x=1'])
+      expect(() => loadConfig({ LONGSHORE_FACADE_URL: bad })).toThrow(
+        /LONGSHORE_FACADE_URL=".*": must be an http:\/\/ or https:\/\/ URL with a host and maybe a port/,
+      );
+  });
 });

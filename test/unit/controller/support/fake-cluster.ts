@@ -2,7 +2,7 @@
 // at once), child clients that apply into them (or fail as told), a status writer with
 // resourceVersion preconditions, and an Event recorder. Every write and Event goes to one
 // log, in order, so tests can say what happened before what.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import pino from 'pino';
 import type { Caches } from '../../../../src/controller/caches.ts';
 import { stackKeyOf } from '../../../../src/controller/caches.ts';
@@ -49,7 +49,8 @@ export class FakeStore<T extends KubernetesObject> {
 export type LogEntry =
   | { what: 'event'; type: string; reason: string; message: string }
   | { what: 'status'; state: string | undefined; status: StackStatus }
-  | { what: 'apply'; kind: string; name: string };
+  | { what: 'apply'; kind: string; name: string }
+  | { what: 'create'; kind: string; name: string };
 
 /** An API error as client-node throws it: a code and the API server's Status as body. */
 export function apiError(code: number, message: string): Error {
@@ -170,6 +171,17 @@ export class FakeCluster {
     return resourceVersion;
   };
 
+  /** Secrets created (create only, as the real client: never read back). */
+  readonly secrets = new Map<string, V1Secret>();
+
+  createSecret = async (secret: V1Secret): Promise<boolean> => {
+    const key = `${secret.metadata?.namespace}/${secret.metadata?.name}`;
+    if (this.secrets.has(key)) return false;
+    this.secrets.set(key, structuredClone(secret));
+    this.log.push({ what: 'create', kind: 'Secret', name: secret.metadata?.name ?? '' });
+    return true;
+  };
+
   record: Recorder = async (_stack, type, reason, message) => {
     this.log.push({ what: 'event', type, reason, message });
   };
@@ -190,6 +202,8 @@ export class FakeCluster {
       rules: { progressDeadlineSeconds: 600 },
       appliedGenerations: new Map(),
       statusVersions: new Map(),
+      createSecret: this.createSecret,
+      tokenSecrets: new Map(),
       ...over,
     };
   }
