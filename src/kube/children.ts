@@ -128,7 +128,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       path: collection('/api/v1', 'serviceaccounts', namespace),
       list: (o) =>
         namespace ? core.listNamespacedServiceAccount({ namespace, ...o }) : core.listServiceAccountForAllNamespaces(o),
-      read: (namespace, name) => core.readNamespacedServiceAccount({ namespace, name }),
+      find: (ns, name) => findByName((o) => core.listNamespacedServiceAccount({ namespace: ns, ...o }), name),
       apply: (obj) => core.patchNamespacedServiceAccount(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await core.deleteNamespacedServiceAccount({ namespace, name, ...del(uid) });
@@ -138,7 +138,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       kind: 'Role',
       path: collection('/apis/rbac.authorization.k8s.io/v1', 'roles', namespace),
       list: (o) => (namespace ? rbac.listNamespacedRole({ namespace, ...o }) : rbac.listRoleForAllNamespaces(o)),
-      read: (namespace, name) => rbac.readNamespacedRole({ namespace, name }),
+      find: (ns, name) => findByName((o) => rbac.listNamespacedRole({ namespace: ns, ...o }), name),
       apply: (obj) => rbac.patchNamespacedRole(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await rbac.deleteNamespacedRole({ namespace, name, ...del(uid) });
@@ -148,7 +148,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       kind: 'RoleBinding',
       path: collection('/apis/rbac.authorization.k8s.io/v1', 'rolebindings', namespace),
       list: (o) => (namespace ? rbac.listNamespacedRoleBinding({ namespace, ...o }) : rbac.listRoleBindingForAllNamespaces(o)),
-      read: (namespace, name) => rbac.readNamespacedRoleBinding({ namespace, name }),
+      find: (ns, name) => findByName((o) => rbac.listNamespacedRoleBinding({ namespace: ns, ...o }), name),
       apply: (obj) => rbac.patchNamespacedRoleBinding(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await rbac.deleteNamespacedRoleBinding({ namespace, name, ...del(uid) });
