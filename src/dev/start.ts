@@ -8,9 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { installCrd } from '../kube/crd-install.ts';
 import { clusterDir, down, readState, up } from '../localcluster/cluster.ts';
 import { isOurs } from '../localcluster/process.ts';
-import { ConfigError, loadConfig } from '../main/config.ts';
-import { createLogger } from '../main/logger.ts';
-import { clusterConfigured, runLongshore } from '../main/run.ts';
+import { clusterConfigured, configAndLogger, runLongshore } from '../main/run.ts';
 import { clientCredentials } from './credentials.ts';
 
 if (clusterConfigured()) {
@@ -20,14 +18,7 @@ if (clusterConfigured()) {
 }
 
 async function startOnLocalCluster(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const logger = await createLogger(config);
+  const { config, logger } = await configAndLogger();
   logger.info('no cluster configured (KUBECONFIG, ~/.kube/config or in a Pod): using the local control plane');
   const kc = new KubeConfig();
   let stopClusterAtExit = false;

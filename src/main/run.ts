@@ -10,11 +10,24 @@ import type { Logger } from 'pino';
 import { installCrd } from '../kube/crd-install.ts';
 import { GROUP, PLURAL, VERSION } from '../model/stack.ts';
 import { type Longshore, startLongshore } from './app.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 
 /** True when a cluster is configured: KUBECONFIG, ~/.kube/config, or running in a Pod. */
 export function clusterConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return !!env['KUBERNETES_SERVICE_HOST'] || !!env['KUBECONFIG'] || existsSync(join(homedir(), '.kube', 'config'));
+}
+
+/** The configuration and the logger; a bad setting exits 2, naming the variable and the rule. */
+export async function configAndLogger(): Promise<{ config: Config; logger: Logger }> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  return { config, logger: await createLogger(config) };
 }
 
 export interface RunHooks {
