@@ -15,7 +15,7 @@ export type {
 export * from './labels.ts';
 export { linkedStackKeys, MAX_PLAIN_LINK_TARGETS, plainLinkNames } from './link-references.ts';
 export { legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
-export { defaultTranslateOptions, PUBLISHED_SERVICE_TYPES, type PublishedServiceType, type TranslateOptions } from './options.ts';
+export { defaultTranslateOptions, PUBLISH_MODES, type PublishMode, type TranslateOptions } from './options.ts';
 export {
   DEFAULT_POD_SECURITY_LEVEL,
   isPodSecurityLevel,

@@ -35,6 +35,7 @@ import {
   restrictedDefaults,
 } from './pod-security.ts';
 import type { Problem } from './problem.ts';
+import { tagNodeSelector } from './tags.ts';
 import { userPodMetadata } from './user-labels.ts';
 import type { ServiceVolumes } from './volumes.ts';
 
@@ -54,7 +55,7 @@ export function podTemplate(
   const problems: Problem[] = [];
   const environment = containerEnvironment(svc, links);
   problems.push(...environment.problems);
-  const main = container(svc, environment.env, volumes.mounts);
+  const main = container(svc, ctx.options, environment.env, volumes.mounts);
   problems.push(...main.problems);
   const user = userPodMetadata(svc);
   problems.push(...user.problems);
@@ -65,6 +66,9 @@ export function podTemplate(
   const dns = podDns(ctx, svc, hostNetwork);
   const hostAliases = extraHosts(svc, problems);
   const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
+  const tags = tagNodeSelector(svc);
+  problems.push(...tags.problems);
+  const nodeSelector = { ...tags.selector, ...(stoppedDaemonSet && { [LABEL_STOPPED_NODE]: 'true' }) };
   const affinity = volumeGroup === undefined ? undefined : colocation(ctx, volumeGroup);
   const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
 
@@ -83,7 +87,8 @@ export function podTemplate(
     // every Service of the namespace, which can clash with the link variables.
     enableServiceLinks: false,
     automountServiceAccountToken: svc.roles?.includes(GLOBAL_ROLE) ?? false,
-    ...(stoppedDaemonSet && { nodeSelector: { [LABEL_STOPPED_NODE]: 'true' } }),
+    // Tags (tags.ts): only nodes carrying every tag take the pods.
+    ...(Object.keys(nodeSelector).length > 0 && { nodeSelector }),
     ...(affinity !== undefined && { affinity }),
     ...(spread.length > 0 && { topologySpreadConstraints: spread }),
   };
