@@ -78,10 +78,6 @@ const REFUSED: Record<string, Refusal[]> = {
  * table shrinks (a file that starts to convert fails this test until it is taken out).
  */
 const REFUSED_FOR_NOW: Record<string, Refusal[]> = {
-  // cloudboost-dashboard publishes container port 1440 on two host ports.
-  '008-CloudBoost-docker.yml': [{ service: 'cloudboost-dashboard', says: /ports\[1\]: port 1440\/tcp is listed twice/ }],
-  // s3ql-data maps a device (/dev/fuse).
-  '013-murf0-docker-s3ql.yml': [{ service: 's3ql-data', says: /"devices" is not supported/ }],
   // jira sets container_name.
   '048-asosgaming-jira.yml': [{ service: 'jira', says: /"container_name" is not supported/ }],
 };
