@@ -186,7 +186,7 @@ function withPublishedPorts(input: GatherInput, services: ServiceStatus[]): Serv
   }
   return services.map((status) => {
     const svc = stack.spec.services.find((x) => x.name === status.name);
-    const ports = svc === undefined ? [] : publishedPorts(svc, publishing, observed.get(status.name));
+    const ports = svc === undefined ? [] : publishedPorts(svc, publishing, observed.get(status.name) ?? { ports: [] });
     return ports.length > 0 ? { ...status, publishedPorts: ports } : status;
   });
 }

@@ -22,7 +22,10 @@ export interface ObservedService {
 
 type Options = Pick<TranslateOptions, 'publishMode' | 'nodePortRange'>;
 
-/** Every published port of the service (containerPorts order), reachable where `observed` says. */
+/**
+ * Every published port of the service (containerPorts order), reachable where `observed` (the
+ * Service the cluster reports) says; without it, where the translation plans it.
+ */
 export function publishedPorts(svc: ServiceSpec, options: Options, observed?: ObservedService): PublishedPort[] {
   const mode = options.publishMode;
   const range = options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
@@ -44,7 +47,9 @@ export function publishedPorts(svc: ServiceSpec, options: Options, observed?: Ob
     if (name === undefined) return; // not published: a problem says why
     const planned = shape.ports.find((s) => s.name === name);
     const seen = observed?.ports.find((s) => s.name === name);
-    const outerPort = mode === 'NodePort' ? (seen?.nodePort ?? planned?.nodePort) : (seen?.port ?? planned?.port);
+    // What the cluster reports, once asked (a Service not made yet publishes nothing); else the plan.
+    const from = observed === undefined ? planned : seen;
+    const outerPort = mode === 'NodePort' ? from?.nodePort : from?.port;
     const entry: PublishedPort = {
       ...base,
       ...(outerPort !== undefined && { outerPort }),

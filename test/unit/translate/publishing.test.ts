@@ -135,6 +135,10 @@ describe('where published ports are reachable', () => {
     ]);
   });
 
+  it('NodePort, while the Service is not made: nothing is reachable yet', () => {
+    expect(publishedPorts(svc, nodePort, { ports: [] }).map((p) => p.outerPort)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('NodePort, before the cluster allocated: the outer port is not known yet', () => {
     expect(publishedPorts(svc, nodePort)[0]).toMatchObject({ innerPort: 80, requestedOuterPort: 80 });
     expect(publishedPorts(svc, nodePort)[0]?.outerPort).toBeUndefined();
@@ -142,7 +146,15 @@ describe('where published ports are reachable', () => {
   });
 
   it("LoadBalancer and HostPort keep the outer port; the balancer's address is reported", () => {
-    const lb = publishedPorts(svc, { publishMode: 'LoadBalancer' }, { ports: [], address: '192.0.2.7' });
+    const balancer = {
+      ports: [
+        { name: 'tcp-80', port: 80 },
+        { name: 'tcp-30443', port: 30443 },
+        { name: 'tcp-9000', port: 9000 },
+      ],
+      address: '192.0.2.7',
+    };
+    const lb = publishedPorts(svc, { publishMode: 'LoadBalancer' }, balancer);
     expect(lb.map((p) => [p.outerPort, p.address, p.message])).toEqual([
       [80, '192.0.2.7', undefined],
       [30443, '192.0.2.7', undefined],
