@@ -27,6 +27,11 @@ const token = await serviceAccountApiKey(kc, ns, 'publisher');
 const hostNs = await createTestNamespace('hostports', kc, { 'pod-security.kubernetes.io/enforce': 'privileged' });
 await runLongshore(hostNs, { LONGSHORE_PUBLISHED_SERVICE_TYPE: 'HostPort' });
 const hostStacks = new StackClient(kc, hostNs);
+// The same mode where the namespace has the default level (baseline), which forbids host ports.
+const baselineNs = await createTestNamespace('hostports-baseline', kc);
+const baselineLongshore = await runLongshore(baselineNs, { LONGSHORE_PUBLISHED_SERVICE_TYPE: 'HostPort' });
+const baselineStacks = new StackClient(kc, baselineNs);
+const baselineToken = await serviceAccountApiKey(kc, baselineNs, 'publisher');
 
 const schedulable = (n: V1Node) =>
   !n.spec?.unschedulable &&
@@ -157,5 +162,31 @@ describe('published ports keep their numbers, or the user is told (issue #10, it
     expect(new Set(placed).size).toBe(nodes.length);
     const svc = await hostStacks.core.readNamespacedService({ namespace: hostNs, name: 'hp-web' });
     expect(svc.spec?.type).toBe('ClusterIP');
+  });
+
+  it('refuses host ports where the Pod Security level forbids them, naming the level and the remedy', async () => {
+    const response = await fetch(`${baselineLongshore.facadeUrl}/api/app/v1/${baselineNs}/stack/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${baselineToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'hp', services: [{ name: 'web', image: 'nginx:1.27', ports: ['8080:80'] }] }),
+    });
+    expect(response.status).toBe(400);
+    const error = String(((await response.json()) as Record<string, unknown>)['error']);
+    expect(error).toContain('services[0] (web).containerPorts: host ports are forbidden in namespace');
+    expect(error).toContain('whose Pod Security level is "baseline"');
+    expect(error).toContain('pod-security.kubernetes.io/enforce=privileged');
+
+    // Written with kubectl: nothing applied, the refusal in status.
+    await baselineStacks.create('hp', {
+      desiredState: 'Running',
+      services: [{ name: 'web', image: 'nginx:1.27', containerPorts: [{ innerPort: 80, outerPort: 8080, published: true }] }],
+    });
+    const refused = await waitFor('the stack to report the refusal', 60_000, async () => {
+      const st = await baselineStacks.get('hp');
+      const degraded = st?.status?.conditions?.find((c) => c.type === 'Degraded');
+      return degraded?.reason === 'UntranslatableService' && /host ports are forbidden/.test(degraded.message) ? st : undefined;
+    });
+    expect(refused.status?.state).toBe('Not Running');
+    expect(await baselineStacks.deployments('hp')).toEqual([]);
   });
 });
