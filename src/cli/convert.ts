@@ -12,6 +12,7 @@ import { isDns1123Label, toDns1123Label } from '../model/service-names.ts';
 import { convertServices, type ServiceIssue } from '../model/service-request.ts';
 import { API_VERSION, KIND, type ServiceSpec, type Stack, StackName } from '../model/stack.ts';
 import { readStackFile, type StackFileService } from '../model/stackfile.ts';
+import { convertPortWarnings } from './port-warnings.ts';
 
 export interface StackFileInput {
   path: string;
@@ -110,6 +111,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
     };
   }
   warnings.push(...outsideLinkWarnings(converted.value, origins));
+  warnings.push(...convertPortWarnings(converted.value, opts.env ?? {}));
   const stack: Omit<Stack, 'metadata'> & { metadata: { name: string; namespace?: string } } = {
     apiVersion: API_VERSION,
     kind: KIND,

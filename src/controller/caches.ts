@@ -89,6 +89,14 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
     if (spec.replicas !== undefined) t['replicas'] = spec.replicas;
     // A Service's clusterIP cannot change in place: kept to tell when it must be recreated.
     if (spec.clusterIP !== undefined) t['clusterIP'] = spec.clusterIP;
+    // Its ports' numbers and node ports: where published ports are reachable (status).
+    const ports = (spec as { ports?: { name?: string; port: number; nodePort?: number }[] }).ports;
+    if (ports !== undefined)
+      t['ports'] = ports.map((p) => ({
+        ...(p.name !== undefined && { name: p.name }),
+        port: p.port,
+        ...(p.nodePort !== undefined && { nodePort: p.nodePort }),
+      }));
     const revision = spec.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION];
     if (revision !== undefined) t['template'] = { metadata: { annotations: { [ANNOTATION_REDEPLOY_REVISION]: revision } } };
     trimmed['spec'] = t;
@@ -108,7 +116,8 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
 export interface TrimmedPod {
   metadata: Meta;
   /** podIP: what a stack's DNS name answers for a service without a cluster IP. */
-  status: { phase?: string; ready: boolean; podIP?: string };
+  /** unschedulable: the scheduler's message for a pod no node takes (PodScheduled=False, Unschedulable). */
+  status: { phase?: string; ready: boolean; podIP?: string; unschedulable?: string };
 }
 
 export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
@@ -124,8 +133,15 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
       ...(p.status?.phase ? { phase: p.status.phase } : {}),
       ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       ...(p.status?.podIP ? { podIP: p.status.podIP } : {}),
+      ...unschedulable(p),
     },
   };
+}
+
+/** Why no node takes the pod, as the scheduler says it ("0/3 nodes are available: ..."). */
+function unschedulable(p: V1Pod): { unschedulable?: string } {
+  const c = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+  return c === undefined ? {} : { unschedulable: c.message ?? 'no node can take the pod' };
 }
 
 /** The key of the Stack an object belongs to, from its label: namespace/stack. */

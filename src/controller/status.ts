@@ -2,15 +2,18 @@
 // the Stack's status with the pure state rules (src/translate/state.ts). Times that record a
 // step (deployed, destroyed) and condition transition times carry over from the old status.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Condition, Stack, StackStatus } from '../model/stack.ts';
+import type { Condition, ServiceStatus, Stack, StackStatus } from '../model/stack.ts';
 import {
   type Conflict,
   deriveStatus,
   mergeConditions,
+  type ObservedPods,
   type Problem,
   type StatusInput,
   type WorkloadObservation,
 } from '../translate/index.ts';
+import type { TranslateOptions } from '../translate/options.ts';
+import { type ObservedService, publishedPorts } from '../translate/published-ports.ts';
 import type { ApplyFailure } from '../translate/status-input.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
@@ -18,6 +21,8 @@ import { type Caches, SERVICE_LABEL } from './caches.ts';
 export interface StatusRules {
   /** How long a DaemonSet may take to converge before it counts as failed. */
   progressDeadlineSeconds: number;
+  /** How published ports are reached (the translation's options): absent, no publishedPorts in status. */
+  publishing?: Pick<TranslateOptions, 'publishMode' | 'nodePortRange'>;
 }
 
 interface GatherInput {
@@ -107,14 +112,16 @@ export function gather(input: GatherInput): StatusInput {
       workloads[service] = applied !== undefined && applied > seen.generation ? { ...seen, generation: applied } : seen;
     }
   }
-  const pods: Record<string, { existing: number; terminating: number; ready: number }> = {};
+  const pods: Record<string, ObservedPods & { ready: number }> = {};
   for (const p of caches.pods.byIndex('stack', key)) {
     const service = p.metadata?.labels?.[SERVICE_LABEL] ?? '';
     const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0 };
     pods[service] = c;
     c.existing++;
+    const status = (p as { status?: { ready?: boolean; unschedulable?: string } }).status;
     if (p.metadata?.deletionTimestamp) c.terminating++;
-    if ((p as { status?: { ready?: boolean } }).status?.ready) c.ready++;
+    else if (status?.unschedulable !== undefined) c.unschedulable ??= status.unschedulable;
+    if (status?.ready) c.ready++;
   }
   let remainingChildren = 0;
   for (const informer of Object.values(caches.children)) {
@@ -152,9 +159,36 @@ export function computeStatus(input: GatherInput): StackStatus {
     servicesReady: derived.servicesReady,
     deployedAt,
     destroyedAt,
-    services: derived.services,
+    services: withPublishedPorts(input, derived.services),
     conditions: mergeConditions(old.conditions ?? [], derived.conditions, now) as Condition[],
   };
+}
+
+/**
+ * Each service's published ports, where the Service the cluster reports makes them reachable
+ * (the node port it allocated): the user sees when that is not the port asked for.
+ */
+function withPublishedPorts(input: GatherInput, services: ServiceStatus[]): ServiceStatus[] {
+  const publishing = input.rules.publishing;
+  if (publishing === undefined) return services;
+  const { stack, caches } = input;
+  const observed = new Map<string, ObservedService>();
+  for (const s of caches.children.Service.byIndex('stack', `${stack.metadata.namespace}/${stack.metadata.name}`)) {
+    const service = s.metadata?.labels?.[SERVICE_LABEL];
+    if (service === undefined || !controlled(s, stack.metadata.uid)) continue;
+    const seen = s as {
+      spec?: { ports?: ObservedService['ports'] };
+      status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+    };
+    const ingress = seen.status?.loadBalancer?.ingress?.[0];
+    const address = ingress?.ip ?? ingress?.hostname;
+    observed.set(service, { ports: seen.spec?.ports ?? [], ...(address !== undefined && { address }) });
+  }
+  return services.map((status) => {
+    const svc = stack.spec.services.find((x) => x.name === status.name);
+    const ports = svc === undefined ? [] : publishedPorts(svc, publishing, observed.get(status.name) ?? { ports: [] });
+    return ports.length > 0 ? { ...status, publishedPorts: ports } : status;
+  });
 }
 
 /** Equal for the purpose of writing: a status that would not change is not written. */

@@ -2,7 +2,7 @@
 // fields from the model's conversion, plus identity, state and counts. `docker-cloud service ps`
 // reads name, uuid, state, synchronized, current_num_containers, image_name,
 // deployed_datetime, public_dns and stack; Go decodes tags as `[{"name": ...}]`.
-import type { ServiceSpec, Stack } from '../model/stack.ts';
+import type { PublishedPortStatus, ServiceSpec, Stack } from '../model/stack.ts';
 import { stackDomainName } from '../translate/names.ts';
 import { serviceToApi } from './conversions.ts';
 import { dockerCloudDate } from './dates.ts';
@@ -27,6 +27,7 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
   return {
     ...api,
     tags: (svc.tags ?? []).map((name) => ({ name })),
+    ...(svc.containerPorts !== undefined && { container_ports: containerPortsJson(svc, status?.publishedPorts ?? []) }),
     uuid: serviceUuid(uid, svc.name),
     resource_uri: uriOf(svc.name),
     name: svc.name,
@@ -54,6 +55,32 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
         .map((link) => ({ from_service: uriOf(from.name), to_service: uriOf(svc.name), name: link.name ?? link.toService })),
     ),
   };
+}
+
+/**
+ * Docker Cloud's container_ports: a published port's outer_port is where it is reachable (the
+ * node port the cluster allocated, from the Stack's status), not merely the one asked for;
+ * endpoint_uri is `tcp://address:port/` where one address reaches it (a balancer's), else
+ * null (NodePort: any node's address; HostPort: the node running the container).
+ */
+function containerPortsJson(svc: ServiceSpec, reachable: readonly PublishedPortStatus[]): Record<string, unknown>[] {
+  const left = [...reachable];
+  return (svc.containerPorts ?? []).map((p) => {
+    const protocol = p.protocol ?? 'tcp';
+    const published = p.published ?? false;
+    const at = published
+      ? left.findIndex((r) => r.protocol === protocol && r.innerPort === p.innerPort && r.requestedOuterPort === p.outerPort)
+      : -1;
+    const seen = at >= 0 ? left.splice(at, 1)[0] : undefined;
+    const outer = seen?.outerPort ?? p.outerPort ?? null;
+    return {
+      protocol,
+      inner_port: p.innerPort,
+      outer_port: published ? outer : null,
+      published,
+      endpoint_uri: seen?.address !== undefined && outer !== null ? `${protocol}://${seen.address}:${outer}/` : null,
+    };
+  });
 }
 
 /** The tag of an image reference ("latest" when it names none; a digest counts as none). */

@@ -96,7 +96,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   metrics.setStackSource(() => caches.stacks.list());
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const translateOptions: TranslateOptions = {
-    publishedServiceType: config.LONGSHORE_PUBLISHED_SERVICE_TYPE,
+    publishMode: config.LONGSHORE_PUBLISHED_SERVICE_TYPE,
     volumeSize: config.LONGSHORE_VOLUME_SIZE,
     ...(config.LONGSHORE_STORAGE_CLASS ? { storageClassName: config.LONGSHORE_STORAGE_CLASS } : {}),
     progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS,
@@ -140,7 +140,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
           body: { preconditions: { uid } },
         });
       },
-      rules: { progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS },
+      rules: { progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS, publishing: translateOptions },
       appliedGenerations: new Map(),
       statusVersions: new Map(),
       createSecret: secretCreator(kubeConfig),

@@ -58,7 +58,9 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
     .optional(),
   LONGSHORE_WORKERS: positive.max(64).default(4),
-  LONGSHORE_PUBLISHED_SERVICE_TYPE: z.enum(['NodePort', 'LoadBalancer']).default('NodePort'),
+  LONGSHORE_PUBLISHED_SERVICE_TYPE: z
+    .enum(['NodePort', 'LoadBalancer', 'HostPort'], { message: 'must be NodePort, LoadBalancer or HostPort' })
+    .default('NodePort'),
   /** The Pod Security level of a namespace without the pod-security.kubernetes.io/enforce label. */
   LONGSHORE_POD_SECURITY_DEFAULT: z
     .enum(['privileged', 'baseline', 'restricted'], { message: 'must be privileged, baseline or restricted' })

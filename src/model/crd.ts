@@ -111,8 +111,10 @@ export const SPEC_RULES: { path: string[]; rules: CelRule[] }[] = [
     path: ['services', '[]', 'containerPorts'],
     rules: [
       {
-        rule: "self.map(p, p.innerPort * 2 + (has(p.protocol) && p.protocol == 'udp' ? 1 : 0)).distinct().size() == self.size()",
-        message: 'a port (innerPort and protocol) is listed twice',
+        // One number per (outerPort or 0, innerPort, protocol): a container port may be
+        // published on several outer ports, each once.
+        rule: "self.map(p, ((has(p.outerPort) ? p.outerPort : 0) * 65536 + p.innerPort) * 2 + (has(p.protocol) && p.protocol == 'udp' ? 1 : 0)).distinct().size() == self.size()",
+        message: 'a port (innerPort, outerPort and protocol) is listed twice',
       },
     ],
   },
@@ -168,6 +170,23 @@ export function statusSchema(): Schema {
             targetContainers: count,
             currentContainers: count,
             readyContainers: count,
+            publishedPorts: {
+              type: 'array',
+              description: 'where the published ports are reachable from outside, and why not on the requested port',
+              items: {
+                type: 'object',
+                required: ['protocol', 'innerPort', 'via'],
+                properties: {
+                  protocol: { type: 'string', enum: ['tcp', 'udp'] },
+                  innerPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                  outerPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                  requestedOuterPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                  via: { type: 'string', enum: ['NodePort', 'LoadBalancer', 'HostPort'] },
+                  address: { type: 'string' },
+                  message: { type: 'string' },
+                },
+              },
+            },
           },
         },
       },

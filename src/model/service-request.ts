@@ -7,6 +7,7 @@
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
 import { API_KEYS } from './api-fields.ts';
+import { checkDevices } from './devices.ts';
 import { type FieldError, type Result, type Unlisted, zodIssueMessage } from './errors.ts';
 import { checkMappingSize, closest, isAbsent, isMapping, quote, show, typeName } from './request-values.ts';
 import { type KeyHandler, newDraft, type Origin } from './service-draft.ts';
@@ -16,7 +17,7 @@ import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from './stack.ts';
 import { STACKFILE_KEYS, UNSUPPORTED_KEYS } from './stackfile-keys.ts';
 
 const HANDLERS: Record<string, KeyHandler> = { ...SHARED_KEYS, ...API_KEYS, ...STACKFILE_KEYS };
-const KNOWN_KEYS = ['name', ...Object.keys(HANDLERS)];
+const KNOWN_KEYS = ['name', 'devices', ...Object.keys(HANDLERS)];
 
 /** A problem with one service (`index`), or with the list itself (no index). */
 export interface ServiceIssue {
@@ -106,7 +107,8 @@ function convertService(raw: unknown, index: number, maxIssues: number): Convert
     if (handler !== undefined) {
       // A key given no value (`command:` in YAML, null in JSON) is a key not given.
       if (!isAbsent(value)) draft.readKey(key, value, handler);
-    } else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `${quote(key)} is not supported: ${UNSUPPORTED_KEYS[key]}`);
+    } else if (key === 'devices') checkDevices(value, raw['privileged'], draft.report);
+    else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `${quote(key)} is not supported: ${UNSUPPORTED_KEYS[key]}`);
     else {
       const guess = closest(key, KNOWN_KEYS);
       draft.report('', `unknown key ${quote(key)}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);

@@ -292,11 +292,22 @@ export function crossServiceIssues(spec: Pick<StackSpec, 'services'>): { path: (
           message: 'a binding with volumesFrom takes no containerPath or hostPath',
         });
     });
+    // One container port may be published on several outer ports ("80:80" and "8080:80"), as
+    // Docker allowed; the same container port with the same outer port (or none) twice is a
+    // repetition.
     const ports = new Set<string>();
     svc.containerPorts?.forEach((p, j) => {
       const key = `${p.innerPort}/${p.protocol ?? 'tcp'}`;
-      if (ports.has(key)) issues.push({ path: ['services', i, 'containerPorts', j], message: `port ${key} is listed twice` });
-      ports.add(key);
+      const full = `${key}:${p.outerPort ?? ''}`;
+      if (ports.has(full))
+        issues.push({
+          path: ['services', i, 'containerPorts', j],
+          message:
+            p.outerPort === undefined
+              ? `port ${key} is listed twice`
+              : `port ${key} is listed twice with outer port ${p.outerPort}`,
+        });
+      ports.add(full);
     });
   });
   return issues;
@@ -347,6 +358,23 @@ export interface ServiceStatus {
   targetContainers: number;
   currentContainers: number;
   readyContainers: number;
+  /** Where its published ports are reachable from outside (translate/published-ports.ts). */
+  publishedPorts?: PublishedPortStatus[];
+}
+
+export interface PublishedPortStatus {
+  protocol: 'tcp' | 'udp';
+  innerPort: number;
+  /** The port it is reachable on from outside; absent while the cluster has not chosen it. */
+  outerPort?: number;
+  /** The outer port the service asks for, when it names one. */
+  requestedOuterPort?: number;
+  /** NodePort: on every node; LoadBalancer: on the balancer's address; HostPort: on the node running the container. */
+  via: 'NodePort' | 'LoadBalancer' | 'HostPort';
+  /** LoadBalancer: the balancer's address (IP or host name), once the cluster reports one. */
+  address?: string;
+  /** Why the reachable port is not the requested one, when it is not. */
+  message?: string;
 }
 
 export interface StackStatus {

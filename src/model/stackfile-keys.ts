@@ -413,7 +413,6 @@ const COMPOSE_V2 = 'a key of Compose file format 2 or later; Docker Cloud stack 
 
 /** Keys stack files may carry that Longshore refuses, and why. */
 export const UNSUPPORTED_KEYS: Record<string, string> = {
-  devices: 'Kubernetes has no per-container device mapping',
   security_opt: "Kubernetes sets security options through a pod's securityContext, not Docker's free-form options",
   cgroup_parent: 'Kubernetes places containers in cgroups of its own',
   cpuset: 'Kubernetes has no per-container CPU pinning',

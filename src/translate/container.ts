@@ -2,18 +2,21 @@
 import type { V1Container, V1EnvVar, V1ResourceRequirements, V1SecurityContext, V1VolumeMount } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import { escapeKubernetesExpansion } from './escape.ts';
-import { containerPortList } from './ports.ts';
+import type { TranslateOptions } from './options.ts';
+import { containerPortList, hostPortProblems } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { splitShellWords } from './shell-words.ts';
 
 export function container(
   svc: ServiceSpec,
+  options: TranslateOptions,
   env: V1EnvVar[],
   mounts: V1VolumeMount[],
 ): { container: V1Container; problems: Problem[] } {
   const problems: Problem[] = [];
   const { command, args } = commandLine(svc, problems);
-  const ports = containerPortList(svc);
+  const ports = containerPortList(svc, options);
+  problems.push(...hostPortProblems(svc, options));
   const resources = resourceRequirements(svc);
   const securityContext = containerSecurityContext(svc);
   return {

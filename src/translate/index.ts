@@ -27,8 +27,8 @@ export { apiAccessName, legacyVolumeClaimName, serviceChildName, stackDomainName
 export {
   defaultTranslateOptions,
   inClusterFacadeUrl,
-  PUBLISHED_SERVICE_TYPES,
-  type PublishedServiceType,
+  PUBLISH_MODES,
+  type PublishMode,
   type TranslateOptions,
 } from './options.ts';
 export {

@@ -3,12 +3,18 @@
 // privileges) is not an option: it is the Pod Security level of the stack's namespace, in its
 // surroundings (pod-security.ts).
 
-export const PUBLISHED_SERVICE_TYPES = ['NodePort', 'LoadBalancer'] as const;
-export type PublishedServiceType = (typeof PUBLISHED_SERVICE_TYPES)[number];
+/**
+ * How published ports are reached from outside (LONGSHORE_PUBLISHED_SERVICE_TYPE): a NodePort
+ * or LoadBalancer Service, or the node's own port (HostPort: a hostPort on the container, as
+ * Docker Cloud published; the Service stays ClusterIP). One setting for the operator: it is a
+ * property of the cluster (whether nodes are reachable, whether a balancer exists).
+ */
+export const PUBLISH_MODES = ['NodePort', 'LoadBalancer', 'HostPort'] as const;
+export type PublishMode = (typeof PUBLISH_MODES)[number];
 
 export interface TranslateOptions {
-  /** The Service type a service with published ports gets. */
-  publishedServiceType: PublishedServiceType;
+  /** How published ports are reached from outside (see PUBLISH_MODES). */
+  publishMode: PublishMode;
   /**
    * The cluster's node port range (kube-apiserver --service-node-port-range). A published
    * port's outerPort becomes the nodePort only inside it; elsewhere the cluster picks one.
@@ -44,7 +50,7 @@ export function inClusterFacadeUrl(namespace: string, clusterDomain: string): st
 export const DEFAULT_NODE_PORT_RANGE = Object.freeze({ min: 30000, max: 32767 });
 
 export const defaultTranslateOptions: TranslateOptions = Object.freeze({
-  publishedServiceType: 'NodePort',
+  publishMode: 'NodePort',
   nodePortRange: DEFAULT_NODE_PORT_RANGE,
   volumeSize: '1Gi',
   clusterDomain: 'cluster.local',

@@ -37,6 +37,7 @@ import {
   restrictedDefaults,
 } from './pod-security.ts';
 import type { Problem } from './problem.ts';
+import { tagNodeSelector } from './tags.ts';
 import { userPodMetadata } from './user-labels.ts';
 import type { ServiceVolumes } from './volumes.ts';
 
@@ -55,7 +56,7 @@ export function podTemplate(
   const api = hasGlobalRole(svc);
   const environment = containerEnvironment(svc, links, api ? apiEnvironment(ctx) : []);
   problems.push(...environment.problems);
-  const main = container(svc, environment.env, volumes.mounts);
+  const main = container(svc, ctx.options, environment.env, volumes.mounts);
   problems.push(...main.problems);
   const user = userPodMetadata(svc);
   problems.push(...user.problems);
@@ -66,6 +67,9 @@ export function podTemplate(
   const dns = podDns(ctx, svc, hostNetwork);
   const hostAliases = extraHosts(svc, problems);
   const stoppedDaemonSet = workloadKind(svc) === 'DaemonSet' && !ctx.running;
+  const tags = tagNodeSelector(svc);
+  problems.push(...tags.problems);
+  const nodeSelector = { ...tags.selector, ...(stoppedDaemonSet && { [LABEL_STOPPED_NODE]: 'true' }) };
   const affinity = volumeGroup === undefined ? undefined : colocation(ctx, volumeGroup);
   const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
 
@@ -87,7 +91,8 @@ export function podTemplate(
     // namespace's Stacks (api-access.ts), and get its projected token; other pods get no token.
     ...(api && { serviceAccountName: apiAccessName(ctx.stackName) }),
     automountServiceAccountToken: api,
-    ...(stoppedDaemonSet && { nodeSelector: { [LABEL_STOPPED_NODE]: 'true' } }),
+    // Tags (tags.ts): only nodes carrying every tag take the pods.
+    ...(Object.keys(nodeSelector).length > 0 && { nodeSelector }),
     ...(affinity !== undefined && { affinity }),
     ...(spread.length > 0 && { topologySpreadConstraints: spread }),
   };

@@ -73,7 +73,7 @@ export function requestedNodePorts(
   spec: StackSpec,
   options: TranslateOptions,
 ): { service: number; index: number; port: number }[] {
-  if (options.publishedServiceType !== 'NodePort') return [];
+  if (options.publishMode !== 'NodePort') return [];
   const range = options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
   return spec.services.flatMap((s, service) =>
     (s.containerPorts ?? []).flatMap((p, index) =>

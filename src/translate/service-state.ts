@@ -20,6 +20,8 @@ export interface ServiceFacts {
    * not complete): `reason: message`.
    */
   replicaFailure: string | undefined;
+  /** Why no node takes one of its pods (`Unschedulable: ...`), while it is meant to run and is not complete. */
+  unschedulable: string | undefined;
 }
 
 export interface ServiceObservation {
@@ -91,7 +93,12 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     currentContainers: current,
     readyContainers: ready,
   };
-  const problems = deadlineExceeded ? [...failure, 'ProgressDeadlineExceeded: no progress within the deadline'] : failure;
+  // A pod no node takes (a tag no node carries, a host port every node holds, too little
+  // memory) is not a failure by itself (a node may come), but it is why the service waits.
+  const unschedulable =
+    running && !complete && o.pods?.unschedulable !== undefined ? `Unschedulable: ${o.pods.unschedulable}` : undefined;
+  const causes = unschedulable === undefined ? failure : [...failure, unschedulable];
+  const problems = deadlineExceeded ? [...causes, 'ProgressDeadlineExceeded: no progress within the deadline'] : causes;
   if (running && problems.length > 0) {
     const message = problems.join('; ');
     status.message = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
@@ -102,6 +109,7 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     deadlineExceeded,
     podsLeft,
     replicaFailure,
+    unschedulable,
   };
 }
 

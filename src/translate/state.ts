@@ -197,7 +197,15 @@ function conditions(
       reason: 'ReplicaFailure',
       message: cannotCreate.map((f) => `${f.status.name}: ${f.replicaFailure}`).join('; '),
     });
-  if (late.length > 0) troubles.push({ reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${late.join(', ')}` });
+  if (late.length > 0) {
+    const why = facts
+      .filter((f) => f.deadlineExceeded && f.unschedulable !== undefined)
+      .map((f) => `${f.status.name}: ${f.unschedulable}`);
+    troubles.push({
+      reason: 'ProgressDeadlineExceeded',
+      message: `rollout stalled: ${late.join(', ')}${why.length > 0 ? ` (${why.join('; ')})` : ''}`,
+    });
+  }
   if (state === 'Partly running' && late.length === 0)
     troubles.push({ reason: 'PartlyRunning', message: `not every service runs at its target: ${notReady.join(', ')}` });
   if ((input.notices ?? []).length > 0)

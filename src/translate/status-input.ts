@@ -37,6 +37,8 @@ export interface ObservedPods {
   existing: number;
   terminating: number;
   ready?: number;
+  /** Why no node takes one of them (the scheduler's message), while one waits for a node. */
+  unschedulable?: string;
 }
 
 export interface StatusInput {

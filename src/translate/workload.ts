@@ -4,10 +4,11 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
-import { targetNumContainers, workloadKind } from './defaults.ts';
+import { isPublished, targetNumContainers, workloadKind } from './defaults.ts';
 import type { DaemonSetObject, DeploymentObject } from './kube-object.ts';
 import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';
+import type { TranslateOptions } from './options.ts';
 import { stackOwnerReference } from './owner.ts';
 
 export function workloadObject(
@@ -35,11 +36,18 @@ export function workloadObject(
       selector,
       // sequentialDeployment: one pod at a time, never more than the target. Deployments have
       // no podManagementPolicy (a StatefulSet field), so the first start is not sequential.
-      ...(svc.sequentialDeployment === true && {
+      // Host ports: a new pod cannot start on a node whose old pod holds its host port, so
+      // an old pod goes before a new one comes (else a rollout on a full cluster never ends).
+      ...((svc.sequentialDeployment === true || holdsHostPorts(svc, ctx.options)) && {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
       }),
       progressDeadlineSeconds: ctx.options.progressDeadlineSeconds,
       template,
     },
   };
+}
+
+/** Whether the service's pods take host ports (HostPort mode, a published port). */
+function holdsHostPorts(svc: ServiceSpec, options: TranslateOptions): boolean {
+  return options.publishMode === 'HostPort' && (svc.containerPorts ?? []).some(isPublished);
 }

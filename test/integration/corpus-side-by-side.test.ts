@@ -12,10 +12,11 @@
 // another stack (`service.stack`, Docker Cloud's form) is resolved when that stack exists.
 // Cluster-agnostic: every container runs the pause image (see IMAGE), claims bind through the
 // cluster's default StorageClass, and no node port is asked for (no published port of the
-// corpus lies in the node port range). Waits are watches with deadlines, never sleeps.
+// corpus lies in the node port range), and the schedulable nodes are labelled with the corpus's
+// tags for the test's duration. Waits are watches with deadlines, never sleeps.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubernetesObject, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { convertStackFiles } from '../../src/cli/convert.ts';
@@ -30,8 +31,10 @@ import {
   type StackSpec,
   VERSION,
 } from '../../src/model/stack.ts';
+import { TAG_LABEL_PREFIX } from '../../src/translate/tags.ts';
 import { allBounded } from '../../src/util/bounded.ts';
 import { CORPUS_DIR } from '../support/corpus.ts';
+import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
 import { type Collection, namesOf, namespaceCollections, watchCollectionUntil } from './support/namespace-watch.ts';
@@ -78,10 +81,6 @@ const REFUSED: Record<string, Refusal[]> = {
  * table shrinks (a file that starts to convert fails this test until it is taken out).
  */
 const REFUSED_FOR_NOW: Record<string, Refusal[]> = {
-  // cloudboost-dashboard publishes container port 1440 on two host ports.
-  '008-CloudBoost-docker.yml': [{ service: 'cloudboost-dashboard', says: /ports\[1\]: port 1440\/tcp is listed twice/ }],
-  // s3ql-data maps a device (/dev/fuse).
-  '013-murf0-docker-s3ql.yml': [{ service: 's3ql-data', says: /"devices" is not supported/ }],
   // jira sets container_name.
   '048-asosgaming-jira.yml': [{ service: 'jira', says: /"container_name" is not supported/ }],
 };
@@ -217,6 +216,26 @@ const ns = await createTestNamespace(
   needsPrivileged.length > 0 ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {},
 );
 await runLongshore(ns, { LONGSHORE_PROGRESS_DEADLINE_SECONDS: String(PROGRESS_DEADLINE_SECONDS) });
+
+// Tags place services on the nodes that carry them all (tags.longshore.io/<tag>=true): as the
+// corpus's users tagged their nodes on Docker Cloud, the test labels every schedulable node
+// with every tag the corpus uses, and takes the labels off at the end.
+const corpusTags = [...new Set(converted.flatMap((c) => c.spec.services.flatMap((s) => s.tags ?? [])))].sort();
+const core = kc.makeApiClient(CoreV1Api);
+const taggedNodes = (await core.listNode()).items
+  .filter((n) => !n.spec?.unschedulable && !n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))
+  .map((n) => n.metadata?.name ?? '');
+const tagNodes = (value: 'true' | null) =>
+  Promise.all(
+    taggedNodes.map((name) =>
+      core.patchNode(
+        { name, body: { metadata: { labels: Object.fromEntries(corpusTags.map((t) => [`${TAG_LABEL_PREFIX}${t}`, value])) } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    ),
+  );
+await tagNodes('true');
+atEnd(() => tagNodes(null));
 const stacks = new StackClient(kc, ns);
 const custom = kc.makeApiClient(CustomObjectsApi);
 const collections = namespaceCollections(kc, ns);

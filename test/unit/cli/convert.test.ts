@@ -30,15 +30,29 @@ async function run(args: string[], files: Record<string, string>, env: Record<st
 describe('longshore convert', () => {
   it('writes a Stack manifest for kubectl, named after the file', async () => {
     const { code, stdout, stderr } = await run(['docker-cloud.yml'], {
-      'docker-cloud.yml': 'web:\n  image: nginx\n  ports: ["80:80"]\n',
+      'docker-cloud.yml': 'web:\n  image: nginx\n  ports: ["30080:80"]\n',
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(parse(stdout)).toEqual({
       apiVersion: 'longshore.io/v1alpha1',
       kind: 'Stack',
       metadata: { name: 'docker-cloud' },
-      spec: { services: [{ name: 'web', image: 'nginx', containerPorts: [{ innerPort: 80, outerPort: 80, published: true }] }] },
+      spec: {
+        services: [{ name: 'web', image: 'nginx', containerPorts: [{ innerPort: 80, outerPort: 30080, published: true }] }],
+      },
     });
+  });
+
+  it('warns when a published port will not keep its number, for the publishing mode in the environment', async () => {
+    const files = { 'docker-cloud.yml': 'web:\n  image: nginx\n  ports: ["80:80", "30080:8080", "4500:4500/udp"]\n' };
+    const byDefault = await run(['docker-cloud.yml'], files);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stderr).toBe(
+      'warning: service "web": port 80:80/tcp: outer port 80 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n' +
+        'warning: service "web": port 4500:4500/udp: outer port 4500 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n',
+    );
+    const hostPorts = await run(['docker-cloud.yml'], files, { LONGSHORE_PUBLISHED_SERVICE_TYPE: 'HostPort' });
+    expect({ code: hostPorts.code, stderr: hostPorts.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('takes --name, --namespace and --start', async () => {
@@ -83,12 +97,12 @@ describe('longshore convert', () => {
 
   it('refuses with exit code 1, naming file, service and key', async () => {
     const { code, stdout, stderr } = await run(['a.yml', 'b.yml'], {
-      'a.yml': 'web:\n  image: nginx\n  devices: [/dev/fuse]\n',
+      'a.yml': 'web:\n  image: nginx\n  cpuset: "0,1"\n',
       'b.yml': 'db:\n  image: postgres\n  ports: ["http"]\n',
     });
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
     expect(stderr).toBe(
-      'a.yml: service "web": "devices" is not supported: Kubernetes has no per-container device mapping\n' +
+      'a.yml: service "web": "cpuset" is not supported: Kubernetes has no per-container CPU pinning\n' +
         'b.yml: service "db": ports[0]: "http" is not a port: use "80", "8080:80" or "500/udp"\n',
     );
   });

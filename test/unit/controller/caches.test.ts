@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { cachedSpecEditors, specEditors, trimChild } from '../../../src/controller/caches.ts';
+import { cachedSpecEditors, specEditors, trimChild, trimPod } from '../../../src/controller/caches.ts';
 
 const entry = (manager: string, fields: Record<string, unknown>, subresource?: string) => ({
   manager,
@@ -42,5 +42,32 @@ describe('the cached copy of a child', () => {
     // managedFields themselves are not kept: they are most of an object's bytes.
     expect(cached.metadata?.managedFields).toBeUndefined();
     expect(cached.spec).toEqual({ replicas: 3 });
+  });
+});
+
+describe('the cached copy of a Service and a Pod', () => {
+  it("keeps a Service's port numbers and node ports, where published ports are reachable", () => {
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'shop-web', namespace: 'ns' },
+      spec: {
+        type: 'NodePort',
+        clusterIP: '10.0.0.9',
+        ports: [{ name: 'tcp-80', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 31080 }],
+      },
+    } as KubernetesObject & { spec: Record<string, unknown> };
+    expect(trimChild(svc).spec).toEqual({ clusterIP: '10.0.0.9', ports: [{ name: 'tcp-80', port: 80, nodePort: 31080 }] });
+  });
+
+  it("keeps the scheduler's reason for a pod no node takes", () => {
+    const pod = trimPod({
+      metadata: { name: 'p', namespace: 'ns' },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available' }],
+      },
+    });
+    expect(pod.status).toEqual({ phase: 'Pending', ready: false, unschedulable: '0/1 nodes are available' });
   });
 });

@@ -141,7 +141,7 @@ describe('node ports, through the façade', () => {
       ],
     };
     expect(requestedNodePorts(spec, defaultTranslateOptions)).toEqual([{ service: 0, index: 0, port: 30080 }]);
-    expect(requestedNodePorts(spec, { ...defaultTranslateOptions, publishedServiceType: 'LoadBalancer' })).toEqual([]);
+    expect(requestedNodePorts(spec, { ...defaultTranslateOptions, publishMode: 'LoadBalancer' })).toEqual([]);
   });
 
   it("refuses a node port another namespace's Service holds, at create and at update", async () => {

@@ -40,7 +40,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ LONGSHORE_ALLOW_HOST_PATH: 'maybe' })).toThrow(
       /LONGSHORE_ALLOW_HOST_PATH="maybe": must be true or false/,
     );
-    expect(() => loadConfig({ LONGSHORE_PUBLISHED_SERVICE_TYPE: 'ClusterIP' })).toThrow(/LONGSHORE_PUBLISHED_SERVICE_TYPE/);
+    expect(() => loadConfig({ LONGSHORE_PUBLISHED_SERVICE_TYPE: 'ClusterIP' })).toThrow(
+      /LONGSHORE_PUBLISHED_SERVICE_TYPE="ClusterIP": must be NodePort, LoadBalancer or HostPort/,
+    );
+    expect(loadConfig({ LONGSHORE_PUBLISHED_SERVICE_TYPE: 'HostPort' }).LONGSHORE_PUBLISHED_SERVICE_TYPE).toBe('HostPort');
     expect(() => loadConfig({ LONGSHORE_VOLUME_SIZE: '1GB' })).toThrow(/must be a Kubernetes quantity/);
   });
 

@@ -121,6 +121,21 @@ describe('stack-file keys, one by one', () => {
     ],
     ['a published port without a host port', { ports: ['80'] }, { containerPorts: [{ innerPort: 80, published: true }] }],
     [
+      'one container port on two host ports',
+      { ports: ['80:80', '8080:80'] },
+      {
+        containerPorts: [
+          { innerPort: 80, outerPort: 80, published: true },
+          { innerPort: 80, outerPort: 8080, published: true },
+        ],
+      },
+    ],
+    [
+      'devices of a privileged container, each at its own path (it sees them all already)',
+      { privileged: true, devices: ['/dev/fuse', '/dev/net/tun:/dev/net/tun:rwm'] },
+      { privileged: true },
+    ],
+    [
       'a UDP port',
       { ports: ['500/udp', '4500:4500/udp'] },
       {
@@ -425,8 +440,8 @@ describe('refusals name the service and the key as the client wrote them', () =>
   it.each<[string, Record<string, unknown>, string[]]>([
     [
       'a key Kubernetes cannot honour',
-      { devices: ['/dev/fuse'] },
-      ['services[0] (web): "devices" is not supported: Kubernetes has no per-container device mapping'],
+      { cpuset: '0,1' },
+      ['services[0] (web): "cpuset" is not supported: Kubernetes has no per-container CPU pinning'],
     ],
     [
       'a compose v2 key',
@@ -482,9 +497,23 @@ describe('refusals name the service and the key as the client wrote them', () =>
       ],
     ],
     [
-      'a container port published twice',
-      { ports: ['80:1440', '1440:1440'] },
-      ['services[0] (web).ports[1]: port 1440/tcp is listed twice'],
+      'a container port published twice on one host port',
+      { ports: ['80:1440', '80:1440'] },
+      ['services[0] (web).ports[1]: port 1440/tcp is listed twice with outer port 80'],
+    ],
+    [
+      'devices without privileged',
+      { devices: ['/dev/fuse'] },
+      [
+        'services[0] (web).devices: is not supported without "privileged: true": Kubernetes has no per-container device mapping; a privileged container (in a namespace whose Pod Security level is privileged) sees every device of its node',
+      ],
+    ],
+    [
+      'a device renamed',
+      { privileged: true, devices: ['/dev/fuse', '/dev/sda:/dev/xvda:rw'] },
+      [
+        'services[0] (web).devices[1]: "/dev/sda:/dev/xvda:rw": a device cannot be renamed (Kubernetes has no device mapping; a privileged container sees /dev/sda at /dev/sda); map it to its own path',
+      ],
     ],
     [
       'a named volume',
@@ -608,12 +637,12 @@ describe('refusals name the service and the key as the client wrote them', () =>
   it('reports every problem of every service at once', () => {
     expect(
       refusal([
-        { name: 'a', image: 'x', ports: ['bad'], devices: [] },
+        { name: 'a', image: 'x', ports: ['bad'], cpuset: '0' },
         { name: 'b', links: ['no_where'] },
       ]),
     ).toEqual([
       'services[0] (a).ports[0]: "bad" is not a port: use "80", "8080:80" or "500/udp"',
-      'services[0] (a): "devices" is not supported: Kubernetes has no per-container device mapping',
+      'services[0] (a): "cpuset" is not supported: Kubernetes has no per-container CPU pinning',
       'services[1] (b).links[0]: links to "no_where": "no_where" is not a valid service name: Kubernetes needs a DNS-1123 label (at most 63 letters, digits and "-", starting and ending with a letter or digit); rename it, for example to "no-where"',
       'services[1] (b).image: is required',
     ]);

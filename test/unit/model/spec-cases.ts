@@ -30,6 +30,17 @@ const svc = (name: string, extra: Record<string, unknown> = {}) => ({ name, imag
 const oneService = (extra: Record<string, unknown>) => ({ services: [svc('web', extra)] });
 
 export const VALID_SPECS: SpecCase[] = [
+  {
+    name: 'one container port on two outer ports',
+    spec: oneService({
+      containerPorts: [
+        { innerPort: 80, outerPort: 80, published: true },
+        { innerPort: 80, outerPort: 8080, published: true },
+        { innerPort: 80 },
+      ],
+    }),
+    valid: true,
+  },
   { name: 'no services', spec: { services: [] }, valid: true },
   { name: 'one minimal service', spec: { services: [svc('web')] }, valid: true },
   {
@@ -181,6 +192,17 @@ export const INVALID_SPECS: SpecCase[] = [
     spec: oneService({ containerPorts: [{ innerPort: 80, protocol: 'sctp' }] }),
     valid: false,
     field: 'spec.services[0].containerPorts[0].protocol',
+  },
+  {
+    name: 'a port listed twice with one outer port',
+    spec: oneService({
+      containerPorts: [
+        { innerPort: 80, outerPort: 8080, published: true },
+        { innerPort: 80, outerPort: 8080, published: true },
+      ],
+    }),
+    valid: false,
+    field: 'spec.services[0].containerPorts[1]',
   },
   {
     name: 'a port listed twice',

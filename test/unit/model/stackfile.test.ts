@@ -157,8 +157,8 @@ describe('files that are not flat stack files', () => {
     ],
     [
       'an unsupported key, named by service',
-      'fuse:\n  image: s3ql\n  devices:\n    - /dev/fuse\n',
-      ['fuse: "devices" is not supported: Kubernetes has no per-container device mapping'],
+      'fuse:\n  image: s3ql\n  cpuset: "0,1"\n',
+      ['fuse: "cpuset" is not supported: Kubernetes has no per-container CPU pinning'],
     ],
   ])('%s', (_title, text, expected) => {
     expect(errors(text)).toEqual(expected);

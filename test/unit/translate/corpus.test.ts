@@ -23,7 +23,7 @@ const readable: [string, ServiceSpec[]][] = (() => {
   });
 })();
 
-const permissive = { publishedServiceType: 'LoadBalancer' as const };
+const permissive = { publishMode: 'LoadBalancer' as const };
 
 /**
  * The namespace the corpus would be deployed in: the other stacks its links name as
@@ -81,17 +81,29 @@ describe.skipIf(readable.length === 0)('the stack-file corpus', () => {
     }
   });
 
-  it('translates every readable file without problems in a privileged namespace, but links to nothing', () => {
-    const problems = readable.flatMap(([file, specs]) =>
-      translate(stack(specs), permissive, { ...surroundings, podSecurityLevel: 'privileged' }).problems.map(
-        (p) => `${file.slice(0, 3)}: ${p.service}.${p.field}`,
-      ),
-    );
-    // Links to a service that is in no stack file and no Service of the namespace: genuine errors.
-    expect(problems).toEqual([
-      '022: web.linkedToService[0].toService',
-      '038: lb.linkedToService[0].toService',
-      '040: nginx.linkedToService[0].toService',
-    ]);
-  });
+  it.each(['NodePort', 'LoadBalancer', 'HostPort'] as const)(
+    'translates every readable file without problems in a privileged namespace (%s), but links to nothing',
+    (publishMode) => {
+      const problems = readable.flatMap(([file, specs]) =>
+        translate(stack(specs), { publishMode }, { ...surroundings, podSecurityLevel: 'privileged' }).problems.map(
+          (p) => `${file.slice(0, 3)}: ${p.service}.${p.field}`,
+        ),
+      );
+      // Links to a service that is in no stack file and no Service of the namespace: genuine errors.
+      const links = [
+        '022: web.linkedToService[0].toService',
+        '038: lb.linkedToService[0].toService',
+        '040: nginx.linkedToService[0].toService',
+      ];
+      // 008 publishes container port 1440 on host ports 80 and 1440 and exposes container port 80:
+      // a balancer's port 80 is reached from inside as well, so it cannot lead to 1440 and 80;
+      // with host ports, a container port has one host port.
+      const mode = {
+        NodePort: [],
+        LoadBalancer: ['008: cloudboost-dashboard.containerPorts[2].outerPort'],
+        HostPort: ['008: cloudboost-dashboard.containerPorts[1].outerPort'],
+      }[publishMode];
+      expect(problems.sort()).toEqual([...links, ...mode].sort());
+    },
+  );
 });

@@ -56,7 +56,7 @@ describe('Services', () => {
     const { service: svc } = translateOne(
       service('web', { containerPorts: [{ innerPort: 1440, outerPort: 80, published: true }] }),
       {
-        publishedServiceType: 'LoadBalancer',
+        publishMode: 'LoadBalancer',
       },
     );
     expect(svc?.spec?.type).toBe('LoadBalancer');
@@ -69,7 +69,7 @@ describe('Services', () => {
   it('refuse a port that would lead to two container ports, and an outer port published twice', () => {
     const lb = translate(
       stack([service('web', { containerPorts: [{ innerPort: 80, outerPort: 8080, published: true }, { innerPort: 8080 }] })]),
-      { publishedServiceType: 'LoadBalancer' },
+      { publishMode: 'LoadBalancer' },
     );
     expect(lb.problems.map((p) => p.field)).toEqual(['containerPorts[1].outerPort']);
     const np = translate(

@@ -184,6 +184,29 @@ describe('a running stack', () => {
     });
   });
 
+  it('says why a pod no node takes waits, and names it when the deadline passes', () => {
+    const why = "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.";
+    const waiting = derive(s, {
+      workloads: { web: rolledOut(2, { readyReplicas: 1 }), db: rolledOut(1) },
+      pods: { web: { existing: 2, terminating: 0, ready: 1, unschedulable: why } },
+    });
+    expect(waiting.services[0]?.message).toBe(`Unschedulable: ${why}`);
+    const late = derive(s, {
+      workloads: { web: rolledOut(2, { readyReplicas: 1, progressDeadlineExceeded: true }), db: rolledOut(1) },
+      pods: { web: { existing: 2, terminating: 0, ready: 1, unschedulable: why } },
+    });
+    expect(late.services[0]).toMatchObject({
+      state: 'Partly running',
+      message: `Unschedulable: ${why}; ProgressDeadlineExceeded: no progress within the deadline`,
+    });
+    expect(condition(late, 'Degraded')?.message).toBe(`rollout stalled: web (web: Unschedulable: ${why})`);
+    const done = derive(s, {
+      workloads: { web: rolledOut(2), db: rolledOut(1) },
+      pods: { web: { existing: 2, terminating: 0, ready: 2, unschedulable: why } },
+    });
+    expect(done.services[0]?.message).toBeUndefined();
+  });
+
   it('is Partly running when a failed service has no container ready but another service runs', () => {
     const status = derive(s, {
       workloads: { web: rolledOut(2, { readyReplicas: 0, progressDeadlineExceeded: true }), db: rolledOut(1) },
