@@ -13,6 +13,7 @@ import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';
+import { stackWarnings } from './warnings.ts';
 import { workloadObject } from './workload.ts';
 
 export interface Translation {
@@ -26,6 +27,8 @@ export interface Translation {
   problems: Problem[];
   /** What the user must know but blocks nothing (a linked stack that is stopped), in stack order. */
   notices: Problem[];
+  /** What cannot be known from the spec (stackWarnings): shown in the Warnings condition, in stack order. */
+  warnings: Problem[];
 }
 
 /**
@@ -38,7 +41,7 @@ export function desiredObjects(
   options: TranslateOptions = defaultTranslateOptions,
   surroundings: Surroundings = EMPTY_SURROUNDINGS,
 ): Translation {
-  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [], notices: [] };
+  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [], notices: [], warnings: [] };
   const uid = stack.metadata.uid;
   if (uid === undefined || uid === '')
     return {
@@ -47,6 +50,7 @@ export function desiredObjects(
         { service: '', field: 'metadata.uid', message: 'the Stack has no uid yet, so no child can name it as its owner' },
       ],
       notices: [],
+      warnings: stackWarnings(stack.spec),
     };
 
   const ctx = stackContext(stack, uid, options, surroundings);
@@ -80,6 +84,7 @@ export function desiredObjects(
     objects: objects.sort(compareObjects),
     problems: services.flatMap((s) => problems.get(s.name) ?? []),
     notices: links.notices,
+    warnings: stackWarnings(stack.spec),
   };
 }
 

@@ -78,7 +78,9 @@ describe('longshore convert', () => {
     );
     expect(code).toBe(0);
     expect(parse(stdout).spec.services[0]).toEqual({ name: 'web', image: 'app:7', runCommand: 'run ' });
-    expect(stderr).toBe('warning: s.yml: the MISSING variable is not set: it is replaced by an empty string\n');
+    expect(stderr).toBe(
+      'warning: s.yml: service "web": command: the MISSING variable is not set: it is replaced by an empty string\n',
+    );
   });
 
   it('refuses with exit code 1, naming file, service and key', async () => {
@@ -121,6 +123,87 @@ describe('longshore convert', () => {
       '--name "My_Stack" is not a valid stack name: it must be a DNS-1123 label, such as "my-stack"\n' +
         '--namespace "Prod" is not a valid namespace: it must be a DNS-1123 label\n',
     );
+  });
+
+  it('warns, naming file, service and key in file order, and still converts', async () => {
+    const { code, stdout, stderr } = await run(['s.yml'], {
+      's.yml': [
+        'web:',
+        '  image: nginx',
+        '  container_name: my-web',
+        '  environment: [SECRET, MODE=prod]',
+        '  links: [cache.other, db]',
+        '  volumes_from: [data]',
+        'db:',
+        '  image: postgres',
+        'data:',
+        '  image: busybox',
+        '',
+      ].join('\n'),
+    });
+    expect(code).toBe(0);
+    expect(parse(stdout).spec.services[0].containerEnvvars).toEqual([
+      { key: 'SECRET', value: '' },
+      { key: 'MODE', value: 'prod' },
+    ]);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'warning: s.yml: service "web": container_name: is ignored: Kubernetes names a service\'s containers itself; other services reach this one by the service\'s name, not by a container name',
+      'warning: s.yml: service "web": environment[0]: "SECRET" has no value and is not set in the converting shell, so it is set to the empty string; give it a value (SECRET=...) or set it before converting',
+      'warning: s.yml: service "web": links[0]: needs stack "other" with a service "cache" in the namespace',
+      'warning: s.yml: service "web": links[1]: "db" lists no ports, so the link sets no DB_PORT_* variables (Docker set them for the ports its image EXPOSEs, which Longshore cannot read): list the ports "db" listens on (expose) if its users read those variables',
+      'warning: s.yml: service "web": volumes_from[0]: "data" declares no volumes, so nothing is mounted from it (on Docker Cloud they came from the VOLUME lines of its image, which Longshore cannot read): list those paths as volumes of "data"',
+    ]);
+  });
+
+  it('takes a variable without a value from the shell, silently', async () => {
+    const { code, stdout, stderr } = await run(
+      ['s.yml'],
+      { 's.yml': 'web:\n  image: nginx\n  environment: [SECRET]\n' },
+      { SECRET: 's3' },
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(parse(stdout).spec.services[0].containerEnvvars).toEqual([{ key: 'SECRET', value: 's3' }]);
+  });
+
+  it('refuses what the Pod Security level refuses (baseline by default), naming the setting that allows it', async () => {
+    const files = { 's.yml': 'web:\n  image: nginx\n  volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n  net: host\n' };
+    const { code, stdout, stderr } = await run(['s.yml'], files);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      's.yml: service "web": volumes[0]: hostPath volumes are forbidden in a namespace whose Pod Security level is "baseline" (spec.volumes[0].hostPath); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
+      's.yml: service "web": net: sharing the host\'s network namespace is forbidden in a namespace whose Pod Security level is "baseline" (spec.hostNetwork); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
+      '(checked against Pod Security level "baseline", as Longshore would check a namespace without the pod-security.kubernetes.io/enforce label; give the level of the namespace the stack is for with --pod-security-level)',
+    ]);
+    // The namespace's own level, given: converted.
+    expect((await run(['--pod-security-level', 'privileged', 's.yml'], files)).code).toBe(0);
+    // Longshore's default for namespaces without a label, as the operator is configured.
+    expect((await run(['s.yml'], files, { LONGSHORE_POD_SECURITY_DEFAULT: 'privileged' })).code).toBe(0);
+    // Named with --namespace, the namespace is named.
+    const named = await run(['--namespace', 'prod', 's.yml'], files);
+    expect(named.stderr).toContain('in namespace "prod", whose Pod Security level is "baseline"');
+  });
+
+  it('refuses a privileged container at baseline, and uid 0 at restricted', async () => {
+    const privileged = await run(['s.yml'], { 's.yml': 'web:\n  image: nginx\n  privileged: true\n' });
+    expect(privileged.code).toBe(1);
+    expect(privileged.stderr).toContain('s.yml: service "web": privileged: privileged containers are forbidden');
+    const root = { 's.yml': 'web:\n  image: nginx\n  user: "0"\n' };
+    expect((await run(['s.yml'], root)).code).toBe(0);
+    const restricted = await run(['--pod-security-level', 'restricted', 's.yml'], root);
+    expect(restricted.code).toBe(1);
+    expect(restricted.stderr).toContain('s.yml: service "web": user: running as uid 0 is forbidden');
+  });
+
+  it('refuses an unknown Pod Security level as wrong usage', async () => {
+    const files = { 's.yml': 'web:\n  image: nginx\n' };
+    expect(await run(['--pod-security-level', 'lax', 's.yml'], files)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'longshore convert: --pod-security-level "lax" is not a Pod Security level: use privileged, baseline, restricted\n',
+    });
+    const fromEnv = await run(['s.yml'], files, { LONGSHORE_POD_SECURITY_DEFAULT: 'open' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('LONGSHORE_POD_SECURITY_DEFAULT "open" is not a Pod Security level');
   });
 
   it('prints help', async () => {

@@ -92,6 +92,7 @@ describe('a running stack', () => {
       { type: 'Ready', status: 'True', reason: 'Running', message: '2/2 services ready', observedGeneration: 1 },
       { type: 'Progressing', status: 'False', reason: 'Running', message: 'stack is Running', observedGeneration: 1 },
       { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'no problems', observedGeneration: 1 },
+      { type: 'Warnings', status: 'False', reason: 'NoWarnings', message: 'nothing to warn about', observedGeneration: 1 },
     ]);
   });
 
@@ -394,7 +395,7 @@ describe('failures told in status', () => {
   it('says Synced=True ReconcileSuccess when the reconcile applied everything', () => {
     const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [] });
     expect(status.state).toBe('Running');
-    expect(status.conditions.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded', 'Synced']);
+    expect(status.conditions.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded', 'Warnings', 'Synced']);
     expect(condition(status, 'Synced')).toEqual({
       type: 'Synced',
       status: 'True',
