@@ -373,6 +373,26 @@ describe('deriveStatus', () => {
   });
 });
 
+describe('the Warnings condition', () => {
+  it('lists what cannot be known from the spec, True, without making the stack Degraded', () => {
+    const s = stack([service('web'), service('db')]);
+    const warnings = [
+      { service: 'web', field: 'linkedToService[0]', message: '"db" lists no ports' },
+      { service: 'web', field: 'bindings[0].volumesFrom', message: '"data" declares no volumes' },
+    ];
+    const status = derive(s, { workloads: { web: rolledOut(1), db: rolledOut(1) }, warnings });
+    expect(status.state).toBe('Running');
+    expect(status.conditions.find((c) => c.type === 'Degraded')?.status).toBe('False');
+    expect(status.conditions.find((c) => c.type === 'Warnings')).toEqual({
+      type: 'Warnings',
+      status: 'True',
+      reason: 'CannotBeKnown',
+      message: 'web: linkedToService[0]: "db" lists no ports; web: bindings[0].volumesFrom: "data" declares no volumes',
+      observedGeneration: 1,
+    });
+  });
+});
+
 describe('failures told in status', () => {
   const s = stack([web, db]);
   const portTaken = {
