@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} here is stack-file interpolation syntax, not a template
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { convertStackFiles, runConvert } from '../../../src/cli/convert.ts';
+import { convertStackFiles, formatWarning, runConvert } from '../../../src/cli/convert.ts';
+import { IGNORED_KEYS } from '../../../src/model/stackfile-keys.ts';
 
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 
@@ -233,5 +234,82 @@ describe('convertStackFiles on the corpus', () => {
       ],
       warnings: [],
     });
+  });
+});
+
+describe('convert over the whole corpus', () => {
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
+  const results = files.map((file) => {
+    const path = `${CORPUS}/${file}`;
+    const text = readFileSync(path, 'utf8');
+    return { file, text, result: convertStackFiles([{ path: file, text }], { podSecurityLevel: 'privileged' }) };
+  });
+  const warnings = results.flatMap(({ result }) => result.warnings);
+  const count = (part: string) => warnings.filter((w) => w.message.includes(part)).length;
+
+  it('converts 55 of the 60 files at the privileged level; the default level refuses 21 more, as the controller would', () => {
+    expect(results.filter((r) => r.result.ok)).toHaveLength(55);
+    const refusedByLevel = results.flatMap(({ file, text }) => {
+      const atDefault = convertStackFiles([{ path: file, text }]);
+      return !atDefault.ok && atDefault.refusedByPolicy === true ? [file.slice(0, 3)] : [];
+    });
+    expect(refusedByLevel).toEqual(
+      '007 011 014 015 019 020 023 025 028 029 030 031 033 034 035 040 042 043 047 056 057'.split(' '),
+    );
+  });
+
+  it('says what cannot be known: links to siblings without ports, volumes_from siblings without volumes, a variable without a value, container_name', () => {
+    expect(count('lists no ports, so the link sets no')).toBe(54);
+    expect(count('RABBITMQ_PORT_*')).toBeGreaterThan(0);
+    expect(
+      warnings.filter((w) => w.message.includes('declares no volumes')).map((w) => `${w.file.slice(0, 3)} ${w.service}`),
+    ).toEqual([
+      '001 haproxy',
+      '007 ikev2-vpn-mobileconfig',
+      '018 mq',
+      '018 web',
+      '045 haproxy',
+      '046 haproxy',
+      '052 mongo-db-uptime',
+    ]);
+    expect(warnings.filter((w) => w.message.includes('has no value and is not set'))).toEqual([
+      expect.objectContaining({ file: '024-ditinc-airwatch.yml', service: 'airwatch-proxy', key: 'environment[0]' }),
+    ]);
+    expect(warnings.filter((w) => w.key === 'container_name')).toEqual([
+      expect.objectContaining({ file: '048-asosgaming-jira.yml', service: 'jira' }),
+    ]);
+  });
+
+  it('names file, service and key in every warning about a service, in file order', () => {
+    for (const { file, result } of results) {
+      for (const w of result.warnings) {
+        expect(w.file).toBe(file);
+        if (w.service !== undefined) expect(w.key, formatWarning(w)).toBeDefined();
+      }
+    }
+    const links = results.find((r) => r.file.startsWith('022'))?.result.warnings.map((w) => w.key);
+    expect(links).toEqual(['links[0]', 'links[1]']);
+  });
+
+  it('drops no key silently: every key of every service is mapped, refused or warned of', () => {
+    const table = readFileSync(new URL('../../../docs/stack-files.md', import.meta.url), 'utf8');
+    const warned = new Set(Object.keys(IGNORED_KEYS));
+    for (const { file, text, result } of results) {
+      const services = parse(text) as Record<string, Record<string, unknown>>;
+      for (const [name, body] of Object.entries(services)) {
+        for (const key of Object.keys(body ?? {})) {
+          // In the key table, so its treatment is documented (test/unit/model/key-table.test.ts)...
+          expect(table, `${file}: ${name}.${key} in docs/stack-files.md`).toContain(`\`${key}\``);
+          // ...and a key that is ignored is warned of where it is used.
+          if (warned.has(key) && result.ok)
+            expect(
+              result.warnings.some((w) => w.service === name && w.key === key),
+              `${file}: ${name}.${key}`,
+            ).toBe(true);
+        }
+      }
+    }
   });
 });
