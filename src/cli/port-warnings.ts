@@ -9,8 +9,11 @@ import { portWarnings } from '../translate/published-ports.ts';
 export function convertPortWarnings(
   services: readonly ServiceSpec[],
   env: Readonly<Record<string, string | undefined>>,
-): string[] {
+): { service: string; field: string; message: string }[] {
   const given = env['LONGSHORE_PUBLISHED_SERVICE_TYPE'];
   const mode: PublishMode = PUBLISH_MODES.find((m) => m === given) ?? 'NodePort';
-  return portWarnings(services, { publishMode: mode }).map((w) => `${w} [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=${mode}]`);
+  return portWarnings(services, { publishMode: mode }).map((w) => ({
+    ...w,
+    message: `${w.message} [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=${mode}]`,
+  }));
 }

@@ -25,6 +25,7 @@ import {
   type Conflict,
   formatProblem,
   mergeConditions,
+  type Problem,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_UID_ANNOTATION,
   type SecretObject,
@@ -33,6 +34,9 @@ import {
   serviceChildName,
   serviceNeedsRecreate,
   type Translation,
+  WARNINGS_CONDITION,
+  WARNINGS_REASON,
+  warningsCondition,
 } from '../translate/index.ts';
 import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '../translate/status-input.ts';
 import { allBounded } from '../util/bounded.ts';
@@ -97,6 +101,20 @@ export interface ReconcileResult {
 export interface ReconcileContext {
   /** Failed attempts at this key in a row before this one (the work queue's count). */
   retries?: number;
+}
+
+/**
+ * Records an Event for each warning when the Warnings condition the status shows does not list
+ * them yet (a new spec, or a first reconcile), not at every reconcile. Awaited before any
+ * status write that would show them: a process dying in between records them again (a
+ * duplicate, never a gap).
+ */
+async function recordNewWarnings(stack: Stack, warnings: readonly Problem[], deps: ReconcileDeps): Promise<void> {
+  if (warnings.length === 0) return;
+  const shown = stack.status?.conditions?.find((c) => c.type === WARNINGS_CONDITION);
+  const next = warningsCondition(warnings);
+  if (shown?.status === next.status && shown.message === next.message) return;
+  await Promise.all(warnings.map((w) => deps.record(stack, 'Warning', WARNINGS_REASON, formatProblem(w))));
 }
 
 /**
@@ -199,9 +217,10 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
 
   const surroundings = await observeSurroundings(stack, deps.caches, deps.readService);
   const translation = deps.translate(stack, surroundings);
-  const { objects, problems, notices } = translation;
+  const { objects, problems, notices, warnings } = translation;
   for (const p of problems) void deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
   for (const p of notices) void deps.record(stack, 'Warning', 'LinkTargetNotRunning', formatProblem(p));
+  await recordNewWarnings(stack, warnings, deps);
   // A service with a problem is left out of the translation; its existing children stay as
   // they are (no data lost to a typo). A stack-wide problem keeps every child.
   const blocked = blockedServices(translation);
@@ -227,6 +246,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
       caches: deps.caches,
       problems,
       notices,
+      warnings,
       conflicts: [],
       now: deps.now(),
       rules: deps.rules,
@@ -272,6 +292,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
     caches: deps.caches,
     problems,
     notices,
+    warnings,
     conflicts,
     applyFailures,
     now: deps.now(),

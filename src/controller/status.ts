@@ -30,6 +30,8 @@ interface GatherInput {
   caches: Caches;
   problems: readonly Problem[];
   notices: readonly Problem[];
+  /** What cannot be known from the spec (the Warnings condition); none when absent. */
+  warnings?: readonly Problem[];
   conflicts: readonly Conflict[];
   /** What this reconcile could not apply; absent before anything was applied (Synced keeps its value). */
   applyFailures?: readonly ApplyFailure[];
@@ -133,6 +135,7 @@ export function gather(input: GatherInput): StatusInput {
     pods,
     problems: input.problems,
     notices: input.notices,
+    ...(input.warnings !== undefined ? { warnings: input.warnings } : {}),
     conflicts: input.conflicts,
     ...(input.applyFailures !== undefined ? { applyFailures: input.applyFailures } : {}),
     remainingChildren,

@@ -12,6 +12,9 @@ const MAX_DEVICES = 100;
 const DEVICE = /^(\/[^:]+)(?::(\/[^:]+))?(?::([rwm]{1,3}))?$/;
 
 /** Checks a service's `devices` (`report` at "devices[i]"); `privileged` is the service's own key. */
+/** The stack-file key this file reads: checked, then dropped (nothing is stored for it). */
+export const DEVICES_KEY = 'devices';
+
 export function checkDevices(value: unknown, privileged: unknown, report: Report): void {
   const list = readStringList(value, 'devices', report, MAX_DEVICES);
   if (list === undefined) return;

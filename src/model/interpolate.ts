@@ -21,8 +21,8 @@ export interface InterpolationProblem {
 
 export interface Interpolation {
   env: Readonly<Record<string, string | undefined>>;
-  /** Names of variables found unset, each once. */
-  unset: Set<string>;
+  /** Variables found unset, each once, with where it was first used ("environment[2]"). */
+  unset: Map<string, string>;
   problems: InterpolationProblem[];
 }
 
@@ -38,7 +38,7 @@ function interpolateString(text: string, at: string, state: Interpolation): stri
         return '';
       }
       const value = state.env[name];
-      if (value === undefined) state.unset.add(name);
+      if (value === undefined && !state.unset.has(name)) state.unset.set(name, at);
       return value ?? '';
     },
   );

@@ -53,6 +53,8 @@ export interface KeyContext {
   readonly key: string;
   /** Reports a problem with the value at `at`, relative to the key ("" for the key's value). */
   readonly report: Report;
+  /** Says what the user must know about the value at `at` (taken as it is, but not as they may think). */
+  readonly warn: Report;
   set<F extends ScalarField>(field: F, value: NonNullable<ServiceSpec[F]>): void;
   /** Adds one list item that came from `at` (relative to the key, e.g. "[0]"). */
   add<F extends ListField>(field: F, item: ListItems[F], at: string, api: boolean): void;
@@ -81,9 +83,19 @@ export interface Draft {
   /** Reads one client key into the draft, refusing a second key for the same field. */
   readKey(key: string, value: unknown, handler: KeyHandler): void;
   report(at: string, message: string): void;
+  warn(at: string, message: string): void;
   setName(name: string, at: string): void;
-  /** The spec in canonical form, where each part came from, and the problems (`omitted`: reported past the limit, not kept). */
-  finish(): { spec: ServiceSpec; issues: DraftIssue[]; omitted: number; originOf: (path: readonly PropertyKey[]) => Origin };
+  /**
+   * The spec in canonical form, where each part came from, the problems (`omitted`: reported
+   * past the limit, not kept) and the warnings.
+   */
+  finish(): {
+    spec: ServiceSpec;
+    issues: DraftIssue[];
+    warnings: DraftIssue[];
+    omitted: number;
+    originOf: (path: readonly PropertyKey[]) => Origin;
+  };
 }
 
 const FIELD_ORDER = Object.keys(ServiceSpecSchema.shape) as (keyof ServiceSpec)[];
@@ -129,6 +141,7 @@ export function newDraft(maxIssues = Number.POSITIVE_INFINITY): Draft {
   };
   const filledBy = new Map<keyof ServiceSpec, string[]>();
   const issues: DraftIssue[] = [];
+  const warnings: DraftIssue[] = [];
   let omitted = 0;
   const note = (issue: DraftIssue) => {
     if (issues.length < maxIssues) issues.push(issue);
@@ -142,6 +155,9 @@ export function newDraft(maxIssues = Number.POSITIVE_INFINITY): Draft {
   return {
     report(at, message) {
       note({ at, message });
+    },
+    warn(at, message) {
+      if (warnings.length < maxIssues) warnings.push({ at, message });
     },
     setName(value, at) {
       name = value;
@@ -158,6 +174,9 @@ export function newDraft(maxIssues = Number.POSITIVE_INFINITY): Draft {
       handler.read(value, {
         key,
         report: (at, message) => note({ at: join(key, at), message }),
+        warn: (at, message) => {
+          if (warnings.length < maxIssues) warnings.push({ at: join(key, at), message });
+        },
         set(field, v) {
           scalars[field] = v;
           scalarOrigins.set(field, key);
@@ -203,7 +222,7 @@ export function newDraft(maxIssues = Number.POSITIVE_INFINITY): Draft {
         const tail = path.slice(1).map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`));
         return { at: `${base}${tail.join('')}` };
       };
-      return { spec: spec as ServiceSpec, issues, omitted, originOf };
+      return { spec: spec as ServiceSpec, issues, warnings, omitted, originOf };
     },
   };
 }

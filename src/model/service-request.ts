@@ -7,17 +7,17 @@
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
 import { API_KEYS } from './api-fields.ts';
-import { checkDevices } from './devices.ts';
+import { checkDevices, DEVICES_KEY } from './devices.ts';
 import { type FieldError, type Result, type Unlisted, zodIssueMessage } from './errors.ts';
 import { checkMappingSize, closest, isAbsent, isMapping, quote, show, typeName } from './request-values.ts';
 import { type KeyHandler, newDraft, type Origin } from './service-draft.ts';
 import { nameFromImage, serviceName } from './service-names.ts';
 import { SHARED_KEYS } from './shared-keys.ts';
 import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from './stack.ts';
-import { STACKFILE_KEYS, UNSUPPORTED_KEYS } from './stackfile-keys.ts';
+import { IGNORED_KEYS, STACKFILE_KEYS, UNSUPPORTED_KEYS } from './stackfile-keys.ts';
 
 const HANDLERS: Record<string, KeyHandler> = { ...SHARED_KEYS, ...API_KEYS, ...STACKFILE_KEYS };
-const KNOWN_KEYS = ['name', 'devices', ...Object.keys(HANDLERS)];
+const KNOWN_KEYS = ['name', DEVICES_KEY, ...Object.keys(HANDLERS)];
 
 /** A problem with one service (`index`), or with the list itself (no index). */
 export interface ServiceIssue {
@@ -43,6 +43,7 @@ export function issuesToFieldErrors(issues: readonly ServiceIssue[]): FieldError
 interface Converted {
   spec: ServiceSpec;
   issues: ServiceIssue[];
+  warnings: ServiceIssue[];
   /** Problems found past IssueBounds.perService, counted only. */
   omitted: number;
   originOf: (path: readonly PropertyKey[]) => Origin;
@@ -99,7 +100,7 @@ function convertService(raw: unknown, index: number, maxIssues: number): Convert
   readName(raw, draft);
   if (!checkMappingSize(raw, '', draft.report, MAX_SERVICE_KEYS)) {
     const { spec, issues, omitted, originOf } = draft.finish();
-    return { spec, issues: issues.map((i) => ({ index, service, ...i })), omitted, originOf };
+    return { spec, issues: issues.map((i) => ({ index, service, ...i })), warnings: [], omitted, originOf };
   }
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'name') continue;
@@ -107,14 +108,15 @@ function convertService(raw: unknown, index: number, maxIssues: number): Convert
     if (handler !== undefined) {
       // A key given no value (`command:` in YAML, null in JSON) is a key not given.
       if (!isAbsent(value)) draft.readKey(key, value, handler);
-    } else if (key === 'devices') checkDevices(value, raw['privileged'], draft.report);
+    } else if (key === DEVICES_KEY) checkDevices(value, raw['privileged'], draft.report);
     else if (UNSUPPORTED_KEYS[key] !== undefined) draft.report('', `${quote(key)} is not supported: ${UNSUPPORTED_KEYS[key]}`);
+    else if (IGNORED_KEYS[key] !== undefined) draft.warn(key, `is ignored: ${IGNORED_KEYS[key]}`);
     else {
       const guess = closest(key, KNOWN_KEYS);
       draft.report('', `unknown key ${quote(key)}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
     }
   }
-  const { spec, issues, omitted, originOf } = draft.finish();
+  const { spec, issues, warnings, omitted, originOf } = draft.finish();
   const out: ServiceIssue[] = issues.map((i) => ({ index, service, ...i }));
   let dropped = omitted;
   // The schema has the last word on every value (lengths, patterns, ranges) the readers let through.
@@ -128,7 +130,7 @@ function convertService(raw: unknown, index: number, maxIssues: number): Convert
       else dropped++;
     }
   }
-  return { spec, issues: out, omitted: dropped, originOf };
+  return { spec, issues: out, warnings: warnings.map((w) => ({ index, service, ...w })), omitted: dropped, originOf };
 }
 
 /** A service's name as given, for messages: short, control characters written as JSON escapes. */
@@ -147,8 +149,8 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/g;
 export function convertServices(
   input: unknown,
   bounds: IssueBounds = UNBOUNDED,
-): { ok: true; value: ServiceSpec[] } | ({ ok: false; issues: ServiceIssue[] } & Unlisted) {
-  if (isAbsent(input)) return { ok: true, value: [] };
+): ConvertedServices | ({ ok: false; issues: ServiceIssue[]; warnings?: ServiceIssue[] } & Unlisted) {
+  if (isAbsent(input)) return { ok: true, value: [], warnings: [], originOf: [] };
   if (!Array.isArray(input))
     return { ok: false, issues: [{ at: '', message: `must be a list of services, not ${typeName(input)}` }] };
   if (input.length > MAX_SERVICES)
@@ -156,12 +158,17 @@ export function convertServices(
   const issues: ServiceIssue[] = [];
   let omitted = 0;
   const converted: (Converted | undefined)[] = [];
+  // Each service's keys in the order the client wrote them, for reporting in that order.
+  const keyOrders: (readonly string[])[] = [];
   for (let index = 0; index < input.length; index++) {
     if (issues.length >= bounds.total) {
       // Enough to act on: the rest is not looked at (and may hold more problems).
-      return { ok: false, issues: sortIssues(issues), omitted, incomplete: true };
+      return { ok: false, issues: sortIssues(issues, keyOrders), omitted, incomplete: true };
     }
-    const result = convertService(input[index], index, bounds.perService);
+    const raw: unknown = input[index];
+    const keys = isMapping(raw) ? Object.keys(raw) : [];
+    keyOrders.push(keys.length <= MAX_SERVICE_KEYS ? keys : []);
+    const result = convertService(raw, index, bounds.perService);
     if ('spec' in result) {
       issues.push(...result.issues);
       omitted += result.omitted;
@@ -179,24 +186,83 @@ export function convertServices(
     if (entry === undefined) continue;
     const raw = input[entry.index] as Record<string, unknown>;
     const service = typeof raw['name'] === 'string' && raw['name'] !== '' ? shortName(raw['name']) : undefined;
-    // These messages name the offending value themselves: no part name in front.
-    issues.push({ index: entry.index, service, at: entry.c.originOf(rest).at, message: issue.message });
+    // These messages name the offending value themselves: no part name in front. A name the
+    // spec holds lowered (`servicea`) is quoted as the client wrote it (`serviceA`).
+    const at = entry.c.originOf(rest).at;
+    issues.push({ index: entry.index, service, at, message: asWritten(issue.message, valueAt(raw, at)) });
   }
-  if (issues.length > 0) return { ok: false, issues: sortIssues(issues), ...(omitted > 0 ? { omitted } : {}) };
-  return { ok: true, value: converted.map((c) => c!.spec) };
+  const warnings = sortIssues(
+    converted.flatMap((c) => c?.warnings ?? []),
+    keyOrders,
+  );
+  if (issues.length > 0)
+    return { ok: false, issues: sortIssues(issues, keyOrders), warnings, ...(omitted > 0 ? { omitted } : {}) };
+  return { ok: true, value: converted.map((c) => c!.spec), warnings, originOf: converted.map((c) => c!.originOf) };
 }
 
-function sortIssues(issues: ServiceIssue[]): ServiceIssue[] {
-  return issues
-    .map((issue, order) => ({ issue, order }))
-    .sort((a, b) => (a.issue.index ?? -1) - (b.issue.index ?? -1) || a.order - b.order)
+/** Services converted, with what the user must know of them and where each part came from. */
+export interface ConvertedServices {
+  ok: true;
+  value: ServiceSpec[];
+  /** What was taken, but not as the client may think (an ignored key, a variable without a value), in file order. */
+  warnings: ServiceIssue[];
+  /** For each service, where a path of its spec (`['bindings', 0, 'hostPath']`) came from in the client's keys. */
+  originOf: ((path: readonly PropertyKey[]) => Origin)[];
+}
+
+/** The value at `at` (`volumes_from[0]`, `bindings[1].volumes_from`) of a service as the client sent it. */
+function valueAt(raw: Record<string, unknown>, at: string): unknown {
+  let value: unknown = raw;
+  for (const [, key, index] of at.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)) {
+    if (index !== undefined) value = Array.isArray(value) ? value[Number(index)] : undefined;
+    else value = isMapping(value) ? value[key!] : undefined;
+  }
+  return value;
+}
+
+/** `message` with a name it quotes lowered replaced by the client's spelling (`"servicea"` → `"serviceA"`). */
+function asWritten(message: string, written: unknown): string {
+  if (typeof written !== 'string') return message;
+  const name = written.trim().split(':')[0]!.split('.')[0]!;
+  const lowered = name.toLowerCase();
+  return name === lowered ? message : message.replaceAll(`"${lowered}"`, `"${name}"`);
+}
+
+/**
+ * Issues in file order: by service, then by the position of their key in the service as the
+ * client wrote it, then by item (`links[0]` before `links[1]`). An issue about the service
+ * itself (at "") stays after the issues found before it: keys are read in order.
+ */
+function sortIssues(issues: ServiceIssue[], keyOrders: readonly (readonly string[])[]): ServiceIssue[] {
+  const lastRank = new Map<number, number>();
+  const ranked = issues.map((issue, order) => {
+    const keys = issue.index === undefined ? undefined : keyOrders[issue.index];
+    const key = /^[^.[]*/.exec(issue.at)?.[0] ?? '';
+    const position = keys !== undefined && key !== '' ? keys.indexOf(key) : -1;
+    const rank = position >= 0 ? position : (lastRank.get(issue.index ?? -1) ?? -1);
+    lastRank.set(issue.index ?? -1, rank);
+    const items = [...issue.at.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    return { issue, order, rank, items };
+  });
+  return ranked
+    .sort(
+      (a, b) =>
+        (a.issue.index ?? -1) - (b.issue.index ?? -1) || a.rank - b.rank || compareItems(a.items, b.items) || a.order - b.order,
+    )
     .map((x) => x.issue);
+}
+
+function compareItems(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }
 
 /** The façade's entry point: `services` of a request body, or its problems (REQUEST_ISSUE_BOUNDS). */
 export function servicesFromRequest(services: unknown): Result<ServiceSpec[]> {
   const converted = convertServices(services, REQUEST_ISSUE_BOUNDS);
-  if (converted.ok) return converted;
-  const { issues, ok: _, ...unlisted } = converted;
+  // Docker Cloud's API has no place for warnings: the controller shows what matters of them
+  // (the Stack's Warnings condition); `longshore convert` prints them all.
+  if (converted.ok) return { ok: true, value: converted.value };
+  const { issues, ok: _, warnings: __, ...unlisted } = converted;
   return { ok: false, errors: issuesToFieldErrors(issues), ...unlisted };
 }

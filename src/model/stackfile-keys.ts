@@ -97,13 +97,24 @@ function portsKey(published: boolean): KeyHandler {
 }
 
 // ---------------------------------------------------------------------------------------
-// Environment: a list of "KEY=VALUE" or a mapping. A list item without "=" asks the CLI to
-// copy the variable from the user's shell; what reaches the server without a value is set
-// to the empty string (Kubernetes has no client environment to inherit from).
+// Environment: a list of "KEY=VALUE" or a mapping. A list item without "=" (a mapping entry
+// without a value) asks the CLI to copy the variable from the user's shell; what reaches the
+// server still without a value is set to the empty string (Kubernetes has no client
+// environment to inherit from), with a warning: the variable was not set where the file was
+// converted.
 
 function addVariable(ctx: KeyContext, key: string, value: string, at: string): void {
   if (key === '') ctx.report(at, 'a variable needs a name before "="');
   else ctx.add('containerEnvvars', { key, value }, at, false);
+}
+
+function addUnsetVariable(ctx: KeyContext, key: string, at: string): void {
+  addVariable(ctx, key, '', at);
+  if (key !== '')
+    ctx.warn(
+      at,
+      `${quote(key)} has no value and is not set in the converting shell, so it is set to the empty string; give it a value (${key}=...) or set it before converting`,
+    );
 }
 
 const environmentKey: KeyHandler = {
@@ -114,6 +125,7 @@ const environmentKey: KeyHandler = {
       for (const [key, v] of Object.entries(value)) {
         const text = scalarText(v);
         if (text === undefined) ctx.report(`${key}`, `must be a string, number or boolean, not ${typeName(v)}`);
+        else if (v === null || v === undefined) addUnsetVariable(ctx, key, key);
         else addVariable(ctx, key, text, key);
       }
       return;
@@ -132,7 +144,7 @@ const environmentKey: KeyHandler = {
         return;
       }
       const eq = item.indexOf('=');
-      if (eq < 0) addVariable(ctx, item, '', `[${i}]`);
+      if (eq < 0) addUnsetVariable(ctx, item, `[${i}]`);
       else addVariable(ctx, item.slice(0, eq), item.slice(eq + 1), `[${i}]`);
     });
   },
@@ -409,6 +421,15 @@ export const STACKFILE_KEYS: Record<string, KeyHandler> = {
   tty: booleanKey('tty'),
 };
 
+/**
+ * Keys stack files may carry that Longshore ignores with a warning, and why: the stack works
+ * without them, but not quite as the file says.
+ */
+export const IGNORED_KEYS: Record<string, string> = {
+  container_name:
+    "Kubernetes names a service's containers itself; other services reach this one by the service's name, not by a container name",
+};
+
 const COMPOSE_V2 = 'a key of Compose file format 2 or later; Docker Cloud stack files are the flat version-1 format';
 
 /** Keys stack files may carry that Longshore refuses, and why. */
@@ -422,7 +443,6 @@ export const UNSUPPORTED_KEYS: Record<string, string> = {
   external_links: 'Docker Cloud did not support it either; link services of the same stack with links',
   build: 'Docker Cloud did not support it either; build and push the image, then name it with image',
   env_file: 'Docker Cloud did not support it either (the file is on the client); use environment',
-  container_name: "Kubernetes names a service's containers itself; the service's key is its name",
   log_driver: "Kubernetes collects every container's standard output on its node; there is no per-container log driver",
   log_opt: "Kubernetes collects every container's standard output on its node; there is no per-container log driver",
   volume_driver: 'Kubernetes provides volumes through persistent volume claims and storage classes',

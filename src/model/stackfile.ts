@@ -26,8 +26,15 @@ export interface StackFileService {
   body: Record<string, unknown>;
 }
 
+/** What the user must know of a file that reads: where (a service and its key, when known), and what. */
+export interface StackFileWarning {
+  service?: string;
+  key?: string;
+  message: string;
+}
+
 export type StackFileRead = ({ ok: true; value: StackFileService[] } | { ok: false; errors: FieldError[] }) & {
-  warnings: string[];
+  warnings: StackFileWarning[];
 };
 
 /** Keys whose values become text in the container: their plain scalars are kept as written. */
@@ -125,10 +132,22 @@ export function readStackFile(text: string, opts: StackFileOptions = {}): StackF
     }
   }
   if (errors.length > 0) return { ok: false, errors, warnings: [] };
+  // A top-level list of mappings (`services: [{name: ...}]`) is another tool's format: the
+  // keys beside it are no services either, so nothing is said of their settings.
+  for (const [key, value] of Object.entries(content)) {
+    if (Array.isArray(value) && value.length > 0 && value.every(isMapping)) {
+      errors.push({
+        field: key,
+        message: `is a list of ${value.length} ${value.length === 1 ? 'mapping' : 'mappings'}: this is not a Docker Cloud stack file, where every top-level key is a service mapping to its settings (it looks like the format of another tool)`,
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors, warnings: [] };
 
   const env = opts.env ?? {};
-  const state: Interpolation = { env, unset: new Set(), problems: [] };
+  const state: Interpolation = { env, unset: new Map(), problems: [] };
   const services: StackFileService[] = [];
+  const warnings: StackFileWarning[] = [];
   for (const [name, value] of Object.entries(content)) {
     if (value === null) {
       errors.push({ field: name, message: 'has no settings: a service needs at least an image' });
@@ -149,14 +168,20 @@ export function readStackFile(text: string, opts: StackFileOptions = {}): StackF
       continue;
     }
     const before = state.problems.length;
+    const unsetBefore = state.unset.size;
     const body = interpolateValue(value, '', state) as Record<string, unknown>;
     for (const p of state.problems.slice(before)) errors.push({ field: `${name}.${p.at}`, message: p.message });
+    for (const [variable, at] of [...state.unset].slice(unsetBefore))
+      warnings.push({
+        service: name,
+        key: at,
+        message: `the ${variable} variable is not set: it is replaced by an empty string`,
+      });
     if ('environment' in body) body['environment'] = injectEnvironment(body['environment'], env);
     // The CLI names each service after its key, overriding any "name" inside.
     delete body['name'];
     services.push({ name, body: { ...body, name } });
   }
-  const warnings = [...state.unset].map((v) => `the ${v} variable is not set: it is replaced by an empty string`);
   if (errors.length > 0) return { ok: false, errors, warnings };
   return { ok: true, value: services, warnings };
 }
@@ -170,7 +195,10 @@ export function stackFileField(issue: ServiceIssue, services: readonly StackFile
 }
 
 /** A flat stack file's services as specs, converted exactly as a request from the docker-cloud CLI. */
-export function parseStackFile(text: string, opts: StackFileOptions = {}): Result<ServiceSpec[]> & { warnings: string[] } {
+export function parseStackFile(
+  text: string,
+  opts: StackFileOptions = {},
+): Result<ServiceSpec[]> & { warnings: StackFileWarning[] } {
   const read = readStackFile(text, opts);
   if (!read.ok) return read;
   const converted = convertServices(read.value.map((s) => s.body));

@@ -14,6 +14,7 @@ import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';
+import { stackWarnings } from './warnings.ts';
 import { workloadObject } from './workload.ts';
 
 export interface Translation {
@@ -32,6 +33,8 @@ export interface Translation {
    * once, never applied or read (Longshore may not read Secrets; see api-access.ts).
    */
   tokenSecret?: SecretObject;
+  /** What cannot be known from the spec (stackWarnings): shown in the Warnings condition, in stack order. */
+  warnings: Problem[];
 }
 
 /**
@@ -44,7 +47,7 @@ export function desiredObjects(
   options: TranslateOptions = defaultTranslateOptions,
   surroundings: Surroundings = EMPTY_SURROUNDINGS,
 ): Translation {
-  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [], notices: [] };
+  if (lifecycle(stack) === 'terminated') return { objects: [], problems: [], notices: [], warnings: [] };
   const uid = stack.metadata.uid;
   if (uid === undefined || uid === '')
     return {
@@ -53,6 +56,7 @@ export function desiredObjects(
         { service: '', field: 'metadata.uid', message: 'the Stack has no uid yet, so no child can name it as its owner' },
       ],
       notices: [],
+      warnings: stackWarnings(stack.spec),
     };
 
   const ctx = stackContext(stack, uid, options, surroundings);
@@ -89,6 +93,7 @@ export function desiredObjects(
     problems: services.flatMap((s) => problems.get(s.name) ?? []),
     notices: links.notices,
     ...(apiAccess && { tokenSecret: apiTokenSecret(ctx) }),
+    warnings: stackWarnings(stack.spec),
   };
 }
 

@@ -45,12 +45,13 @@ export {
   type NodePortHolder,
   nodePortConflicts,
   type PolicyTarget,
+  policyProblems,
   refusedByConfiguration,
   requestedNodePorts,
 } from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
-export { deriveStatus } from './state.ts';
+export { deriveStatus, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from './state.ts';
 export type {
   Conflict,
   DerivedCondition,
@@ -60,3 +61,4 @@ export type {
   WorkloadObservation,
 } from './status-input.ts';
 export { EMPTY_SURROUNDINGS, type PlainService, plainServiceOf, type Surroundings } from './surroundings.ts';
+export { stackWarnings } from './warnings.ts';

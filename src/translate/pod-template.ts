@@ -135,7 +135,7 @@ function podSecurityProblem(
     service: svc.name,
     field: serviceField(v.field, volumes, svc),
     message:
-      `${v.rule} in namespace "${ctx.namespace}", whose Pod Security level is "${level}" (${v.field}); ` +
+      `${v.rule} ${ctx.namespace === '' ? 'in a namespace' : `in namespace "${ctx.namespace}",`} whose Pod Security level is "${level}" (${v.field}); ` +
       `a cluster administrator can allow it by labelling the namespace ${POD_SECURITY_ENFORCE_LABEL}=${levelAllowing(v)}`,
   };
 }

@@ -11,6 +11,7 @@ import { isPublished } from './defaults.ts';
 import { desiredObjects } from './desired.ts';
 import { DEFAULT_NODE_PORT_RANGE, type TranslateOptions } from './options.ts';
 import { DEFAULT_POD_SECURITY_LEVEL, type PodSecurityLevel } from './pod-security.ts';
+import type { Problem } from './problem.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 
 /** Where the spec is to be deployed. */
@@ -25,6 +26,19 @@ export interface PolicyTarget {
 const PROBE: PolicyTarget = { namespace: 'policy-check', name: 'policy-check', podSecurityLevel: DEFAULT_POD_SECURITY_LEVEL };
 
 export function refusedByConfiguration(spec: StackSpec, options: TranslateOptions, target: PolicyTarget = PROBE): FieldError[] {
+  return policyProblems(spec, options, target).map((p) => {
+    const index = spec.services.findIndex((s) => s.name === p.service);
+    const where = index < 0 ? '' : `services[${index}] (${p.service})${p.field ? `.${p.field}` : ''}`;
+    return { field: where, message: p.message };
+  });
+}
+
+/**
+ * The translation's problems with the spec deployed at `target`, every link's target taken to
+ * exist: what the façade refuses and `longshore convert` too. A target namespace of "" is a
+ * namespace not known yet (convert without --namespace); messages then speak of "a namespace".
+ */
+export function policyProblems(spec: StackSpec, options: TranslateOptions, target: PolicyTarget = PROBE): Problem[] {
   const probe: Stack = {
     apiVersion: API_VERSION,
     kind: KIND,
@@ -53,11 +67,7 @@ export function refusedByConfiguration(spec: StackSpec, options: TranslateOption
     plainService: (name) => ({ name, clusterIP: '0.0.0.0', ports: [] }),
     podSecurityLevel: target.podSecurityLevel,
   };
-  return desiredObjects(probe, options, surroundings).problems.map((p) => {
-    const index = spec.services.findIndex((s) => s.name === p.service);
-    const where = index < 0 ? '' : `services[${index}] (${p.service})${p.field ? `.${p.field}` : ''}`;
-    return { field: where, message: p.message };
-  });
+  return desiredObjects(probe, options, surroundings).problems;
 }
 
 /** A Service of the cluster holding a node port (node ports are one pool for the whole cluster). */

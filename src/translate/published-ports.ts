@@ -71,10 +71,17 @@ export function publishedPorts(svc: ServiceSpec, options: Options, observed?: Ob
  * `convert`'s warnings about ports: one line per published port whose outer port will not be
  * the one asked for, naming the service and the stack-file entry.
  */
-export function portWarnings(services: readonly ServiceSpec[], options: Options): string[] {
+export function portWarnings(
+  services: readonly ServiceSpec[],
+  options: Options,
+): { service: string; field: string; message: string }[] {
   return services.flatMap((svc) =>
     publishedPorts(svc, options)
       .filter((p) => p.message !== undefined)
-      .map((p) => `service "${svc.name}": port ${p.requestedOuterPort}:${p.innerPort}/${p.protocol}: ${p.message}`),
+      .map((p) => ({
+        service: svc.name,
+        field: 'containerPorts',
+        message: `port ${p.requestedOuterPort}:${p.innerPort}/${p.protocol}: ${p.message}`,
+      })),
   );
 }

@@ -16,10 +16,12 @@
 // else Not running (it does not converge by waiting).
 //
 // Conditions: Ready, Progressing, Degraded (with the first cause as reason, every cause in the
-// message) and Synced (Crossplane's: whether the last reconcile applied everything).
+// message), Warnings (what cannot be known from the spec: True with every warning in the
+// message; it never makes the stack Degraded) and Synced (Crossplane's: whether the last
+// reconcile applied everything).
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
 import { type Lifecycle, lifecycle } from './lifecycle.ts';
-import { formatProblem } from './problem.ts';
+import { formatProblem, type Problem } from './problem.ts';
 import { type ServiceFacts, serviceFacts } from './service-state.ts';
 import {
   type ApplyFailure,
@@ -44,6 +46,23 @@ export {
 
 const DEFAULT_DEADLINE_SECONDS = 600;
 const MAX_MESSAGE = 2048;
+
+/** The condition type that lists what cannot be known from the spec (stackWarnings). */
+export const WARNINGS_CONDITION = 'Warnings';
+/** Its reason when there are warnings; the Events of the warnings carry it too. */
+export const WARNINGS_REASON = 'CannotBeKnown';
+
+/** A condition's message, cut to what a status keeps. */
+function conditionMessage(message: string): string {
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}
+
+/** The Warnings condition for these warnings: True with each of them, or False. */
+export function warningsCondition(warnings: readonly Problem[]): Pick<Condition, 'status' | 'reason' | 'message'> {
+  return warnings.length === 0
+    ? { status: 'False', reason: 'NoWarnings', message: 'nothing to warn about' }
+    : { status: 'True', reason: WARNINGS_REASON, message: conditionMessage(warnings.map(formatProblem).join('; ')) };
+}
 
 export function deriveStatus(input: StatusInput): DerivedStatus {
   const { stack } = input;
@@ -157,7 +176,7 @@ function conditions(
     type,
     status,
     reason,
-    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+    message: conditionMessage(message),
     ...generation,
   });
   const notReady = facts
@@ -216,6 +235,9 @@ function conditions(
       ? make('Degraded', 'False', 'AsExpected', 'no problems')
       : make('Degraded', 'True', first.reason, troubles.map((t) => t.message).join('; '));
 
+  const shown = warningsCondition(input.warnings ?? []);
+  const warnings = make(WARNINGS_CONDITION, shown.status, shown.reason, shown.message);
+
   // Synced (Crossplane's): did the last reconcile apply everything the spec asks for?
   // Derived before anything was applied, it is left out and keeps what it said.
   const unapplied: string[] = [];
@@ -223,10 +245,10 @@ function conditions(
   for (const p of input.problems) unapplied.push(`${formatProblem(p)} (not applied)`);
   for (const c of input.conflicts) unapplied.push(`${c.kind} ${c.name} is owned by someone else (not applied)`);
   for (const f of failures) unapplied.push(formatApplyFailure(f));
-  if (input.applyFailures === undefined && input.invalid === undefined) return [ready, progressing, degraded];
+  if (input.applyFailures === undefined && input.invalid === undefined) return [ready, progressing, degraded, warnings];
   const synced =
     unapplied.length > 0
       ? make('Synced', 'False', 'ReconcileError', unapplied.join('; '))
       : make('Synced', 'True', 'ReconcileSuccess', 'every child applied');
-  return [ready, progressing, degraded, synced];
+  return [ready, progressing, degraded, warnings, synced];
 }

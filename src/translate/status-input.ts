@@ -51,6 +51,8 @@ export interface StatusInput {
   problems: readonly Problem[];
   /** From the translation: what blocks nothing but the user must know (a linked stack not running). */
   notices?: readonly Problem[];
+  /** From the translation: what cannot be known from the spec (the Warnings condition). */
+  warnings?: readonly Problem[];
   /** Children that exist under a desired name but belong to someone else. */
   conflicts: readonly Conflict[];
   /**
@@ -117,8 +119,8 @@ export interface DerivedStatus {
   /** Every child is at the current spec (Docker Cloud's `synchronized`). */
   synchronized: boolean;
   /**
-   * Ready, Progressing, Degraded, Synced, in that order (Synced left out when nothing was
-   * applied yet: see `applyFailures`).
+   * Ready, Progressing, Degraded, Warnings, Synced, in that order (Synced left out when nothing
+   * was applied yet: see `applyFailures`).
    */
   conditions: DerivedCondition[];
 }

@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} here is stack-file interpolation syntax, not a template
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { convertStackFiles, runConvert } from '../../../src/cli/convert.ts';
+import { convertStackFiles, formatWarning, runConvert } from '../../../src/cli/convert.ts';
+import { IGNORED_KEYS } from '../../../src/model/stackfile-keys.ts';
 
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 
@@ -48,8 +49,8 @@ describe('longshore convert', () => {
     const byDefault = await run(['docker-cloud.yml'], files);
     expect(byDefault.code).toBe(0);
     expect(byDefault.stderr).toBe(
-      'warning: service "web": port 80:80/tcp: outer port 80 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n' +
-        'warning: service "web": port 4500:4500/udp: outer port 4500 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n',
+      'warning: docker-cloud.yml: service "web": ports: port 80:80/tcp: outer port 80 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n' +
+        'warning: docker-cloud.yml: service "web": ports: port 4500:4500/udp: outer port 4500 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it) [assuming LONGSHORE_PUBLISHED_SERVICE_TYPE=NodePort]\n',
     );
     const hostPorts = await run(['docker-cloud.yml'], files, { LONGSHORE_PUBLISHED_SERVICE_TYPE: 'HostPort' });
     expect({ code: hostPorts.code, stderr: hostPorts.stderr }).toEqual({ code: 0, stderr: '' });
@@ -92,7 +93,9 @@ describe('longshore convert', () => {
     );
     expect(code).toBe(0);
     expect(parse(stdout).spec.services[0]).toEqual({ name: 'web', image: 'app:7', runCommand: 'run ' });
-    expect(stderr).toBe('warning: s.yml: the MISSING variable is not set: it is replaced by an empty string\n');
+    expect(stderr).toBe(
+      'warning: s.yml: service "web": command: the MISSING variable is not set: it is replaced by an empty string\n',
+    );
   });
 
   it('refuses with exit code 1, naming file, service and key', async () => {
@@ -137,6 +140,87 @@ describe('longshore convert', () => {
     );
   });
 
+  it('warns, naming file, service and key in file order, and still converts', async () => {
+    const { code, stdout, stderr } = await run(['s.yml'], {
+      's.yml': [
+        'web:',
+        '  image: nginx',
+        '  container_name: my-web',
+        '  environment: [SECRET, MODE=prod]',
+        '  links: [cache.other, db]',
+        '  volumes_from: [data]',
+        'db:',
+        '  image: postgres',
+        'data:',
+        '  image: busybox',
+        '',
+      ].join('\n'),
+    });
+    expect(code).toBe(0);
+    expect(parse(stdout).spec.services[0].containerEnvvars).toEqual([
+      { key: 'SECRET', value: '' },
+      { key: 'MODE', value: 'prod' },
+    ]);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'warning: s.yml: service "web": container_name: is ignored: Kubernetes names a service\'s containers itself; other services reach this one by the service\'s name, not by a container name',
+      'warning: s.yml: service "web": environment[0]: "SECRET" has no value and is not set in the converting shell, so it is set to the empty string; give it a value (SECRET=...) or set it before converting',
+      'warning: s.yml: service "web": links[0]: needs stack "other" with a service "cache" in the namespace',
+      'warning: s.yml: service "web": links[1]: "db" lists no ports, so the link sets no DB_PORT_* variables (Docker set them for the ports its image EXPOSEs, which Longshore cannot read): list the ports "db" listens on (expose) if its users read those variables',
+      'warning: s.yml: service "web": volumes_from[0]: "data" declares no volumes, so nothing is mounted from it (on Docker Cloud they came from the VOLUME lines of its image, which Longshore cannot read): list those paths as volumes of "data"',
+    ]);
+  });
+
+  it('takes a variable without a value from the shell, silently', async () => {
+    const { code, stdout, stderr } = await run(
+      ['s.yml'],
+      { 's.yml': 'web:\n  image: nginx\n  environment: [SECRET]\n' },
+      { SECRET: 's3' },
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(parse(stdout).spec.services[0].containerEnvvars).toEqual([{ key: 'SECRET', value: 's3' }]);
+  });
+
+  it('refuses what the Pod Security level refuses (baseline by default), naming the setting that allows it', async () => {
+    const files = { 's.yml': 'web:\n  image: nginx\n  volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n  net: host\n' };
+    const { code, stdout, stderr } = await run(['s.yml'], files);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      's.yml: service "web": volumes[0]: hostPath volumes are forbidden in a namespace whose Pod Security level is "baseline" (spec.volumes[0].hostPath); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
+      's.yml: service "web": net: sharing the host\'s network namespace is forbidden in a namespace whose Pod Security level is "baseline" (spec.hostNetwork); a cluster administrator can allow it by labelling the namespace pod-security.kubernetes.io/enforce=privileged',
+      '(checked against Pod Security level "baseline", as Longshore would check a namespace without the pod-security.kubernetes.io/enforce label; give the level of the namespace the stack is for with --pod-security-level)',
+    ]);
+    // The namespace's own level, given: converted.
+    expect((await run(['--pod-security-level', 'privileged', 's.yml'], files)).code).toBe(0);
+    // Longshore's default for namespaces without a label, as the operator is configured.
+    expect((await run(['s.yml'], files, { LONGSHORE_POD_SECURITY_DEFAULT: 'privileged' })).code).toBe(0);
+    // Named with --namespace, the namespace is named.
+    const named = await run(['--namespace', 'prod', 's.yml'], files);
+    expect(named.stderr).toContain('in namespace "prod", whose Pod Security level is "baseline"');
+  });
+
+  it('refuses a privileged container at baseline, and uid 0 at restricted', async () => {
+    const privileged = await run(['s.yml'], { 's.yml': 'web:\n  image: nginx\n  privileged: true\n' });
+    expect(privileged.code).toBe(1);
+    expect(privileged.stderr).toContain('s.yml: service "web": privileged: privileged containers are forbidden');
+    const root = { 's.yml': 'web:\n  image: nginx\n  user: "0"\n' };
+    expect((await run(['s.yml'], root)).code).toBe(0);
+    const restricted = await run(['--pod-security-level', 'restricted', 's.yml'], root);
+    expect(restricted.code).toBe(1);
+    expect(restricted.stderr).toContain('s.yml: service "web": user: running as uid 0 is forbidden');
+  });
+
+  it('refuses an unknown Pod Security level as wrong usage', async () => {
+    const files = { 's.yml': 'web:\n  image: nginx\n' };
+    expect(await run(['--pod-security-level', 'lax', 's.yml'], files)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'longshore convert: --pod-security-level "lax" is not a Pod Security level: use privileged, baseline, restricted\n',
+    });
+    const fromEnv = await run(['s.yml'], files, { LONGSHORE_POD_SECURITY_DEFAULT: 'open' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('LONGSHORE_POD_SECURITY_DEFAULT "open" is not a Pod Security level');
+  });
+
   it('prints help', async () => {
     const { code, stdout } = await run(['--help'], {});
     expect(code).toBe(0);
@@ -164,5 +248,86 @@ describe('convertStackFiles on the corpus', () => {
       ],
       warnings: [],
     });
+  });
+});
+
+describe('convert over the whole corpus', () => {
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
+  const results = files.map((file) => {
+    const path = `${CORPUS}/${file}`;
+    const text = readFileSync(path, 'utf8');
+    return { file, text, result: convertStackFiles([{ path: file, text }], { podSecurityLevel: 'privileged' }) };
+  });
+  const warnings = results.flatMap(({ result }) => result.warnings);
+  const count = (part: string) => warnings.filter((w) => w.message.includes(part)).length;
+
+  it('converts 57 of the 60 files at the privileged level; the default level refuses 23 of them, as the controller would', () => {
+    expect(results.filter((r) => r.result.ok)).toHaveLength(57);
+    const refusedByLevel = results.flatMap(({ file, text }) => {
+      const atDefault = convertStackFiles([{ path: file, text }]);
+      return !atDefault.ok && atDefault.refusedByPolicy === true ? [file.slice(0, 3)] : [];
+    });
+    expect(refusedByLevel).toEqual(
+      '007 008 011 013 014 015 019 020 023 025 028 029 030 031 033 034 035 040 042 043 047 056 057'.split(' '),
+    );
+  });
+
+  it('says what cannot be known: links to siblings without ports, volumes_from siblings without volumes, a variable without a value, container_name', () => {
+    expect(count('lists no ports, so the link sets no')).toBe(54);
+    expect(count('RABBITMQ_PORT_*')).toBeGreaterThan(0);
+    expect(
+      warnings.filter((w) => w.message.includes('declares no volumes')).map((w) => `${w.file.slice(0, 3)} ${w.service}`),
+    ).toEqual([
+      '001 haproxy',
+      '007 ikev2-vpn-mobileconfig',
+      '008 mongo',
+      '018 mq',
+      '018 web',
+      '045 haproxy',
+      '046 haproxy',
+      '052 mongo-db-uptime',
+    ]);
+    expect(warnings.filter((w) => w.message.includes('has no value and is not set'))).toEqual([
+      expect.objectContaining({ file: '024-ditinc-airwatch.yml', service: 'airwatch-proxy', key: 'environment[0]' }),
+    ]);
+    expect(warnings.filter((w) => w.key === 'container_name')).toEqual([
+      expect.objectContaining({ file: '048-asosgaming-jira.yml', service: 'jira' }),
+    ]);
+  });
+
+  it('names file, service and key in every warning about a service, in file order', () => {
+    for (const { file, result } of results) {
+      for (const w of result.warnings) {
+        expect(w.file).toBe(file);
+        if (w.service !== undefined) expect(w.key, formatWarning(w)).toBeDefined();
+      }
+    }
+    const links = results
+      .find((r) => r.file.startsWith('022'))
+      ?.result.warnings.map((w) => w.key)
+      .filter((k) => k?.startsWith('links'));
+    expect(links).toEqual(['links[0]', 'links[1]']);
+  });
+
+  it('drops no key silently: every key of every service is mapped, refused or warned of', () => {
+    const table = readFileSync(new URL('../../../docs/stack-files.md', import.meta.url), 'utf8');
+    const warned = new Set(Object.keys(IGNORED_KEYS));
+    for (const { file, text, result } of results) {
+      const services = parse(text) as Record<string, Record<string, unknown>>;
+      for (const [name, body] of Object.entries(services)) {
+        for (const key of Object.keys(body ?? {})) {
+          // In the key table, so its treatment is documented (test/unit/model/key-table.test.ts)...
+          expect(table, `${file}: ${name}.${key} in docs/stack-files.md`).toContain(`\`${key}\``);
+          // ...and a key that is ignored is warned of where it is used.
+          if (warned.has(key) && result.ok)
+            expect(
+              result.warnings.some((w) => w.service === name && w.key === key),
+              `${file}: ${name}.${key}`,
+            ).toBe(true);
+        }
+      }
+    }
   });
 });

@@ -53,6 +53,7 @@ describe('the controller', () => {
         ['Ready', 'False'],
         ['Progressing', 'True'],
         ['Degraded', 'False'],
+        ['Warnings', 'False'],
         ['Synced', 'True'],
       ]);
     } finally {

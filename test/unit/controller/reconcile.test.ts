@@ -375,3 +375,44 @@ describe("a state change's Event", () => {
     }
   });
 });
+
+describe('the warnings of a stack', () => {
+  const linked = service('web', { linkedToService: [{ toService: 'db' }] });
+  const WARNING =
+    'web: linkedToService[0]: "db" lists no ports, so the link sets no DB_PORT_* variables (Docker set them for the ports its image EXPOSEs, which Longshore cannot read): list the ports "db" listens on (expose) if its users read those variables';
+
+  it('are shown in the Warnings condition and recorded as Events once, not at every reconcile', async () => {
+    const c = new FakeCluster();
+    c.addStack(stack([linked, db], {}, { namespace: NS }));
+    const deps = c.deps();
+    await reconcile(KEY, deps);
+    expect(condition(c.stack(NS, 'shop').status, 'Warnings')).toMatchObject({
+      status: 'True',
+      reason: 'CannotBeKnown',
+      message: WARNING,
+    });
+    rollOut(c);
+    await reconcile(KEY, deps);
+    await reconcile(KEY, deps);
+    expect(c.stack(NS, 'shop').status?.state).toBe('Running');
+    expect(c.events().filter((e) => e.reason === 'CannotBeKnown')).toEqual([{ reason: 'CannotBeKnown', message: WARNING }]);
+    // Recorded before the status write that shows them, so a crash in between cannot lose them.
+    const firstEvent = c.log.findIndex((e) => e.what === 'event' && e.reason === 'CannotBeKnown');
+    const firstStatus = c.log.findIndex((e) => e.what === 'status');
+    expect(firstEvent).toBeLessThan(firstStatus);
+  });
+
+  it('go away with their cause: Warnings=False once the sibling lists its port', async () => {
+    const c = new FakeCluster();
+    c.addStack(stack([linked, db], {}, { namespace: NS }));
+    const deps = c.deps();
+    await reconcile(KEY, deps);
+    c.addStack({
+      ...c.stack(NS, 'shop'),
+      spec: { desiredState: 'Running', services: [linked, service('db', { containerPorts: [{ innerPort: 5432 }] })] },
+      metadata: { ...c.stack(NS, 'shop').metadata, generation: 2 },
+    });
+    await reconcile(KEY, deps);
+    expect(condition(c.stack(NS, 'shop').status, 'Warnings')).toMatchObject({ status: 'False', reason: 'NoWarnings' });
+  });
+});

@@ -23,10 +23,10 @@ const NOT_IN_STACK = 'which is not a service of this stack';
  * only in a namespace (the façade answers 400, the controller reports it in status).
  */
 const REFUSED: Record<string, [string, string][]> = {
-  '048-asosgaming-jira.yml': [['jira', '"container_name" is not supported']],
+  // In file order, quoting the names as the file writes them.
   '055-ShakataGaNai-dockup.yml': [
+    ['dockup.volumes_from[0]', `takes volumes from "serviceA", ${NOT_IN_STACK}`],
     ['dockup.volumes_from[1]', 'takes volumes from service "serviceB" of stack "stack1": volumes are not shared across stacks'],
-    ['dockup.volumes_from[0]', `takes volumes from "servicea", ${NOT_IN_STACK}`],
   ],
   '059-murf0-pieTrackr.yml': [
     ['pieTracker.restart', '"on_failure" is not a restart policy: use no, on-failure or always (did you mean on-failure?)'],
@@ -40,8 +40,8 @@ const INVALID_REFUSALS: Record<string, string> = {
   '002-Bunk-blog.yml': 'not valid YAML: Implicit keys need to be on a single line at line 8, column 5',
   '003-ForstaLabs-forsta-message-vault.yml':
     'a stack file maps service names to services; this file is a string ("./docker-compose.yml")',
-  '004-kelonye-tutum-tweed.yml': 'clusters: must be a mapping of keys to values (a service), not a list',
-  '005-Iteam1337-tutum-node-boilerplate.yml': 'cluster.name: "app" differs from the service\'s key "cluster"',
+  '004-kelonye-tutum-tweed.yml': 'clusters: is a list of 1 mapping: this is not a Docker Cloud stack file',
+  '005-Iteam1337-tutum-node-boilerplate.yml': 'services: is a list of 2 mappings: this is not a Docker Cloud stack file',
   '006-APSL-docker-thumbor.yml': 'version: "version:" at the top level is Compose file format 2 or later',
   '007-CaptainYarb-website.yml': 'version: "version:" at the top level is Compose file format 2 or later',
   '008-PurpleBooth-purplebooth-co-uk-v2.yml': 'not valid YAML: duplicate key "links" at line 17, column 3',
@@ -60,7 +60,7 @@ describe('the 60 flat stack files', () => {
   it('convert whole, all but the refused ones', () => {
     const converted = files.filter((f) => parseStackFile(readFileSync(join(CORPUS, f), 'utf8')).ok);
     expect(converted).toHaveLength(60 - Object.keys(REFUSED).length);
-    expect(converted).toHaveLength(56);
+    expect(converted).toHaveLength(57);
   });
 
   it.each(files)('%s', (file) => {
@@ -102,5 +102,12 @@ describe('invalid/: files that are not flat stack files', () => {
     if (result.ok) return;
     const first = result.errors[0]!;
     expect(first.field === '' ? first.message : `${first.field}: ${first.message}`).toContain(INVALID_REFUSALS[file]);
+  });
+
+  it("says of another tool's format only that it is one, not what its keys would mean as services", () => {
+    const result = parseStackFile(readFileSync(join(INVALID, '005-Iteam1337-tutum-node-boilerplate.yml'), 'utf8'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.field)).toEqual(['services']);
   });
 });

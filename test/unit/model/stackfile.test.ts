@@ -78,7 +78,9 @@ describe('interpolation, as the docker-cloud CLI does it', () => {
   it('replaces an unset variable with nothing and warns once', () => {
     const result = parseStackFile('web:\n  image: app:$TAG\n  command: run $TAG\n');
     expect(result).toMatchObject({ ok: true, value: [{ image: 'app:', runCommand: 'run ' }] });
-    expect(result.warnings).toEqual(['the TAG variable is not set: it is replaced by an empty string']);
+    expect(result.warnings).toEqual([
+      { service: 'web', key: 'image', message: 'the TAG variable is not set: it is replaced by an empty string' },
+    ]);
   });
 
   it('refuses a "$" that starts no variable, naming service and key', () => {

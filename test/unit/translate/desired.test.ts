@@ -80,6 +80,6 @@ describe('desiredObjects', () => {
   });
 
   it('translates an empty stack to nothing, without problems', () => {
-    expect(translate(stack([]))).toEqual({ objects: [], problems: [], notices: [] });
+    expect(translate(stack([]))).toEqual({ objects: [], problems: [], notices: [], warnings: [] });
   });
 });

@@ -174,7 +174,7 @@ describe('where published ports are reachable', () => {
         { innerPort: 4500, outerPort: 4500, protocol: 'udp', published: true },
       ],
     });
-    expect(portWarnings([svc, udp], nodePort)).toEqual([
+    expect(portWarnings([svc, udp], nodePort).map((w) => `service "${w.service}": ${w.message}`)).toEqual([
       'service "web": port 80:80/tcp: outer port 80 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it)',
       'service "vpn": port 500:500/udp: outer port 500 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it)',
       'service "vpn": port 4500:4500/udp: outer port 4500 lies outside the node port range 30000-32767: the cluster picks a node port (LONGSHORE_PUBLISHED_SERVICE_TYPE=HostPort or LoadBalancer keeps it)',

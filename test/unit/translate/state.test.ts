@@ -92,6 +92,7 @@ describe('a running stack', () => {
       { type: 'Ready', status: 'True', reason: 'Running', message: '2/2 services ready', observedGeneration: 1 },
       { type: 'Progressing', status: 'False', reason: 'Running', message: 'stack is Running', observedGeneration: 1 },
       { type: 'Degraded', status: 'False', reason: 'AsExpected', message: 'no problems', observedGeneration: 1 },
+      { type: 'Warnings', status: 'False', reason: 'NoWarnings', message: 'nothing to warn about', observedGeneration: 1 },
     ]);
   });
 
@@ -395,6 +396,26 @@ describe('deriveStatus', () => {
   });
 });
 
+describe('the Warnings condition', () => {
+  it('lists what cannot be known from the spec, True, without making the stack Degraded', () => {
+    const s = stack([service('web'), service('db')]);
+    const warnings = [
+      { service: 'web', field: 'linkedToService[0]', message: '"db" lists no ports' },
+      { service: 'web', field: 'bindings[0].volumesFrom', message: '"data" declares no volumes' },
+    ];
+    const status = derive(s, { workloads: { web: rolledOut(1), db: rolledOut(1) }, warnings });
+    expect(status.state).toBe('Running');
+    expect(status.conditions.find((c) => c.type === 'Degraded')?.status).toBe('False');
+    expect(status.conditions.find((c) => c.type === 'Warnings')).toEqual({
+      type: 'Warnings',
+      status: 'True',
+      reason: 'CannotBeKnown',
+      message: 'web: linkedToService[0]: "db" lists no ports; web: bindings[0].volumesFrom: "data" declares no volumes',
+      observedGeneration: 1,
+    });
+  });
+});
+
 describe('failures told in status', () => {
   const s = stack([web, db]);
   const portTaken = {
@@ -417,7 +438,7 @@ describe('failures told in status', () => {
   it('says Synced=True ReconcileSuccess when the reconcile applied everything', () => {
     const status = derive(s, { workloads: { web: rolledOut(2), db: rolledOut(1) }, applyFailures: [] });
     expect(status.state).toBe('Running');
-    expect(status.conditions.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded', 'Synced']);
+    expect(status.conditions.map((c) => c.type)).toEqual(['Ready', 'Progressing', 'Degraded', 'Warnings', 'Synced']);
     expect(condition(status, 'Synced')).toEqual({
       type: 'Synced',
       status: 'True',

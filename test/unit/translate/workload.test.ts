@@ -129,11 +129,17 @@ describe('lifecycle', () => {
   });
 
   it('wants nothing at all, volumes included, when Terminated or being deleted', () => {
-    expect(translate(stack(services, { desiredState: 'Terminated' }))).toEqual({ objects: [], problems: [], notices: [] });
+    expect(translate(stack(services, { desiredState: 'Terminated' }))).toEqual({
+      objects: [],
+      problems: [],
+      notices: [],
+      warnings: [],
+    });
     expect(translate(stack(services, {}, { deletionTimestamp: '2024-01-01T00:00:00Z' }))).toEqual({
       objects: [],
       problems: [],
       notices: [],
+      warnings: [],
     });
   });
 });
