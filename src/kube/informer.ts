@@ -56,6 +56,19 @@ function indexValues(v: string | readonly string[] | undefined): readonly string
   return typeof v === 'string' ? [v] : v;
 }
 
+/**
+ * client-node's watch inactivity timeout (30 s by default) is private in its types; bookmarks
+ * arrive about once a minute, so it must be longer than that or quiet watches churn. This
+ * adapter sets it, and throws if an upgrade of client-node no longer has it (a unit test
+ * checks it), rather than letting watches churn silently.
+ */
+export function setInactivityTimeout(watch: Watch, ms: number): void {
+  const target = watch as unknown as { requestTimeoutMs?: unknown };
+  if (typeof target.requestTimeoutMs !== 'number')
+    throw new Error("@kubernetes/client-node's Watch has no requestTimeoutMs: the watch inactivity timeout cannot be set");
+  target.requestTimeoutMs = ms;
+}
+
 export class Informer<T extends KubernetesObject> {
   private readonly store = new Map<string, T>();
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
@@ -248,9 +261,7 @@ export class Informer<T extends KubernetesObject> {
   /** One watch; resolves when it ends cleanly, rejects on failure or 410. */
   private watchOnce(): Promise<void> {
     const watch = new Watch(this.opts.kubeConfig);
-    // client-node's inactivity timeout (30 s by default) is private in its types; bookmarks
-    // arrive about once a minute, so it must be longer than that or quiet watches churn.
-    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.opts.inactivityTimeoutMs;
+    setInactivityTimeout(watch, this.opts.inactivityTimeoutMs);
     const timeoutSeconds = Math.round(this.opts.watchTimeoutSeconds * (1 + Math.random() / 4));
     return new Promise((resolve, reject) => {
       let gone = false;
