@@ -78,12 +78,19 @@ export function cachedSpecEditors(o: KubernetesObject | undefined): readonly str
 /** Children keep metadata, the few spec fields status derives from, and status. */
 export function trimChild<T extends KubernetesObject & { spec?: Record<string, unknown>; status?: unknown }>(o: T): T {
   const spec = o.spec as
-    | { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } }; clusterIP?: string }
+    | {
+        replicas?: number;
+        completions?: number;
+        template?: { metadata?: { annotations?: Record<string, string> } };
+        clusterIP?: string;
+      }
     | undefined;
   const trimmed: Record<string, unknown> = { apiVersion: o.apiVersion, kind: o.kind, metadata: trimMeta(o.metadata, ours) };
   if (spec) {
     const t: Record<string, unknown> = {};
     if (spec.replicas !== undefined) t['replicas'] = spec.replicas;
+    // A Job's containers: how many are to run to completion.
+    if (spec.completions !== undefined) t['completions'] = spec.completions;
     // A Service's clusterIP cannot change in place: kept to tell when it must be recreated.
     if (spec.clusterIP !== undefined) t['clusterIP'] = spec.clusterIP;
     const revision = spec.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION];
@@ -99,7 +106,8 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
 export interface TrimmedPod {
   metadata: Meta;
   /** podIP: what a stack's DNS name answers for a service without a cluster IP. */
-  status: { phase?: string; ready: boolean; podIP?: string };
+  /** exitCode: a failed pod's first non-zero container exit code (why a container ended, for status). */
+  status: { phase?: string; ready: boolean; podIP?: string; exitCode?: number };
 }
 
 export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
@@ -108,6 +116,11 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
     metadata: {
       name: p.metadata?.name,
       namespace: p.metadata?.namespace,
+      uid: p.metadata?.uid,
+      // The Job that owns it, if any: autodestroy removes a Job's ended pods.
+      ...(p.metadata?.ownerReferences?.some((r) => r.kind === 'Job')
+        ? { ownerReferences: p.metadata.ownerReferences.filter((r) => r.kind === 'Job') }
+        : {}),
       labels: { [STACK_LABEL]: labels[STACK_LABEL] ?? '', [SERVICE_LABEL]: labels[SERVICE_LABEL] ?? '' },
       ...(p.metadata?.deletionTimestamp ? { deletionTimestamp: p.metadata.deletionTimestamp } : {}),
     },
@@ -115,8 +128,14 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
       ...(p.status?.phase ? { phase: p.status.phase } : {}),
       ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       ...(p.status?.podIP ? { podIP: p.status.podIP } : {}),
+      ...(p.status?.phase === 'Failed' ? failedExitCode(p) : {}),
     },
   };
+}
+
+function failedExitCode(p: V1Pod): { exitCode?: number } {
+  const code = p.status?.containerStatuses?.map((c) => c.state?.terminated?.exitCode).find((c) => c !== undefined && c !== 0);
+  return code === undefined ? {} : { exitCode: code };
 }
 
 /** The key of the Stack an object belongs to, from its label: namespace/stack. */

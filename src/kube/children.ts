@@ -2,6 +2,7 @@
 // and delete each. One table so the controller handles every kind the same way.
 import {
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   type KubeConfig,
@@ -12,7 +13,7 @@ import {
 
 export const FIELD_MANAGER = 'longshore';
 
-export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Service', 'EndpointSlice', 'PersistentVolumeClaim'] as const;
+export const CHILD_KINDS = ['Deployment', 'DaemonSet', 'Job', 'Service', 'EndpointSlice', 'PersistentVolumeClaim'] as const;
 export type ChildKind = (typeof CHILD_KINDS)[number];
 
 export interface ChildClient {
@@ -42,6 +43,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
   const applyArgs = (obj: KubernetesObject) => ({
     name: obj.metadata!.name!,
     namespace: obj.metadata!.namespace!,
@@ -69,6 +71,18 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       apply: (obj) => apps.patchNamespacedDaemonSet(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await apps.deleteNamespacedDaemonSet({ namespace, name, ...del(uid) });
+      },
+    },
+    Job: {
+      kind: 'Job',
+      path: collection('/apis/batch/v1', 'jobs', namespace),
+      list: (o) => (namespace ? batch.listNamespacedJob({ namespace, ...o }) : batch.listJobForAllNamespaces(o)),
+      read: (namespace, name) => batch.readNamespacedJob({ namespace, name }),
+      apply: (obj) => batch.patchNamespacedJob(applyArgs(obj), ssa),
+      // Background: the Job goes at once and the garbage collector removes its pods, so a run
+      // replaced by a fresh one (a redeploy) can be created under the same name straight away.
+      delete: async (namespace, name, uid) => {
+        await batch.deleteNamespacedJob({ namespace, name, ...del(uid) });
       },
     },
     Service: {
@@ -105,6 +119,14 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
         await core.deleteNamespacedPersistentVolumeClaim({ namespace, name, ...del(uid) });
       },
     },
+  };
+}
+
+/** Deletes a Pod, only the one with this uid (autodestroy: an ended container removed). */
+export function podDeleter(kc: KubeConfig): (namespace: string, name: string, uid: string) => Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return async (namespace, name, uid) => {
+    await core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid } } });
   };
 }
 

@@ -18,7 +18,7 @@ import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
-import { childClients } from '../kube/children.ts';
+import { childClients, podDeleter } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { keyOf } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
@@ -106,6 +106,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     {
       caches,
       clients: childClients(kubeConfig, watchNamespace),
+      deletePod: podDeleter(kubeConfig),
       translate: (stack, surroundings) =>
         desiredObjects(stack, translateOptions, {
           ...surroundings,

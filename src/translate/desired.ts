@@ -13,7 +13,7 @@ import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';
-import { workloadObject } from './workload.ts';
+import { workloadObject, workloadProblems } from './workload.ts';
 
 export interface Translation {
   /** Objects of the services that could be translated, claims first, workloads last. */
@@ -88,7 +88,7 @@ export function blockedServices(translation: Translation): Set<string> {
   return new Set(translation.problems.map((p) => p.service));
 }
 
-/** One service's objects: its claims, its Service and its workload. */
+/** One service's objects: its claims, its Service and its workload (a Job only while it is to run). */
 function serviceObjects(
   ctx: StackContext,
   svc: ServiceSpec,
@@ -98,9 +98,10 @@ function serviceObjects(
 ): { objects: KubeObject[]; problems: Problem[] } {
   const service = serviceObject(ctx, svc);
   const pod = podTemplate(ctx, svc, volumes, links, volumeGroup);
+  const workload = workloadObject(ctx, svc, pod.template);
   return {
-    objects: [...volumes.claims, service.object, workloadObject(ctx, svc, pod.template)],
-    problems: [...volumes.problems, ...service.problems, ...pod.problems],
+    objects: [...volumes.claims, service.object, ...(workload === undefined ? [] : [workload])],
+    problems: [...volumes.problems, ...service.problems, ...pod.problems, ...workloadProblems(svc)],
   };
 }
 

@@ -8,6 +8,7 @@ export type {
   DaemonSetObject,
   DeploymentObject,
   EndpointSliceObject,
+  JobObject,
   KubeObject,
   PersistentVolumeClaimObject,
   ServiceObject,

@@ -4,6 +4,7 @@ import type {
   V1DaemonSet,
   V1Deployment,
   V1EndpointSlice,
+  V1Job,
   V1ObjectMeta,
   V1OwnerReference,
   V1PersistentVolumeClaim,
@@ -27,13 +28,27 @@ export type DeploymentObject = Child<V1Deployment, 'apps/v1', 'Deployment'>;
 export type DaemonSetObject = Child<V1DaemonSet, 'apps/v1', 'DaemonSet'>;
 export type ServiceObject = Child<V1Service, 'v1', 'Service'>;
 export type PersistentVolumeClaimObject = Child<V1PersistentVolumeClaim, 'v1', 'PersistentVolumeClaim'>;
+export type JobObject = Child<V1Job, 'batch/v1', 'Job'>;
 export type EndpointSliceObject = Child<V1EndpointSlice, 'discovery.k8s.io/v1', 'EndpointSlice'>;
 
-export type KubeObject = PersistentVolumeClaimObject | ServiceObject | EndpointSliceObject | DeploymentObject | DaemonSetObject;
+export type KubeObject =
+  | PersistentVolumeClaimObject
+  | ServiceObject
+  | EndpointSliceObject
+  | DeploymentObject
+  | DaemonSetObject
+  | JobObject;
 export type KubeKind = KubeObject['kind'];
 
 /** The order objects come in: what pods need (claims, names) before the workloads that run them. */
-export const KIND_ORDER: readonly KubeKind[] = ['PersistentVolumeClaim', 'Service', 'EndpointSlice', 'Deployment', 'DaemonSet'];
+export const KIND_ORDER: readonly KubeKind[] = [
+  'PersistentVolumeClaim',
+  'Service',
+  'EndpointSlice',
+  'Deployment',
+  'DaemonSet',
+  'Job',
+];
 
 export function compareObjects(a: KubeObject, b: KubeObject): number {
   const byKind = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);

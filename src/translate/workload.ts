@@ -1,20 +1,48 @@
-// A service's workload: a Deployment, or a DaemonSet for EVERY_NODE. Stopped and never-started
-// stacks keep their workloads with no pods: a Deployment at 0 replicas; a DaemonSet cannot be
-// scaled, so its pods select a node label no node has (see podTemplate).
+// A service's workload: a Deployment, or a DaemonSet for EVERY_NODE, for a service always
+// restarted; a Job for one whose containers may end (autorestart OFF or ON_FAILURE). Stopped
+// and never-started stacks keep their Deployments and DaemonSets with no pods: a Deployment at
+// 0 replicas; a DaemonSet cannot be scaled, so its pods select a node label no node has (see
+// podTemplate). A Job exists only while the stack is meant to run: each Job is one run, so
+// stopping deletes it (its pods with it) and starting creates a fresh one, which runs again.
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
-import { targetNumContainers, workloadKind } from './defaults.ts';
-import type { DaemonSetObject, DeploymentObject } from './kube-object.ts';
+import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
+import type { DaemonSetObject, DeploymentObject, JobObject } from './kube-object.ts';
 import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
+import type { Problem } from './problem.ts';
+
+/**
+ * A Job's retries per container for ON_FAILURE, which Docker retries without a limit: the
+ * largest backoffLimitPerIndex the API server takes. The Job controller waits between retries
+ * (10 s doubling to 6 min), as the kubelet does between restarts of a crashing container.
+ */
+export const UNLIMITED_RETRIES = 2_147_483_647;
+
+/** What a service's workload cannot express: a container per node that may end. */
+export function workloadProblems(svc: ServiceSpec): Problem[] {
+  if (deploymentStrategy(svc) !== 'EVERY_NODE' || restartPolicy(svc) === 'ALWAYS') return [];
+  const field = svc.autorestart !== undefined ? 'autorestart' : 'autodestroy';
+  const why =
+    svc.autorestart !== undefined
+      ? `autorestart ${svc.autorestart}`
+      : `autodestroy ${svc.autodestroy} (a service that says no autorestart and asks for its ended containers to be removed is not restarted)`;
+  return [
+    {
+      service: svc.name,
+      field,
+      message: `${why} with deploymentStrategy EVERY_NODE is not supported: one container per node runs as a DaemonSet, whose pods always restart, and a Job cannot place one pod on every node; set autorestart ALWAYS, or another deployment strategy`,
+    },
+  ];
+}
 
 export function workloadObject(
   ctx: StackContext,
   svc: ServiceSpec,
   template: V1PodTemplateSpec,
-): DeploymentObject | DaemonSetObject {
+): DeploymentObject | DaemonSetObject | JobObject | undefined {
   const metadata = {
     name: serviceChildName(ctx.stackName, svc.name),
     namespace: ctx.namespace,
@@ -22,7 +50,9 @@ export function workloadObject(
     ownerReferences: [stackOwnerReference(ctx.stack, ctx.uid)],
   };
   const selector = { matchLabels: serviceSelector(ctx.stackName, svc.name) };
-  if (workloadKind(svc) === 'DaemonSet') {
+  const kind = workloadKind(svc);
+  if (kind === 'Job') return ctx.running ? jobObject(svc, metadata, template) : undefined;
+  if (kind === 'DaemonSet') {
     // sequentialDeployment needs nothing: a DaemonSet already replaces one pod at a time.
     return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template } };
   }
@@ -40,6 +70,31 @@ export function workloadObject(
       }),
       progressDeadlineSeconds: ctx.options.progressDeadlineSeconds,
       template,
+    },
+  };
+}
+
+/**
+ * One run of a service whose containers may end: an Indexed Job, one index per container
+ * (parallelism and completions the target), each index retried on its own (backoffLimitPerIndex:
+ * none for OFF, unlimited for ON_FAILURE), so one container failing ends no other, as on
+ * Docker Cloud. Pods are never restarted in place (restartPolicy Never): a retry is a new Pod.
+ * The Job stays once it has finished, as the record of the run (autodestroy removes its pods,
+ * see the controller); nothing is left to run for a target of 0.
+ */
+function jobObject(svc: ServiceSpec, metadata: JobObject['metadata'], template: V1PodTemplateSpec): JobObject | undefined {
+  const target = targetNumContainers(svc);
+  if (target === 0) return undefined;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata,
+    spec: {
+      completionMode: 'Indexed',
+      completions: target,
+      parallelism: target,
+      backoffLimitPerIndex: restartPolicy(svc) === 'OFF' ? 0 : UNLIMITED_RETRIES,
+      template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
     },
   };
 }

@@ -137,3 +137,64 @@ describe('lifecycle', () => {
     });
   });
 });
+
+describe('services whose containers may end (autorestart OFF or ON_FAILURE)', () => {
+  it('run once as an Indexed Job, one index per container, never restarted in place, for OFF', () => {
+    const { job, deployment, podSpec } = translateOne(service('certs', { autorestart: 'OFF', targetNumContainers: 3 }));
+    expect(deployment).toBeUndefined();
+    expect(job?.metadata.name).toBe('shop-certs');
+    expect(job?.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimitPerIndex: 0,
+    });
+    expect(podSpec?.restartPolicy).toBe('Never');
+    expect(job?.spec?.template.metadata?.labels?.['longshore.io/service']).toBe('certs');
+  });
+
+  it('retry each failed container on its own, without a limit, for ON_FAILURE', () => {
+    const { job } = translateOne(service('migrate', { autorestart: 'ON_FAILURE' }));
+    expect(job?.spec?.backoffLimitPerIndex).toBe(2_147_483_647);
+    expect(job?.spec?.completions).toBe(1);
+  });
+
+  it('treat a service that says no autorestart but asks to be removed when it ends as OFF, Docker Cloud’s default', () => {
+    expect(translateOne(service('once', { autodestroy: 'ALWAYS' })).job?.spec?.backoffLimitPerIndex).toBe(0);
+    expect(translateOne(service('once', { autodestroy: 'ON_SUCCESS' })).job).toBeDefined();
+    expect(translateOne(service('web', { autodestroy: 'OFF' })).deployment).toBeDefined();
+    expect(translateOne(service('web', { autorestart: 'ALWAYS', autodestroy: 'ALWAYS' })).deployment).toBeDefined();
+    expect(translateOne(service('web')).deployment).toBeDefined();
+  });
+
+  it('exist only while the stack is meant to run: stopping ends the run, starting is a fresh one', () => {
+    const services = [service('once', { autorestart: 'OFF' })];
+    for (const desiredState of [undefined, 'Stopped', 'Terminated'] as const)
+      expect(pick(translate(stack(services, { desiredState })).objects, 'once').job).toBeUndefined();
+    const stopped = translate(stack(services, { desiredState: 'Stopped' }));
+    expect(pick(stopped.objects, 'once').service).toBeDefined();
+  });
+
+  it('carry the redeploy revision, so a redeploy is a fresh run', () => {
+    const t = translate(stack([service('once', { autorestart: 'OFF' })], { redeploy: { revision: 4 } }));
+    expect(pick(t.objects, 'once').template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('4');
+  });
+
+  it('have nothing to run at a target of 0', () => {
+    expect(translateOne(service('once', { autorestart: 'OFF', targetNumContainers: 0 })).job).toBeUndefined();
+  });
+
+  it('are refused with EVERY_NODE, naming the field and what to do', () => {
+    const t = translate(stack([service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE' })]));
+    expect(t.problems).toEqual([
+      expect.objectContaining({
+        service: 'keys',
+        field: 'autodestroy',
+        message: expect.stringContaining('EVERY_NODE is not supported'),
+      }),
+    ]);
+    expect(pick(t.objects, 'keys').job).toBeUndefined();
+    const explicit = translate(stack([service('keys', { autorestart: 'OFF', deploymentStrategy: 'EVERY_NODE' })]));
+    expect(explicit.problems[0]?.field).toBe('autorestart');
+  });
+});
