@@ -51,7 +51,12 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
     fieldManager: FIELD_MANAGER,
     force: true,
   });
-  const del = (uid: string) => ({ propagationPolicy: 'Background', body: { preconditions: { uid } } });
+  // The policy in the body too: the API server reads DeleteOptions from the body when there is
+  // one, and Jobs default to orphaning their pods (batch/v1's legacy default).
+  const del = (uid: string) => ({
+    propagationPolicy: 'Background',
+    body: { preconditions: { uid }, propagationPolicy: 'Background' },
+  });
   return {
     Deployment: {
       kind: 'Deployment',
