@@ -109,7 +109,11 @@ describe('the install manifests', () => {
 
     const created = await call('POST', `/api/app/v1/${ns}/stack/`, {
       name: 'rbac',
-      services: [{ name: 'web', image: 'nginx:1.27', target_num_containers: 1, bindings: [{ container_path: '/data' }] }],
+      services: [
+        { name: 'web', image: 'nginx:1.27', target_num_containers: 1, bindings: [{ container_path: '/data' }] },
+        // A one-shot whose ended container is removed: a Job, and a Pod deleted by Longshore.
+        { name: 'once', image: 'busybox:1.36', entrypoint: 'true', autodestroy: 'ALWAYS' },
+      ],
     });
     expect(created.status).toBe(201);
     const uri = created.json['resource_uri'] as string;
@@ -117,6 +121,9 @@ describe('the install manifests', () => {
     await stacks.waitForState('rbac', 'Not Running');
     expect((await call('POST', `${uri}start/`)).status).toBe(202);
     await stacks.waitForState('rbac', 'Running');
+    await waitFor('the one-shot container removed', 30_000, async () =>
+      (await stacks.pods('rbac', 'once')).length === 0 ? true : undefined,
+    );
     expect((await call('POST', `${uri}stop/`)).status).toBe(202);
     await stacks.waitForState('rbac', 'Stopped');
     expect((await call('POST', `${uri}redeploy/?reuse_volumes=false`)).status).toBe(202);
