@@ -141,15 +141,16 @@ export function gather(input: GatherInput): StatusInput {
       workloads[service] = applied !== undefined && applied > seen.generation ? { ...seen, generation: applied } : seen;
     }
   }
-  const pods: Record<string, { existing: number; terminating: number; ready: number; exitCodes?: number[] }> = {};
+  const pods: Record<string, { existing: number; terminating: number; ready: number; ended: number; exitCodes?: number[] }> = {};
   for (const p of caches.pods.byIndex('stack', key)) {
     const service = p.metadata?.labels?.[SERVICE_LABEL] ?? '';
-    const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0 };
+    const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0, ended: 0 };
     pods[service] = c;
     c.existing++;
     if (p.metadata?.deletionTimestamp) c.terminating++;
-    const status = (p as { status?: { ready?: boolean; exitCode?: number } }).status;
+    const status = (p as { status?: { ready?: boolean; exitCode?: number; phase?: string } }).status;
     if (status?.ready) c.ready++;
+    if (!p.metadata?.deletionTimestamp && (status?.phase === 'Succeeded' || status?.phase === 'Failed')) c.ended++;
     if (status?.exitCode !== undefined) c.exitCodes = [...(c.exitCodes ?? []), status.exitCode];
   }
   let remainingChildren = 0;

@@ -168,6 +168,7 @@ export function statusSchema(): Schema {
             targetContainers: count,
             currentContainers: count,
             readyContainers: count,
+            endedContainers: count,
           },
         },
       },

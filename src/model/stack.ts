@@ -347,6 +347,8 @@ export interface ServiceStatus {
   targetContainers: number;
   currentContainers: number;
   readyContainers: number;
+  /** Containers that exist and have ended (exited and not restarted); absent when none has. */
+  endedContainers?: number;
 }
 
 export interface StackStatus {

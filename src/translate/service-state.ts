@@ -107,6 +107,7 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     targetContainers: target,
     currentContainers: current,
     readyContainers: ready,
+    ...((o.pods?.ended ?? 0) > 0 && { endedContainers: o.pods?.ended }),
   };
   const problems = deadlineExceeded ? [...failure, 'ProgressDeadlineExceeded: no progress within the deadline'] : failure;
   if (running && problems.length > 0) {

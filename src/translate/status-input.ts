@@ -53,6 +53,8 @@ export interface ObservedPods {
   existing: number;
   terminating: number;
   ready?: number;
+  /** Its pods that have ended (phase Succeeded or Failed), not being deleted. */
+  ended?: number;
   /** The exit codes of its pods that failed (a container that ended with an error), in no particular order. */
   exitCodes?: number[];
 }

@@ -37,7 +37,7 @@ describe('a stack with a one-shot service', () => {
     await stacks.create('certs', running([server('web'), oneShot('certs-issue', 'true')]));
     const s = await stacks.waitForState('certs', 'Running');
     expect(serviceOf(s, 'web')).toMatchObject({ state: 'Running', readyContainers: 1 });
-    expect(serviceOf(s, 'certs-issue')).toMatchObject({ state: 'Stopped', targetContainers: 1 });
+    expect(serviceOf(s, 'certs-issue')).toMatchObject({ state: 'Stopped', targetContainers: 1, endedContainers: 1 });
     expect(s.status?.servicesReady).toBe('2/2');
     expect(s.status?.conditions?.find((c) => c.type === 'Degraded')?.status).toBe('False');
     expect((await job('certs-certs-issue')).status?.succeeded).toBe(1);

@@ -594,7 +594,7 @@ describe('a service whose containers may end (run as a Job)', () => {
   it('is Stopped once every container exited successfully, and the stack is Running, every service ready', () => {
     const status = derive(s, {
       workloads: { web: rolledOut(2), certs: job(1, { succeeded: 1 }) },
-      pods: { web: { existing: 2, terminating: 0, ready: 2 }, certs: { existing: 1, terminating: 0, ready: 0 } },
+      pods: { web: { existing: 2, terminating: 0, ready: 2 }, certs: { existing: 1, terminating: 0, ready: 0, ended: 1 } },
     });
     expect(status.services[1]).toEqual({
       name: 'certs',
@@ -602,6 +602,7 @@ describe('a service whose containers may end (run as a Job)', () => {
       targetContainers: 1,
       currentContainers: 1,
       readyContainers: 0,
+      endedContainers: 1,
     });
     expect(status.state).toBe('Running');
     expect(status.servicesReady).toBe('2/2');
