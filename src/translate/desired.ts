@@ -13,7 +13,7 @@ import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';
-import { workloadObject, workloadProblems } from './workload.ts';
+import { workloadObject } from './workload.ts';
 
 export interface Translation {
   /** Objects of the services that could be translated, claims first, workloads last. */
@@ -101,7 +101,7 @@ function serviceObjects(
   const workload = workloadObject(ctx, svc, pod.template);
   return {
     objects: [...volumes.claims, service.object, ...(workload === undefined ? [] : [workload])],
-    problems: [...volumes.problems, ...service.problems, ...pod.problems, ...workloadProblems(svc)],
+    problems: [...volumes.problems, ...service.problems, ...pod.problems],
   };
 }
 

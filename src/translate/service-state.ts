@@ -2,7 +2,7 @@
 // The previous status only tells apart situations the cluster reports identically: a service
 // scaling from a start, a rollout's last pods from a first start, a lost pod from a start.
 import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
-import { restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
+import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './status-input.ts';
 
@@ -54,7 +54,15 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
   const w = o.workload?.exists === true ? o.workload : undefined;
   const running = o.lifecycle === 'running';
   const runsOnce = workloadKind(o.svc) === 'Job';
-  const target = !running ? 0 : w?.kind === 'DaemonSet' ? w.specReplicas : targetNumContainers(o.svc);
+  // One container per node run once: as many as its Job was made for (the schedulable nodes).
+  const perNodeJob = runsOnce && deploymentStrategy(o.svc) === 'EVERY_NODE';
+  const target = !running
+    ? 0
+    : w?.kind === 'DaemonSet'
+      ? w.specReplicas
+      : perNodeJob
+        ? (w?.specReplicas ?? 0)
+        : targetNumContainers(o.svc);
   const ready = w?.readyReplicas ?? o.pods?.ready ?? 0;
   const current = o.pods !== undefined ? o.pods.existing - o.pods.terminating : (w?.replicas ?? 0);
   const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0;
@@ -88,7 +96,7 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     runsOnce &&
     o.applyFailure === undefined &&
     !o.blocked &&
-    (target === 0 || (w?.kind === 'Job' && revisionOk && (w.ended?.succeeded ?? 0) >= target));
+    ((target === 0 && !perNodeJob) || (w?.kind === 'Job' && revisionOk && (w.ended?.succeeded ?? 0) >= target));
   const state = serviceState(o, {
     w,
     target,

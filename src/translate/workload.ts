@@ -12,7 +12,6 @@ import type { DaemonSetObject, DeploymentObject, JobObject } from './kube-object
 import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
-import type { Problem } from './problem.ts';
 
 /**
  * A Job's retries per container for ON_FAILURE, which Docker retries without a limit: the
@@ -20,23 +19,6 @@ import type { Problem } from './problem.ts';
  * (10 s doubling to 6 min), as the kubelet does between restarts of a crashing container.
  */
 export const UNLIMITED_RETRIES = 2_147_483_647;
-
-/** What a service's workload cannot express: a container per node that may end. */
-export function workloadProblems(svc: ServiceSpec): Problem[] {
-  if (deploymentStrategy(svc) !== 'EVERY_NODE' || restartPolicy(svc) === 'ALWAYS') return [];
-  const field = svc.autorestart !== undefined ? 'autorestart' : 'autodestroy';
-  const why =
-    svc.autorestart !== undefined
-      ? `autorestart ${svc.autorestart}`
-      : `autodestroy ${svc.autodestroy} (a service that says no autorestart and asks for its ended containers to be removed is not restarted)`;
-  return [
-    {
-      service: svc.name,
-      field,
-      message: `${why} with deploymentStrategy EVERY_NODE is not supported: one container per node runs as a DaemonSet, whose pods always restart, and a Job cannot place one pod on every node; set autorestart ALWAYS, or another deployment strategy`,
-    },
-  ];
-}
 
 export function workloadObject(
   ctx: StackContext,
@@ -51,7 +33,7 @@ export function workloadObject(
   };
   const selector = { matchLabels: serviceSelector(ctx.stackName, svc.name) };
   const kind = workloadKind(svc);
-  if (kind === 'Job') return ctx.running ? jobObject(svc, metadata, template) : undefined;
+  if (kind === 'Job') return ctx.running ? jobObject(ctx, svc, metadata, template) : undefined;
   if (kind === 'DaemonSet') {
     // sequentialDeployment needs nothing: a DaemonSet already replaces one pod at a time.
     return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template } };
@@ -81,10 +63,36 @@ export function workloadObject(
  * Docker Cloud. Pods are never restarted in place (restartPolicy Never): a retry is a new Pod.
  * The Job stays once it has finished, as the record of the run (autodestroy removes its pods,
  * see the controller); nothing is left to run for a target of 0.
+ *
+ * EVERY_NODE: one container per schedulable node, each on a node of its own (a required pod
+ * anti-affinity on the hostname among the service's pods), so every such node runs it once. A
+ * node joining or leaving changes the count, and so the run: the Job is replaced and runs on
+ * every node again (the one-shots this serves, installing keys or swap, are idempotent).
  */
-function jobObject(svc: ServiceSpec, metadata: JobObject['metadata'], template: V1PodTemplateSpec): JobObject | undefined {
-  const target = targetNumContainers(svc);
+function jobObject(
+  ctx: StackContext,
+  svc: ServiceSpec,
+  metadata: JobObject['metadata'],
+  template: V1PodTemplateSpec,
+): JobObject | undefined {
+  const perNode = deploymentStrategy(svc) === 'EVERY_NODE';
+  const target = perNode ? (ctx.surroundings.schedulableNodes ?? 0) : targetNumContainers(svc);
   if (target === 0) return undefined;
+  const spread = perNode
+    ? {
+        affinity: {
+          ...template.spec?.affinity,
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              {
+                labelSelector: { matchLabels: serviceSelector(ctx.stackName, svc.name) },
+                topologyKey: 'kubernetes.io/hostname',
+              },
+            ],
+          },
+        },
+      }
+    : {};
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -94,7 +102,7 @@ function jobObject(svc: ServiceSpec, metadata: JobObject['metadata'], template: 
       completions: target,
       parallelism: target,
       backoffLimitPerIndex: restartPolicy(svc) === 'OFF' ? 0 : UNLIMITED_RETRIES,
-      template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
+      template: { ...template, spec: { ...template.spec!, ...spread, restartPolicy: 'Never' } },
     },
   };
 }

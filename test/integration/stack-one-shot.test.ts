@@ -81,6 +81,18 @@ describe('a stack with a one-shot service', () => {
     expect((await stacks.pods('broken', 'broken-init')).map((p) => p.status?.phase)).toEqual(['Failed']);
   });
 
+  it('runs an EVERY_NODE one-shot once on every schedulable node', async () => {
+    const nodes = (await stacks.core.listNode()).items.filter(
+      (n) => !n.spec?.unschedulable && !n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+    );
+    await stacks.create('keys', running([oneShot('keys-install', 'true', { deploymentStrategy: 'EVERY_NODE' })]));
+    const s = await stacks.waitForState('keys', 'Running');
+    expect(serviceOf(s, 'keys-install')).toMatchObject({ state: 'Stopped', targetContainers: nodes.length });
+    expect((await job('keys-keys-install')).status?.succeeded).toBe(nodes.length);
+    const ran = (await stacks.pods('keys', 'keys-install')).map((p) => p.spec?.nodeName).sort();
+    expect(ran).toEqual(nodes.map((n) => n.metadata?.name).sort());
+  });
+
   it('stops (the run and its containers gone), starts (runs again) and redeploys (a fresh run)', async () => {
     await stacks.create('cycle', running([server('cycle-web'), oneShot('cycle-once', 'true')]));
     await stacks.waitForState('cycle', 'Running');

@@ -87,14 +87,9 @@ describe.skipIf(readable.length === 0)('the stack-file corpus', () => {
         (p) => `${file.slice(0, 3)}: ${p.service}.${p.field}`,
       ),
     );
-    // Links to a service that is in no stack file and no Service of the namespace: genuine
-    // errors. A container per node that runs once (autodestroy with no autorestart, EVERY_NODE)
-    // has no Kubernetes shape.
+    // Links to a service that is in no stack file and no Service of the namespace: genuine errors.
     expect(problems).toEqual([
-      '019: authorizedkeys.autodestroy',
       '022: web.linkedToService[0].toService',
-      '023: authorizedkeys.autodestroy',
-      '035: enableswap.autodestroy',
       '038: lb.linkedToService[0].toService',
       '040: nginx.linkedToService[0].toService',
     ]);

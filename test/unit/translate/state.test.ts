@@ -680,6 +680,17 @@ describe('a service whose containers may end (run as a Job)', () => {
     expect(done.state).toBe('Running');
   });
 
+  it('runs once on every node with EVERY_NODE: Starting until its Job exists, done once every node ran it', () => {
+    const keys = service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE' });
+    const none = derive(stack([keys]));
+    expect(none.services[0]).toMatchObject({ state: 'Starting' });
+    const half = derive(stack([keys]), { workloads: { keys: job(2, { succeeded: 1 }) } });
+    expect(half.services[0]).toMatchObject({ state: 'Starting', targetContainers: 2 });
+    const all = derive(stack([keys]), { workloads: { keys: job(2, { succeeded: 2 }) } });
+    expect(all.services[0]).toMatchObject({ state: 'Stopped', targetContainers: 2 });
+    expect(all.state).toBe('Running');
+  });
+
   it('is Stopping, then Stopped, when the stack stops (the run is deleted, its pods with it)', () => {
     const stopped = stack([once], { desiredState: 'Stopped' });
     expect(derive(stopped, { pods: { certs: { existing: 1, terminating: 1 } } }).state).toBe('Stopping');

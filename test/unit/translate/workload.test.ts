@@ -184,17 +184,18 @@ describe('services whose containers may end (autorestart OFF or ON_FAILURE)', ()
     expect(translateOne(service('once', { autorestart: 'OFF', targetNumContainers: 0 })).job).toBeUndefined();
   });
 
-  it('are refused with EVERY_NODE, naming the field and what to do', () => {
-    const t = translate(stack([service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE' })]));
-    expect(t.problems).toEqual([
-      expect.objectContaining({
-        service: 'keys',
-        field: 'autodestroy',
-        message: expect.stringContaining('EVERY_NODE is not supported'),
-      }),
+  it('run once on every schedulable node with EVERY_NODE: one container per node, each on a node of its own', () => {
+    const keys = service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE', targetNumContainers: 5 });
+    const { job, podSpec } = translateOne(keys, {}, [], { schedulableNodes: 3 });
+    expect(job?.spec).toMatchObject({ completions: 3, parallelism: 3, backoffLimitPerIndex: 0 });
+    expect(podSpec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      {
+        labelSelector: { matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'keys' } },
+        topologyKey: 'kubernetes.io/hostname',
+      },
     ]);
-    expect(pick(t.objects, 'keys').job).toBeUndefined();
-    const explicit = translate(stack([service('keys', { autorestart: 'OFF', deploymentStrategy: 'EVERY_NODE' })]));
-    expect(explicit.problems[0]?.field).toBe('autorestart');
+    // Nodes not known yet (or none): nothing to run yet.
+    expect(translateOne(keys).job).toBeUndefined();
+    expect(translateOne(keys, {}, [], { schedulableNodes: 0 }).job).toBeUndefined();
   });
 });
