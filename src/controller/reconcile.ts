@@ -389,7 +389,11 @@ async function applyChildren(
       // A Job's pod template cannot change, and a Job is one run: a changed definition (or a
       // redeploy's revision) is a fresh run, so the old Job goes (its pods with it) and the
       // apply below creates the new one.
-      await deps.clients.Job.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!);
+      // Gone already, or replaced (the cache still shows the old one after our last replacement):
+      // the apply below then creates it or finds the fresh run.
+      await deps.clients.Job.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!).catch((err: unknown) => {
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      });
       deps.onWrite?.('delete', kind);
       if (existing.metadata?.uid) deps.appliedGenerations.delete(existing.metadata.uid);
       log.info({ kind, child: obj.metadata?.name }, 'replacing job: a changed definition is a fresh run');

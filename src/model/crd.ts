@@ -108,6 +108,15 @@ export const SPEC_RULES: { path: string[]; rules: CelRule[] }[] = [
     ],
   },
   {
+    path: ['services', '[]'],
+    rules: [
+      {
+        rule: "!has(self.autorestartRetries) || (has(self.autorestart) && self.autorestart == 'ON_FAILURE')",
+        message: 'a retry limit (autorestartRetries) needs autorestart ON_FAILURE',
+      },
+    ],
+  },
+  {
     path: ['services', '[]', 'containerPorts'],
     rules: [
       {

@@ -13,7 +13,7 @@ export interface ServiceFacts {
   synchronized: boolean;
   /** Its rollout missed the progress deadline. */
   deadlineExceeded: boolean;
-  /** Pods remain (terminating ones included), or the workload still wants some. */
+  /** Pods remain (terminating ones included), the workload still wants some, or a Job (a run) remains. */
   podsLeft: boolean;
   /**
    * Its workload cannot create its Pods (the Deployment's ReplicaFailure, while the rollout is
@@ -65,7 +65,9 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
         : targetNumContainers(o.svc);
   const ready = w?.readyReplicas ?? o.pods?.ready ?? 0;
   const current = o.pods !== undefined ? o.pods.existing - o.pods.terminating : (w?.replicas ?? 0);
-  const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0;
+  // A Job is one run, deleted when the stack stops: until it is gone (from the cache too), the
+  // run is not over, and a start must not find it and take it for the fresh run.
+  const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0 || w?.kind === 'Job';
 
   const observed = w !== undefined && (w.kind === 'Job' || w.observedGeneration >= w.generation);
   const revisionOk = w?.podTemplateRedeployRevision === o.revision;
@@ -142,7 +144,11 @@ function jobFailure(o: ServiceObservation, w: WorkloadObservation): string | und
   if (failed === 0) return undefined;
   const codes = [...new Set(o.pods?.exitCodes ?? [])].sort((a, b) => a - b);
   const exit = codes.length === 0 ? '' : ` (exit code ${codes.join(', ')})`;
-  const policy = restartPolicy(o.svc) === 'OFF' ? 'are not restarted (autorestart OFF)' : 'have no retry left';
+  const retries = o.svc.autorestartRetries;
+  const policy =
+    restartPolicy(o.svc) === 'OFF'
+      ? 'are not restarted (autorestart OFF)'
+      : `have no retry left${retries === undefined ? '' : ` (on-failure:${retries})`}`;
   return `${failed} of ${w.specReplicas} containers exited with an error${exit} and ${policy}`;
 }
 

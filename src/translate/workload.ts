@@ -59,7 +59,7 @@ export function workloadObject(
 /**
  * One run of a service whose containers may end: an Indexed Job, one index per container
  * (parallelism and completions the target), each index retried on its own (backoffLimitPerIndex:
- * none for OFF, unlimited for ON_FAILURE), so one container failing ends no other, as on
+ * none for OFF; for ON_FAILURE the limit asked, on-failure:N, else unlimited), so one container failing ends no other, as on
  * Docker Cloud. Pods are never restarted in place (restartPolicy Never): a retry is a new Pod.
  * The Job stays once it has finished, as the record of the run (autodestroy removes its pods,
  * see the controller); nothing is left to run for a target of 0.
@@ -101,7 +101,7 @@ function jobObject(
       completionMode: 'Indexed',
       completions: target,
       parallelism: target,
-      backoffLimitPerIndex: restartPolicy(svc) === 'OFF' ? 0 : UNLIMITED_RETRIES,
+      backoffLimitPerIndex: restartPolicy(svc) === 'OFF' ? 0 : (svc.autorestartRetries ?? UNLIMITED_RETRIES),
       template: { ...template, spec: { ...template.spec!, ...spread, restartPolicy: 'Never' } },
     },
   };

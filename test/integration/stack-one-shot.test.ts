@@ -29,13 +29,25 @@ const oneShot = (name: string, command: 'true' | 'false', over: Partial<ServiceS
 });
 
 const job = (name: string) => batch.readNamespacedJob({ namespace: ns, name });
-const serviceOf = (s: { status?: { services?: { name: string }[] } }, name: string) =>
+const serviceOf = (s: { status?: { services?: { name: string; state?: string }[] } }, name: string) =>
   s.status?.services?.find((x) => x.name === name) as Record<string, unknown> | undefined;
+
+/**
+ * The stack Running with its one-shot done (Stopped). A one-shot whose container still runs
+ * counts as running too, so Running alone may come a moment before the container has ended.
+ */
+async function waitForDone(stack: string, service: string, timeoutMs = 60_000) {
+  await stacks.waitForState(stack, 'Running', timeoutMs);
+  return waitFor(`${stack}: ${service} done`, timeoutMs, async () => {
+    const s = await stacks.get(stack);
+    return s?.status?.state === 'Running' && serviceOf(s, service)?.['state'] === 'Stopped' ? s : undefined;
+  });
+}
 
 describe('a stack with a one-shot service', () => {
   it('is Running once its server runs and its one-shot exited successfully; the ended container stays', async () => {
     await stacks.create('certs', running([server('web'), oneShot('certs-issue', 'true')]));
-    const s = await stacks.waitForState('certs', 'Running');
+    const s = await waitForDone('certs', 'certs-issue');
     expect(serviceOf(s, 'web')).toMatchObject({ state: 'Running', readyContainers: 1 });
     expect(serviceOf(s, 'certs-issue')).toMatchObject({ state: 'Stopped', targetContainers: 1, endedContainers: 1 });
     expect(s.status?.servicesReady).toBe('2/2');
@@ -52,13 +64,13 @@ describe('a stack with a one-shot service', () => {
       'swap',
       running([server('swap-web'), oneShot('swap-on', 'true', { autorestart: undefined, autodestroy: 'ALWAYS' })]),
     );
-    await stacks.waitForState('swap', 'Running');
+    await waitForDone('swap', 'swap-on');
     await waitFor('the ended container removed', 30_000, async () =>
       (await stacks.pods('swap', 'swap-on')).length === 0 ? true : undefined,
     );
     const run = await job('swap-swap-on');
     expect(run.status?.succeeded).toBe(1);
-    const s = await stacks.waitForState('swap', 'Running');
+    const s = await waitForDone('swap', 'swap-on');
     expect(serviceOf(s, 'swap-on')).toMatchObject({ state: 'Stopped', currentContainers: 0 });
     // Nothing ran again: the same Job, still one success, and no new pod.
     expect((await job('swap-swap-on')).metadata?.uid).toBe(run.metadata?.uid);
@@ -81,12 +93,26 @@ describe('a stack with a one-shot service', () => {
     expect((await stacks.pods('broken', 'broken-init')).map((p) => p.status?.phase)).toEqual(['Failed']);
   });
 
+  it('restarts a failing one-shot at most N times with on-failure:N, then reports it failed', async () => {
+    await stacks.create(
+      'retry',
+      running([server('retry-web'), oneShot('retry-init', 'false', { autorestart: 'ON_FAILURE', autorestartRetries: 1 })]),
+    );
+    // The Job controller waits about 10 s before the retry.
+    const s = await stacks.waitForState('retry', 'Partly running', 90_000);
+    expect(serviceOf(s, 'retry-init')?.['message']).toBe(
+      '1 of 1 containers exited with an error (exit code 1) and have no retry left (on-failure:1)',
+    );
+    // The first attempt and one retry: two pods, both failed.
+    expect((await stacks.pods('retry', 'retry-init')).map((p) => p.status?.phase)).toEqual(['Failed', 'Failed']);
+  });
+
   it('runs an EVERY_NODE one-shot once on every schedulable node', async () => {
     const nodes = (await stacks.core.listNode()).items.filter(
       (n) => !n.spec?.unschedulable && !n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
     );
     await stacks.create('keys', running([oneShot('keys-install', 'true', { deploymentStrategy: 'EVERY_NODE' })]));
-    const s = await stacks.waitForState('keys', 'Running');
+    const s = await waitForDone('keys', 'keys-install');
     expect(serviceOf(s, 'keys-install')).toMatchObject({ state: 'Stopped', targetContainers: nodes.length });
     expect((await job('keys-keys-install')).status?.succeeded).toBe(nodes.length);
     const ran = (await stacks.pods('keys', 'keys-install')).map((p) => p.spec?.nodeName).sort();
@@ -95,7 +121,7 @@ describe('a stack with a one-shot service', () => {
 
   it('stops (the run and its containers gone), starts (runs again) and redeploys (a fresh run)', async () => {
     await stacks.create('cycle', running([server('cycle-web'), oneShot('cycle-once', 'true')]));
-    await stacks.waitForState('cycle', 'Running');
+    await waitForDone('cycle', 'cycle-once');
     const first = (await job('cycle-cycle-once')).metadata?.uid;
 
     await stacks.patchSpec('cycle', { desiredState: 'Stopped' });
@@ -105,7 +131,7 @@ describe('a stack with a one-shot service', () => {
     expect((await batch.listNamespacedJob({ namespace: ns, labelSelector: 'longshore.io/stack=cycle' })).items).toHaveLength(0);
 
     await stacks.patchSpec('cycle', { desiredState: 'Running' });
-    await stacks.waitForState('cycle', 'Running');
+    await waitForDone('cycle', 'cycle-once');
     const second = await job('cycle-cycle-once');
     expect(second.metadata?.uid).not.toBe(first);
     expect(second.status?.succeeded).toBe(1);
@@ -113,6 +139,7 @@ describe('a stack with a one-shot service', () => {
     const patched = await stacks.patchSpec('cycle', { redeploy: { revision: 1 } });
     const seen = await stacks.statesUntil('cycle', 'Running', patched.metadata.resourceVersion!);
     expect(seen).toContain('Redeploying');
+    await waitForDone('cycle', 'cycle-once');
     const third = await job('cycle-cycle-once');
     expect(third.metadata?.uid).not.toBe(second.metadata?.uid);
     expect(third.status?.succeeded).toBe(1);

@@ -653,6 +653,10 @@ describe('a service whose containers may end (run as a Job)', () => {
       message: '1 of 3 containers exited with an error and have no retry left',
     });
     expect(partly.state).toBe('Partly running');
+    const limited = derive(stack([service('m', { autorestart: 'ON_FAILURE', autorestartRetries: 2 })]), {
+      workloads: { m: job(1, { failed: 1 }) },
+    });
+    expect(limited.services[0]?.message).toBe('1 of 1 containers exited with an error and have no retry left (on-failure:2)');
     const alone = derive(stack([once]), { workloads: { certs: job(1, { failed: 1 }) } });
     expect(alone.state).toBe('Not Running');
   });
@@ -694,6 +698,8 @@ describe('a service whose containers may end (run as a Job)', () => {
   it('is Stopping, then Stopped, when the stack stops (the run is deleted, its pods with it)', () => {
     const stopped = stack([once], { desiredState: 'Stopped' });
     expect(derive(stopped, { pods: { certs: { existing: 1, terminating: 1 } } }).state).toBe('Stopping');
+    // The run itself is not gone yet: a start must not take it for a fresh one.
+    expect(derive(stopped, { workloads: { certs: job(1, { succeeded: 1 }) } }).state).toBe('Stopping');
     expect(derive(stopped).state).toBe('Stopped');
   });
 });

@@ -159,6 +159,11 @@ describe('services whose containers may end (autorestart OFF or ON_FAILURE)', ()
     expect(job?.spec?.completions).toBe(1);
   });
 
+  it('retry a failed container at most N times for ON_FAILURE with a limit (on-failure:N)', () => {
+    const { job } = translateOne(service('migrate', { autorestart: 'ON_FAILURE', autorestartRetries: 3 }));
+    expect(job?.spec?.backoffLimitPerIndex).toBe(3);
+  });
+
   it('treat a service that says no autorestart but asks to be removed when it ends as OFF, Docker Cloud’s default', () => {
     expect(translateOne(service('once', { autodestroy: 'ALWAYS' })).job?.spec?.backoffLimitPerIndex).toBe(0);
     expect(translateOne(service('once', { autodestroy: 'ON_SUCCESS' })).job).toBeDefined();
