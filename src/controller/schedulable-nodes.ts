@@ -6,6 +6,7 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Informer } from '../kube/informer.ts';
+import { InformerView } from '../kube/informer-view.ts';
 
 export interface SchedulableNodesOptions {
   kubeConfig: KubeConfig;
@@ -31,11 +32,11 @@ function trimNode(node: KubernetesObject): KubernetesObject {
   };
 }
 
-export class SchedulableNodes {
+export class SchedulableNodes extends InformerView {
   readonly informer: Informer<KubernetesObject>;
-  private started = false;
 
   constructor(opts: SchedulableNodesOptions) {
+    super();
     const core = opts.kubeConfig.makeApiClient(CoreV1Api);
     this.informer = new Informer<KubernetesObject>({
       name: 'Node',
@@ -59,19 +60,5 @@ export class SchedulableNodes {
       if (type === 'update' && counts(old) === counts(obj)) return;
       handler();
     });
-  }
-
-  /** Starts the informer (idempotent); resolves once it has synced. */
-  start(): Promise<void> {
-    if (!this.started) {
-      this.started = true;
-      this.informer.start();
-    }
-    return this.informer.waitForSync();
-  }
-
-  stop(): void {
-    this.started = false;
-    this.informer.stop();
   }
 }
