@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { isDns1123Label, toDns1123Label } from '../model/service-names.ts';
 import { type ConvertedServices, convertServices, type ServiceIssue } from '../model/service-request.ts';
-import { API_VERSION, KIND, type Stack, StackName, type StackSpec } from '../model/stack.ts';
+import { API_VERSION, KIND, type ServiceSpec, type Stack, StackName, type StackSpec } from '../model/stack.ts';
 import { readStackFile, type StackFileService } from '../model/stackfile.ts';
 import {
   DEFAULT_POD_SECURITY_LEVEL,
@@ -114,6 +114,25 @@ function locate(
     const at = p.field === '' ? '' : (converted.originOf[index]?.(specPath(p.field)).at ?? p.field);
     return { file: origin.path, service: origin.service.name, ...(at === '' ? {} : { key: at }), message: p.message };
   };
+}
+
+/**
+ * Services that say nothing of restarting: Docker Cloud's default was OFF (a container that
+ * exits stays stopped); Longshore's is to restart them (a Deployment), as Kubernetes users
+ * expect of servers, unless they ask for autodestroy (then they run once). One warning per
+ * file, naming them, so that a one-shot (`certonly`, `/bin/true`) can be given `restart: no`.
+ */
+function defaultRestartWarnings(services: readonly ServiceSpec[], origins: readonly Origin[]): ConvertWarning[] {
+  const byFile = new Map<string, string[]>();
+  services.forEach((svc, i) => {
+    if (svc.autorestart !== undefined || (svc.autodestroy !== undefined && svc.autodestroy !== 'OFF')) return;
+    const origin = origins[i];
+    if (origin !== undefined) byFile.set(origin.path, [...(byFile.get(origin.path) ?? []), origin.service.name]);
+  });
+  return [...byFile].map(([file, names]) => ({
+    file,
+    message: `${names.map((n) => `"${n}"`).join(', ')} set no restart policy: Docker Cloud did not restart their containers (autorestart OFF by default); Longshore restarts them (ALWAYS). Give a service that runs once \`restart: no\` (or \`on-failure\`)`,
+  }));
 }
 
 /**
@@ -229,6 +248,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
     ...outsideLinkWarnings(converted, origins),
     ...stackWarnings({ services: converted.value }).map(at),
     ...convertPortWarnings(converted.value, opts.env ?? {}).map(at),
+    ...defaultRestartWarnings(converted.value, origins),
   );
   const sorted = inFileOrder(warnings, files, origins);
 

@@ -81,12 +81,19 @@ export const GRANT_FIELDS = ['rules', 'roleRef', 'subjects'] as const;
 /** Children keep metadata, the few spec fields status derives from, and status. */
 export function trimChild<T extends KubernetesObject & { spec?: Record<string, unknown>; status?: unknown }>(o: T): T {
   const spec = o.spec as
-    | { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } }; clusterIP?: string }
+    | {
+        replicas?: number;
+        completions?: number;
+        template?: { metadata?: { annotations?: Record<string, string> } };
+        clusterIP?: string;
+      }
     | undefined;
   const trimmed: Record<string, unknown> = { apiVersion: o.apiVersion, kind: o.kind, metadata: trimMeta(o.metadata, ours) };
   if (spec) {
     const t: Record<string, unknown> = {};
     if (spec.replicas !== undefined) t['replicas'] = spec.replicas;
+    // A Job's containers: how many are to run to completion.
+    if (spec.completions !== undefined) t['completions'] = spec.completions;
     // A Service's clusterIP cannot change in place: kept to tell when it must be recreated.
     if (spec.clusterIP !== undefined) t['clusterIP'] = spec.clusterIP;
     // Its ports' numbers and node ports: where published ports are reachable (status).
@@ -116,8 +123,12 @@ export function trimChild<T extends KubernetesObject & { spec?: Record<string, u
 export interface TrimmedPod {
   metadata: Meta;
   /** podIP: what a stack's DNS name answers for a service without a cluster IP. */
-  /** unschedulable: the scheduler's message for a pod no node takes (PodScheduled=False, Unschedulable). */
-  status: { phase?: string; ready: boolean; podIP?: string; unschedulable?: string };
+  /**
+   * unschedulable: the scheduler's message for a pod no node takes (PodScheduled=False,
+   * Unschedulable); exitCode: a failed pod's first non-zero container exit code (why a
+   * container ended, for status).
+   */
+  status: { phase?: string; ready: boolean; podIP?: string; unschedulable?: string; exitCode?: number };
 }
 
 export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
@@ -126,6 +137,11 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
     metadata: {
       name: p.metadata?.name,
       namespace: p.metadata?.namespace,
+      uid: p.metadata?.uid,
+      // The Job that owns it, if any: autodestroy removes a Job's ended pods.
+      ...(p.metadata?.ownerReferences?.some((r) => r.kind === 'Job')
+        ? { ownerReferences: p.metadata.ownerReferences.filter((r) => r.kind === 'Job') }
+        : {}),
       labels: { [STACK_LABEL]: labels[STACK_LABEL] ?? '', [SERVICE_LABEL]: labels[SERVICE_LABEL] ?? '' },
       ...(p.metadata?.deletionTimestamp ? { deletionTimestamp: p.metadata.deletionTimestamp } : {}),
     },
@@ -134,6 +150,7 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
       ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       ...(p.status?.podIP ? { podIP: p.status.podIP } : {}),
       ...unschedulable(p),
+      ...(p.status?.phase === 'Failed' ? failedExitCode(p) : {}),
     },
   };
 }
@@ -142,6 +159,12 @@ export function trimPod(p: V1Pod): TrimmedPod & KubernetesObject {
 function unschedulable(p: V1Pod): { unschedulable?: string } {
   const c = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
   return c === undefined ? {} : { unschedulable: c.message ?? 'no node can take the pod' };
+}
+
+/** A failed pod's first non-zero container exit code. */
+function failedExitCode(p: V1Pod): { exitCode?: number } {
+  const code = p.status?.containerStatuses?.map((c) => c.state?.terminated?.exitCode).find((c) => c !== undefined && c !== 0);
+  return code === undefined ? {} : { exitCode: code };
 }
 
 /** The key of the Stack an object belongs to, from its label: namespace/stack. */

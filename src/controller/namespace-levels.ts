@@ -8,6 +8,7 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Informer } from '../kube/informer.ts';
+import { InformerView } from '../kube/informer-view.ts';
 import { namespaceLevel, POD_SECURITY_ENFORCE_LABEL, type PodSecurityLevel } from '../translate/index.ts';
 
 export interface NamespaceLevelsOptions {
@@ -32,12 +33,12 @@ function trimNamespace(ns: KubernetesObject): KubernetesObject {
   };
 }
 
-export class NamespaceLevels {
+export class NamespaceLevels extends InformerView {
   readonly informer: Informer<KubernetesObject>;
   private readonly defaultLevel: PodSecurityLevel;
-  private started = false;
 
   constructor(opts: NamespaceLevelsOptions) {
+    super();
     const core = opts.kubeConfig.makeApiClient(CoreV1Api);
     this.defaultLevel = opts.defaultLevel;
     this.informer = new Informer<KubernetesObject>({
@@ -70,19 +71,5 @@ export class NamespaceLevels {
       if (type === 'update' && label(old) === label(obj)) return;
       handler(obj.metadata?.name ?? '');
     });
-  }
-
-  /** Starts the informer (idempotent); resolves once it has synced. */
-  start(): Promise<void> {
-    if (!this.started) {
-      this.started = true;
-      this.informer.start();
-    }
-    return this.informer.waitForSync();
-  }
-
-  stop(): void {
-    this.started = false;
-    this.informer.stop();
   }
 }

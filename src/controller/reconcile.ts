@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
+import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import {
   blockedServices,
   type Conflict,
@@ -65,6 +66,8 @@ export interface ReconcileDeps {
   /** How long a Terminated stack stays visible before it is deleted. */
   terminatedRetentionMs: number;
   deleteStack: (namespace: string, name: string, uid: string) => Promise<void>;
+  /** Deletes a Pod by name, only if it still has this uid (autodestroy). */
+  deletePod: (namespace: string, name: string, uid: string) => Promise<void>;
   rules: StatusRules;
   /** The generation each child had right after our last apply, by uid: drift shows as a newer one. */
   appliedGenerations: Map<string, number>;
@@ -276,6 +279,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
   if (applied.status === 'rejected') throw applied.reason;
   const { conflicts, failed } = applied.value;
   if (translation.tokenSecret !== undefined) await createTokenSecret(stack, translation.tokenSecret, deps, log);
+  await removeEndedContainers(stack, blocked, deps, log);
   // A failure that may pass by itself is retried before it is reported: the first one fails
   // the reconcile as it always did, and writes nothing.
   const retries = ctx.retries ?? 0;
@@ -446,6 +450,20 @@ async function applyChildren(
     // apply to new claims only).
     if (kind === 'PersistentVolumeClaim' && existing) return;
     const hash = specHash(obj);
+    if (kind === 'Job' && existing && existing.metadata?.annotations?.[SPEC_HASH_ANNOTATION] !== hash) {
+      // A Job's pod template cannot change, and a Job is one run: a changed definition (or a
+      // redeploy's revision) is a fresh run, so the old Job goes (its pods with it) and the
+      // apply below creates the new one.
+      // Gone already, or replaced (the cache still shows the old one after our last replacement):
+      // the apply below then creates it or finds the fresh run.
+      await deps.clients.Job.delete(namespace, obj.metadata!.name!, existing.metadata!.uid!).catch((err: unknown) => {
+        if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+      });
+      deps.onWrite?.('delete', kind);
+      if (existing.metadata?.uid) deps.appliedGenerations.delete(existing.metadata.uid);
+      log.info({ kind, child: obj.metadata?.name }, 'replacing job: a changed definition is a fresh run');
+      existing = undefined;
+    }
     if (existing !== undefined && cached !== undefined && isCurrent(cached, hash, deps) && grantsAsApplied(cached, obj)) return;
     const body = {
       ...obj,
@@ -518,6 +536,42 @@ function runsAsServiceAccount(obj: KubernetesObject): boolean {
 function groupsOf(obj: KubernetesObject): string[] {
   if (ACCESS_KINDS.has(obj.kind ?? '')) return [ACCESS_GROUP];
   return runsAsServiceAccount(obj) ? [serviceOf(obj), ACCESS_GROUP] : [serviceOf(obj)];
+}
+
+/**
+ * autodestroy: the ended pods of a service run as a Job are deleted, those that succeeded
+ * (ON_SUCCESS) or all of them (ALWAYS). The Job stays, with its counts, as the record of the
+ * run: deleting it would make the next reconcile run the service again. A blocked service is
+ * left alone, as everything of it is.
+ */
+async function removeEndedContainers(
+  stack: Stack,
+  blocked: ReadonlySet<string>,
+  deps: ReconcileDeps,
+  log: Logger,
+): Promise<void> {
+  const removes = new Map<string, readonly string[]>();
+  for (const svc of stack.spec.services) {
+    if (blocked.has(svc.name) || workloadKind(svc) !== 'Job') continue;
+    const policy = autodestroy(svc);
+    if (policy !== 'OFF') removes.set(svc.name, policy === 'ALWAYS' ? ['Succeeded', 'Failed'] : ['Succeeded']);
+  }
+  if (removes.size === 0) return;
+  const key = `${stack.metadata.namespace}/${stack.metadata.name}`;
+  const ended = deps.caches.pods.byIndex('stack', key).filter((p) => {
+    const phase = (p as { status?: { phase?: string } }).status?.phase ?? '';
+    const ownedByJob = p.metadata?.ownerReferences?.some((r) => r.kind === 'Job') ?? false;
+    return (
+      ownedByJob && !p.metadata?.deletionTimestamp && removes.get(p.metadata?.labels?.[SERVICE_LABEL] ?? '')?.includes(phase)
+    );
+  });
+  await allBounded(ended, CHILD_CONCURRENCY, async (pod) => {
+    await deps.deletePod(stack.metadata.namespace!, pod.metadata!.name!, pod.metadata!.uid!).catch((err: unknown) => {
+      if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+    });
+    deps.onWrite?.('delete', 'Pod');
+    log.info({ pod: pod.metadata?.name }, 'autodestroy: ended container removed');
+  });
 }
 
 /**

@@ -46,8 +46,12 @@ interface GatherInput {
 }
 
 type Workload = KubernetesObject & {
-  spec?: { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } };
+  spec?: { replicas?: number; completions?: number; template?: { metadata?: { annotations?: Record<string, string> } } };
   status?: {
+    active?: number;
+    ready?: number;
+    succeeded?: number;
+    failedIndexes?: string;
     observedGeneration?: number;
     replicas?: number;
     readyReplicas?: number;
@@ -68,6 +72,7 @@ function controlled(o: KubernetesObject, uid: string | undefined): boolean {
 
 function observe(w: Workload): WorkloadObservation {
   const s = w.status ?? {};
+  if (w.kind === 'Job') return observeJob(w);
   const isDaemonSet = w.kind === 'DaemonSet';
   return {
     kind: isDaemonSet ? 'DaemonSet' : 'Deployment',
@@ -87,6 +92,35 @@ function observe(w: Workload): WorkloadObservation {
   };
 }
 
+/** A Job: one run of a service whose containers may end (see translate/workload.ts). */
+function observeJob(w: Workload): WorkloadObservation {
+  const s = w.status ?? {};
+  const generation = w.metadata?.generation ?? 0;
+  return {
+    kind: 'Job',
+    exists: true,
+    generation,
+    observedGeneration: generation,
+    specReplicas: w.spec?.completions ?? 0,
+    replicas: s.active ?? 0,
+    readyReplicas: s.ready ?? 0,
+    updatedReplicas: s.active ?? 0,
+    availableReplicas: s.ready ?? 0,
+    progressDeadlineExceeded: false,
+    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.['longshore.io/redeploy-revision'],
+    ended: { succeeded: s.succeeded ?? 0, failed: countIndexes(s.failedIndexes) },
+  };
+}
+
+/** How many indexes an Indexed Job's interval list names: "1,3-5" → 4. */
+export function countIndexes(list: string | undefined): number {
+  if (list === undefined || list === '') return 0;
+  return list.split(',').reduce((n, part) => {
+    const [from, to] = part.split('-').map(Number);
+    return n + (to === undefined ? 1 : (to ?? 0) - (from ?? 0) + 1);
+  }, 0);
+}
+
 /**
  * A Deployment's ReplicaFailure condition (True): kube-controller-manager copies it from its
  * newest ReplicaSet that has one, reason FailedCreate (or FailedDelete) and, as message, the
@@ -104,7 +138,7 @@ export function gather(input: GatherInput): StatusInput {
   const key = `${stack.metadata.namespace}/${stack.metadata.name}`;
   const uid = stack.metadata.uid;
   const workloads: Record<string, WorkloadObservation> = {};
-  for (const kind of ['Deployment', 'DaemonSet'] as const) {
+  for (const kind of ['Deployment', 'DaemonSet', 'Job'] as const) {
     for (const w of caches.children[kind].byIndex('stack', key) as Workload[]) {
       if (!controlled(w, uid) || w.metadata?.deletionTimestamp) continue;
       const service = w.metadata?.labels?.[SERVICE_LABEL];
@@ -114,16 +148,18 @@ export function gather(input: GatherInput): StatusInput {
       workloads[service] = applied !== undefined && applied > seen.generation ? { ...seen, generation: applied } : seen;
     }
   }
-  const pods: Record<string, ObservedPods & { ready: number }> = {};
+  const pods: Record<string, ObservedPods & { ready: number; ended: number }> = {};
   for (const p of caches.pods.byIndex('stack', key)) {
     const service = p.metadata?.labels?.[SERVICE_LABEL] ?? '';
-    const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0 };
+    const c = pods[service] ?? { existing: 0, terminating: 0, ready: 0, ended: 0 };
     pods[service] = c;
     c.existing++;
-    const status = (p as { status?: { ready?: boolean; unschedulable?: string } }).status;
+    const status = (p as { status?: { ready?: boolean; unschedulable?: string; exitCode?: number; phase?: string } }).status;
     if (p.metadata?.deletionTimestamp) c.terminating++;
     else if (status?.unschedulable !== undefined) c.unschedulable ??= status.unschedulable;
     if (status?.ready) c.ready++;
+    if (!p.metadata?.deletionTimestamp && (status?.phase === 'Succeeded' || status?.phase === 'Failed')) c.ended++;
+    if (status?.exitCode !== undefined) c.exitCodes = [...(c.exitCodes ?? []), status.exitCode];
   }
   let remainingChildren = 0;
   for (const informer of Object.values(caches.children)) {

@@ -37,7 +37,8 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
     synchronized: isSynchronized(stack),
     current_num_containers: status?.currentContainers ?? 0,
     running_num_containers: status?.readyContainers ?? 0,
-    stopped_num_containers: 0,
+    // Containers that exited and were not restarted (a one-shot's, kept unless autodestroy).
+    stopped_num_containers: status?.endedContainers ?? 0,
     target_num_containers: svc.targetNumContainers ?? 1,
     deployed_datetime: dockerCloudDate(stack.status?.deployedAt),
     started_datetime: dockerCloudDate(stack.status?.deployedAt),

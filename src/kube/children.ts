@@ -2,6 +2,7 @@
 // and delete each. One table so the controller handles every kind the same way.
 import {
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   type KubeConfig,
@@ -17,6 +18,7 @@ export const FIELD_MANAGER = 'longshore';
 export const CHILD_KINDS = [
   'Deployment',
   'DaemonSet',
+  'Job',
   'Service',
   'EndpointSlice',
   'PersistentVolumeClaim',
@@ -58,6 +60,7 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
   const applyArgs = (obj: KubernetesObject) => ({
     name: obj.metadata!.name!,
     namespace: obj.metadata!.namespace!,
@@ -65,7 +68,12 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
     fieldManager: FIELD_MANAGER,
     force: true,
   });
-  const del = (uid: string) => ({ propagationPolicy: 'Background', body: { preconditions: { uid } } });
+  // The policy in the body too: the API server reads DeleteOptions from the body when there is
+  // one, and Jobs default to orphaning their pods (batch/v1's legacy default).
+  const del = (uid: string) => ({
+    propagationPolicy: 'Background',
+    body: { preconditions: { uid }, propagationPolicy: 'Background' },
+  });
   return {
     Deployment: {
       kind: 'Deployment',
@@ -85,6 +93,18 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
       apply: (obj) => apps.patchNamespacedDaemonSet(applyArgs(obj), ssa),
       delete: async (namespace, name, uid) => {
         await apps.deleteNamespacedDaemonSet({ namespace, name, ...del(uid) });
+      },
+    },
+    Job: {
+      kind: 'Job',
+      path: collection('/apis/batch/v1', 'jobs', namespace),
+      list: (o) => (namespace ? batch.listNamespacedJob({ namespace, ...o }) : batch.listJobForAllNamespaces(o)),
+      find: (ns, name) => findByName((o) => batch.listNamespacedJob({ namespace: ns, ...o }), name),
+      apply: (obj) => batch.patchNamespacedJob(applyArgs(obj), ssa),
+      // Background: the Job goes at once and the garbage collector removes its pods, so a run
+      // replaced by a fresh one (a redeploy) can be created under the same name straight away.
+      delete: async (namespace, name, uid) => {
+        await batch.deleteNamespacedJob({ namespace, name, ...del(uid) });
       },
     },
     Service: {
@@ -157,6 +177,14 @@ export function childClients(kc: KubeConfig, namespace?: string): Record<ChildKi
   };
 }
 
+/** Deletes a Pod, only the one with this uid (autodestroy: an ended container removed). */
+export function podDeleter(kc: KubeConfig): (namespace: string, name: string, uid: string) => Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return async (namespace, name, uid) => {
+    await core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid } } });
+  };
+}
+
 /**
  * Creates a Secret, answering false when one of that name exists. Create only: Longshore may
  * create Secrets (a ServiceAccount's token Secret, which Kubernetes fills) but neither read,
@@ -197,7 +225,6 @@ async function findByName(list: NamespacedList, name: string): Promise<Kubernete
   const { items } = await list({ fieldSelector: `metadata.name=${name}`, resourceVersion: '0' });
   return items.find((o) => o.metadata?.name === name);
 }
-
 /** The HTTP status of a client-node API error, if it is one. */
 export function statusOf(err: unknown): number | undefined {
   const code = (err as { code?: unknown })?.code;

@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corednsFromBuildOutput, removeDnsFile, startCoreDns, waitCoreDnsReady } from './coredns.ts';
+import { POD_FAIL_STAGE } from './kwok-fail-stage.ts';
 import { kubeconfigYaml, kubeDnsService, NODE_COUNT, nodeManifest, storageClass } from './manifests.ts';
 import { ensurePki, pkiPaths } from './pki.ts';
 import { choosePort, freePort } from './ports.ts';
@@ -263,7 +264,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     const kwokConfig = join(dir, 'kwok.yaml');
     const stages = ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete'];
     const docs = await Promise.all(stages.map((s) => readFile(join(binDir, 'kwok-stages', `${s}.yaml`), 'utf8')));
-    await writeFile(kwokConfig, docs.map((d) => d.trim()).join('\n---\n') + '\n');
+    await writeFile(kwokConfig, [...docs, POD_FAIL_STAGE].map((d) => d.trim()).join('\n---\n') + '\n');
     const kwok = await started(
       startProcess(
         'kwok',

@@ -10,6 +10,7 @@ import { createCaches } from '../controller/caches.ts';
 import { Controller } from '../controller/controller.ts';
 import { eventRecorder } from '../controller/events.ts';
 import { NamespaceLevels } from '../controller/namespace-levels.ts';
+import { SchedulableNodes } from '../controller/schedulable-nodes.ts';
 import { statusWriter } from '../controller/status-writer.ts';
 import { nodePortReader, serviceReader } from '../controller/surroundings.ts';
 import { cachedAuthenticator } from '../facade/cached-authenticator.ts';
@@ -18,11 +19,12 @@ import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
-import { childClients, secretCreator } from '../kube/children.ts';
+import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
 import { withConnectionReuse } from '../kube/connection-reuse.ts';
 import { keyOf } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
+import { workloadKind } from '../translate/defaults.ts';
 import {
   desiredObjects,
   inClusterFacadeUrl,
@@ -104,6 +106,8 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     facadeUrl: facadeUrlForPods(config),
   };
   const readService = serviceReader(kubeConfig);
+  // How many nodes an EVERY_NODE service that runs once runs on (translate/workload.ts).
+  const nodes = new SchedulableNodes({ kubeConfig, logger, onWatchRestart: metrics.watchRestart });
   // Each namespace's Pod Security level, for the translation and the façade alike.
   const namespaceLevels = new NamespaceLevels({
     kubeConfig,
@@ -119,10 +123,12 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     {
       caches,
       clients: childClients(kubeConfig, watchNamespace),
+      deletePod: podDeleter(kubeConfig),
       translate: (stack, surroundings) =>
         desiredObjects(stack, translateOptions, {
           ...surroundings,
           podSecurityLevel: namespaceLevels.levelOf(stack.metadata.namespace),
+          schedulableNodes: nodes.count(),
         }),
       readService,
       writeStatus: statusWriter(kubeConfig),
@@ -155,8 +161,15 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     for (const s of caches.stacks.byIndex('namespace', namespace)) controller.queue.add(keyOf(s));
   });
 
+  // The schedulable nodes changed: the stacks with a container per node that runs once run anew.
+  nodes.onChange(() => {
+    for (const s of caches.stacks.list())
+      if (s.spec.services.some((svc) => svc.deploymentStrategy === 'EVERY_NODE' && workloadKind(svc) === 'Job'))
+        controller.queue.add(keyOf(s));
+  });
+
   // Both the leader and the standbys keep the caches: the façade reads from them.
-  const syncing = Promise.all([controller.startCaches(), namespaceLevels.start()]).then(() => undefined);
+  const syncing = Promise.all([controller.startCaches(), namespaceLevels.start(), nodes.start()]).then(() => undefined);
   let synced = false;
   void syncing.then(() => {
     synced = true;
@@ -259,6 +272,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       stopping = true;
       await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
       namespaceLevels.stop();
+      nodes.stop();
       await elector?.stop();
       await Promise.all(
         servers.map(

@@ -108,6 +108,15 @@ export const SPEC_RULES: { path: string[]; rules: CelRule[] }[] = [
     ],
   },
   {
+    path: ['services', '[]'],
+    rules: [
+      {
+        rule: "!has(self.autorestartRetries) || (has(self.autorestart) && self.autorestart == 'ON_FAILURE')",
+        message: 'a retry limit (autorestartRetries) needs autorestart ON_FAILURE',
+      },
+    ],
+  },
+  {
     path: ['services', '[]', 'containerPorts'],
     rules: [
       {
@@ -170,6 +179,7 @@ export function statusSchema(): Schema {
             targetContainers: count,
             currentContainers: count,
             readyContainers: count,
+            endedContainers: count,
             publishedPorts: {
               type: 'array',
               description: 'where the published ports are reachable from outside, and why not on the requested port',

@@ -22,7 +22,11 @@ export function booleanKey(field: BooleanField): KeyHandler {
   };
 }
 
-export function integerKey(field: 'targetNumContainers' | 'cpuShares', min: number, max: number): KeyHandler {
+export function integerKey(
+  field: 'targetNumContainers' | 'cpuShares' | 'autorestartRetries',
+  min: number,
+  max: number,
+): KeyHandler {
   return {
     field,
     read(value, ctx) {
@@ -194,6 +198,8 @@ export const SHARED_KEYS: Record<string, KeyHandler> = {
   target_num_containers: integerKey('targetNumContainers', 0, 10000),
   entrypoint: commandKey('entrypoint', true),
   autorestart: autorestartKey,
+  // Longshore's own: Docker Cloud's API has no retry limit; stack files say on-failure:N.
+  autorestart_retries: integerKey('autorestartRetries', 0, 1000000),
   autodestroy: autodestroyKey,
   deployment_strategy: deploymentStrategyKey,
   sequential_deployment: booleanKey('sequentialDeployment'),

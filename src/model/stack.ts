@@ -150,6 +150,14 @@ export const ServiceSpec = z
     linkedToService: z.array(Link).max(LIST_LIMITS.linkedToService).optional(),
     bindings: z.array(Binding).max(LIST_LIMITS.bindings).optional(),
     autorestart: z.enum(AUTORESTART).optional(),
+    autorestartRetries: z
+      .int()
+      .min(0)
+      .max(1000000)
+      .optional()
+      .describe(
+        'with autorestart ON_FAILURE: how many times a failed container is started again (on-failure:N); unlimited when absent',
+      ),
     autodestroy: z.enum(AUTODESTROY).optional(),
     deploymentStrategy: z.enum(DEPLOYMENT_STRATEGIES).optional(),
     sequentialDeployment: z.boolean().optional(),
@@ -278,6 +286,11 @@ export function crossServiceIssues(spec: Pick<StackSpec, 'services'>): { path: (
     names.add(svc.name);
   });
   spec.services.forEach((svc, i) => {
+    if (svc.autorestartRetries !== undefined && svc.autorestart !== 'ON_FAILURE')
+      issues.push({
+        path: ['services', i, 'autorestartRetries'],
+        message: 'a retry limit needs autorestart ON_FAILURE (only a failed container is started again)',
+      });
     svc.bindings?.forEach((b, j) => {
       if (b.volumesFrom !== undefined && !names.has(b.volumesFrom))
         issues.push({
@@ -358,6 +371,8 @@ export interface ServiceStatus {
   targetContainers: number;
   currentContainers: number;
   readyContainers: number;
+  /** Containers that exist and have ended (exited and not restarted); absent when none has. */
+  endedContainers?: number;
   /** Where its published ports are reachable from outside (translate/published-ports.ts). */
   publishedPorts?: PublishedPortStatus[];
 }

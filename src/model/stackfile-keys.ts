@@ -285,12 +285,14 @@ const restartKey: KeyHandler = {
     const word = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
     if (word === 'on-failure') ctx.set('autorestart', 'ON_FAILURE');
     else if (word === 'always') ctx.set('autorestart', 'ALWAYS');
-    else if (word !== undefined && /^on-failure:\d+$/.test(word))
-      ctx.report(
-        '',
-        `${show(value)}: a retry limit is not supported (Kubernetes keeps restarting with a back-off); use on-failure`,
-      );
-    else if (word === 'unless-stopped')
+    else if (word !== undefined && /^on-failure:\d+$/.test(word)) {
+      const retries = Number(word.slice('on-failure:'.length));
+      if (retries > 1000000) ctx.report('', `${show(value)}: at most 1000000 retries`);
+      else {
+        ctx.set('autorestart', 'ON_FAILURE');
+        ctx.set('autorestartRetries', retries);
+      }
+    } else if (word === 'unless-stopped')
       ctx.report('', '"unless-stopped" is not supported: use always (a stopped stack stays stopped)');
     else {
       const guess = word === undefined ? undefined : closest(word, RESTART_WORDS);
@@ -518,7 +520,14 @@ export function serviceToStackFile(svc: ServiceSpec): Record<string, unknown> {
       (b) => `${b.hostPath === undefined ? '' : `${b.hostPath}:`}${b.containerPath ?? ''}${modeSuffix(b)}`,
     );
   if (volumesFrom.length > 0) out['volumes_from'] = volumesFrom.map((b) => `${b.volumesFrom}${modeSuffix(b)}`);
-  put('restart', svc.autorestart === undefined ? undefined : RESTART_OUT[svc.autorestart]);
+  put(
+    'restart',
+    svc.autorestart === undefined
+      ? undefined
+      : svc.autorestart === 'ON_FAILURE' && svc.autorestartRetries !== undefined
+        ? `on-failure:${svc.autorestartRetries}`
+        : RESTART_OUT[svc.autorestart],
+  );
   put('autodestroy', svc.autodestroy === undefined ? undefined : AUTODESTROY_OUT[svc.autodestroy]);
   put('deployment_strategy', svc.deploymentStrategy?.toLowerCase());
   put('sequential_deployment', svc.sequentialDeployment);

@@ -22,8 +22,28 @@ export function deploymentStrategy(svc: ServiceSpec): NonNullable<ServiceSpec['d
   return svc.deploymentStrategy ?? 'EMPTIEST_NODE';
 }
 
-/** One container per node (EVERY_NODE) runs as a DaemonSet; everything else as a Deployment. */
-export function workloadKind(svc: ServiceSpec): 'Deployment' | 'DaemonSet' {
+/**
+ * Whether a container that exits is started again. Absent, a service restarts ALWAYS
+ * (Longshore's default since its first release, for the servers most stack files describe),
+ * unless it asks for its ended containers to be removed (autodestroy ON_SUCCESS or ALWAYS):
+ * such a service is meant to end, so it gets Docker Cloud's own default, OFF.
+ */
+export function restartPolicy(svc: ServiceSpec): NonNullable<ServiceSpec['autorestart']> {
+  if (svc.autorestart !== undefined) return svc.autorestart;
+  return svc.autodestroy === 'ON_SUCCESS' || svc.autodestroy === 'ALWAYS' ? 'OFF' : 'ALWAYS';
+}
+
+/** Docker Cloud: autodestroy defaults to OFF (ended containers stay). */
+export function autodestroy(svc: ServiceSpec): NonNullable<ServiceSpec['autodestroy']> {
+  return svc.autodestroy ?? 'OFF';
+}
+
+/**
+ * A service always restarted runs as a Deployment (a DaemonSet for EVERY_NODE, one container
+ * per node); one whose containers may end (autorestart OFF or ON_FAILURE) as a Job.
+ */
+export function workloadKind(svc: ServiceSpec): 'Deployment' | 'DaemonSet' | 'Job' {
+  if (restartPolicy(svc) !== 'ALWAYS') return 'Job';
   return deploymentStrategy(svc) === 'EVERY_NODE' ? 'DaemonSet' : 'Deployment';
 }
 

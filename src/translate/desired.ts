@@ -102,7 +102,7 @@ export function blockedServices(translation: Translation): Set<string> {
   return new Set(translation.problems.map((p) => p.service));
 }
 
-/** One service's objects: its claims, its Service and its workload. */
+/** One service's objects: its claims, its Service and its workload (a Job only while it is to run). */
 function serviceObjects(
   ctx: StackContext,
   svc: ServiceSpec,
@@ -112,8 +112,9 @@ function serviceObjects(
 ): { objects: KubeObject[]; problems: Problem[] } {
   const service = serviceObject(ctx, svc);
   const pod = podTemplate(ctx, svc, volumes, links, volumeGroup);
+  const workload = workloadObject(ctx, svc, pod.template);
   return {
-    objects: [...volumes.claims, service.object, workloadObject(ctx, svc, pod.template)],
+    objects: [...volumes.claims, service.object, ...(workload === undefined ? [] : [workload])],
     problems: [...volumes.problems, ...service.problems, ...pod.problems],
   };
 }

@@ -13,6 +13,7 @@ export type {
   DaemonSetObject,
   DeploymentObject,
   EndpointSliceObject,
+  JobObject,
   KubeObject,
   PersistentVolumeClaimObject,
   RoleBindingObject,

@@ -4,6 +4,7 @@ import type {
   V1DaemonSet,
   V1Deployment,
   V1EndpointSlice,
+  V1Job,
   V1ObjectMeta,
   V1OwnerReference,
   V1PersistentVolumeClaim,
@@ -31,6 +32,7 @@ export type DeploymentObject = Child<V1Deployment, 'apps/v1', 'Deployment'>;
 export type DaemonSetObject = Child<V1DaemonSet, 'apps/v1', 'DaemonSet'>;
 export type ServiceObject = Child<V1Service, 'v1', 'Service'>;
 export type PersistentVolumeClaimObject = Child<V1PersistentVolumeClaim, 'v1', 'PersistentVolumeClaim'>;
+export type JobObject = Child<V1Job, 'batch/v1', 'Job'>;
 export type EndpointSliceObject = Child<V1EndpointSlice, 'discovery.k8s.io/v1', 'EndpointSlice'>;
 export type ServiceAccountObject = Child<V1ServiceAccount, 'v1', 'ServiceAccount'>;
 export type RoleObject = Child<V1Role, 'rbac.authorization.k8s.io/v1', 'Role'>;
@@ -46,7 +48,8 @@ export type KubeObject =
   | ServiceObject
   | EndpointSliceObject
   | DeploymentObject
-  | DaemonSetObject;
+  | DaemonSetObject
+  | JobObject;
 export type KubeKind = KubeObject['kind'];
 
 /**
@@ -62,6 +65,7 @@ export const KIND_ORDER: readonly KubeKind[] = [
   'EndpointSlice',
   'Deployment',
   'DaemonSet',
+  'Job',
 ];
 
 export function compareObjects(a: KubeObject, b: KubeObject): number {

@@ -74,7 +74,8 @@ export function podTemplate(
   const spread = deploymentStrategy(svc) === 'HIGH_AVAILABILITY' ? highAvailabilitySpread(ctx, svc) : [];
 
   const asked: V1PodSpec = {
-    // Deployments and DaemonSets only allow Always: autorestart OFF/ON_FAILURE cannot be honoured.
+    // What Deployments and DaemonSets allow; a service whose containers may end runs as a Job,
+    // which sets its own (see workload.ts).
     restartPolicy: 'Always',
     containers: [main.container],
     ...(volumes.volumes.length > 0 && { volumes: volumes.volumes }),

@@ -2,7 +2,7 @@
 // The previous status only tells apart situations the cluster reports identically: a service
 // scaling from a start, a rollout's last pods from a first start, a lost pod from a start.
 import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
-import { targetNumContainers } from './defaults.ts';
+import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './status-input.ts';
 
@@ -13,7 +13,7 @@ export interface ServiceFacts {
   synchronized: boolean;
   /** Its rollout missed the progress deadline. */
   deadlineExceeded: boolean;
-  /** Pods remain (terminating ones included), or the workload still wants some. */
+  /** Pods remain (terminating ones included), the workload still wants some, or a Job (a run) remains. */
   podsLeft: boolean;
   /**
    * Its workload cannot create its Pods (the Deployment's ReplicaFailure, while the rollout is
@@ -22,6 +22,13 @@ export interface ServiceFacts {
   replicaFailure: string | undefined;
   /** Why no node takes one of its pods (`Unschedulable: ...`), while it is meant to run and is not complete. */
   unschedulable: string | undefined;
+  /**
+   * A service whose containers may end has run to completion: every container exited
+   * successfully (its state is then Stopped). It counts as a service that is as it should be.
+   */
+  done: boolean;
+  /** Containers of such a service that ended in failure and will not be restarted: why, for Degraded. */
+  containersFailed: string | undefined;
 }
 
 export interface ServiceObservation {
@@ -48,12 +55,23 @@ const UP: readonly ServiceState[] = ['Running', 'Partly running', 'Scaling'];
 export function serviceFacts(o: ServiceObservation): ServiceFacts {
   const w = o.workload?.exists === true ? o.workload : undefined;
   const running = o.lifecycle === 'running';
-  const target = !running ? 0 : w?.kind === 'DaemonSet' ? w.specReplicas : targetNumContainers(o.svc);
+  const runsOnce = workloadKind(o.svc) === 'Job';
+  // One container per node run once: as many as its Job was made for (the schedulable nodes).
+  const perNodeJob = runsOnce && deploymentStrategy(o.svc) === 'EVERY_NODE';
+  const target = !running
+    ? 0
+    : w?.kind === 'DaemonSet'
+      ? w.specReplicas
+      : perNodeJob
+        ? (w?.specReplicas ?? 0)
+        : targetNumContainers(o.svc);
   const ready = w?.readyReplicas ?? o.pods?.ready ?? 0;
   const current = o.pods !== undefined ? o.pods.existing - o.pods.terminating : (w?.replicas ?? 0);
-  const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0;
+  // A Job is one run, deleted when the stack stops: until it is gone (from the cache too), the
+  // run is not over, and a start must not find it and take it for the fresh run.
+  const podsLeft = (o.pods?.existing ?? 0) > 0 || (w?.replicas ?? 0) > 0 || w?.kind === 'Job';
 
-  const observed = w !== undefined && w.observedGeneration >= w.generation;
+  const observed = w !== undefined && (w.kind === 'Job' || w.observedGeneration >= w.generation);
   const revisionOk = w?.podTemplateRedeployRevision === o.revision;
   const replicasOk = w !== undefined && (w.kind === 'DaemonSet' || w.specReplicas === target);
   // Docker Cloud's meaning: the service runs the current definition, so while it is meant to
@@ -74,7 +92,15 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     running && !complete && w?.replicaFailure !== undefined
       ? `${w.replicaFailure.reason}: ${w.replicaFailure.message}`
       : undefined;
-  const failure = [o.applyFailure, replicaFailure].filter((m): m is string => m !== undefined && m !== '');
+  const containersFailed = running && runsOnce && w?.kind === 'Job' && revisionOk ? jobFailure(o, w) : undefined;
+  const failure = [o.applyFailure, replicaFailure, containersFailed].filter((m): m is string => m !== undefined && m !== '');
+  // Nothing left to run: every container of this run exited successfully (or none was asked for).
+  const done =
+    running &&
+    runsOnce &&
+    o.applyFailure === undefined &&
+    !o.blocked &&
+    ((target === 0 && !perNodeJob) || (w?.kind === 'Job' && revisionOk && (w.ended?.succeeded ?? 0) >= target));
   const state = serviceState(o, {
     w,
     target,
@@ -85,6 +111,7 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     complete,
     deadlineExceeded,
     failing: running && failure.length > 0,
+    done,
   });
   const status: DerivedServiceStatus = {
     name: o.svc.name,
@@ -92,6 +119,7 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     targetContainers: target,
     currentContainers: current,
     readyContainers: ready,
+    ...((o.pods?.ended ?? 0) > 0 && { endedContainers: o.pods?.ended }),
   };
   // A pod no node takes (a tag no node carries, a host port every node holds, too little
   // memory) is not a failure by itself (a node may come), but it is why the service waits.
@@ -110,7 +138,26 @@ export function serviceFacts(o: ServiceObservation): ServiceFacts {
     podsLeft,
     replicaFailure,
     unschedulable,
+    done,
+    containersFailed,
   };
+}
+
+/**
+ * Why some containers of a Job ended for good: `2 of 3 containers exited with an error (exit
+ * code 1) and are not restarted (autorestart OFF)`; undefined when none did.
+ */
+function jobFailure(o: ServiceObservation, w: WorkloadObservation): string | undefined {
+  const failed = w.ended?.failed ?? 0;
+  if (failed === 0) return undefined;
+  const codes = [...new Set(o.pods?.exitCodes ?? [])].sort((a, b) => a - b);
+  const exit = codes.length === 0 ? '' : ` (exit code ${codes.join(', ')})`;
+  const retries = o.svc.autorestartRetries;
+  const policy =
+    restartPolicy(o.svc) === 'OFF'
+      ? 'are not restarted (autorestart OFF)'
+      : `have no retry left${retries === undefined ? '' : ` (on-failure:${retries})`}`;
+  return `${failed} of ${w.specReplicas} containers exited with an error${exit} and ${policy}`;
 }
 
 interface Derived {
@@ -122,8 +169,10 @@ interface Derived {
   revisionOk: boolean;
   complete: boolean;
   deadlineExceeded: boolean;
-  /** Children refused by the API server, or Pods its workload cannot create. */
+  /** Children refused by the API server, Pods its workload cannot create, or containers that failed for good. */
   failing: boolean;
+  /** A service whose containers may end has run to completion. */
+  done: boolean;
 }
 
 function serviceState(o: ServiceObservation, d: Derived): ServiceState {
@@ -142,7 +191,11 @@ function serviceState(o: ServiceObservation, d: Derived): ServiceState {
 /** desiredState Running: how far the service is from running at its target. */
 function runningServiceState(o: ServiceObservation, d: Derived): ServiceState {
   const { w, target, ready } = d;
+  // A service whose containers ended as they should (exited successfully) is Stopped, as
+  // Docker Cloud showed it; the stack counts it as running as asked (see state.ts).
+  if (d.done) return 'Stopped';
   if (w === undefined) return o.blocked || d.failing ? 'Not running' : 'Starting';
+  if (w.kind === 'Job') return runningJobState(o, d, w);
   // Something it needs was refused (its Deployment, its Service, its Pods): it does not run as
   // specified until the cause is removed (the spec, the namespace's policy or quota).
   if (d.failing) return ready > 0 ? 'Partly running' : 'Not running';
@@ -157,4 +210,16 @@ function runningServiceState(o: ServiceObservation, d: Derived): ServiceState {
   if (w.replicas > 0 && o.previous?.state === 'Redeploying') return 'Redeploying';
   if (wasUp && ready > 0) return 'Partly running';
   return 'Starting';
+}
+
+/**
+ * desiredState Running, for a service run as a Job: Running while every container runs or has
+ * exited successfully; Redeploying while a Job of an older definition is still there, and until
+ * the fresh run is up when it replaced one; Starting otherwise.
+ */
+function runningJobState(o: ServiceObservation, d: Derived, w: WorkloadObservation): ServiceState {
+  if (d.failing) return d.ready > 0 ? 'Partly running' : 'Not running';
+  if (!d.revisionOk) return 'Redeploying';
+  if (d.ready + (w.ended?.succeeded ?? 0) >= d.target) return 'Running';
+  return o.previous?.state === 'Redeploying' ? 'Redeploying' : 'Starting';
 }

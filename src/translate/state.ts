@@ -6,14 +6,19 @@
 //   absent          pods left → Stopping; else Not Running
 //   Stopped         pods left (terminating included) → Stopping; else Stopped
 //   Terminated / deleted   owned children or pods left → Terminating; else Terminated
-//   Running         every service Running → Running
+//   Running         every service Running, or run to completion → Running
+//                   (a service whose containers may end, autorestart OFF or ON_FAILURE, is
+//                   Stopped once every container exited successfully: done, as asked)
 //                   else a service Redeploying or Scaling → Redeploying
 //                   else a service Starting → Starting
 //                   else (settled short of target) a container ready → Partly running
 //                   else → Not Running
-// A service some of whose children the API server refused, or whose Deployment cannot create
-// its Pods (ReplicaFailure), counts as failed at once: Partly running with a container ready,
-// else Not running (it does not converge by waiting).
+// A service some of whose children the API server refused, whose Deployment cannot create
+// its Pods (ReplicaFailure), or some of whose containers exited with an error and will not be
+// restarted (autorestart OFF, or ON_FAILURE with no retry left), counts as failed at once:
+// Partly running with a container ready, else Not running (it does not converge by waiting);
+// so the stack is Partly running (another service runs) or Not Running, with the reason in
+// the service's message and in Degraded (ContainersFailed).
 //
 // Conditions: Ready, Progressing, Degraded (with the first cause as reason, every cause in the
 // message), Warnings (what cannot be known from the spec: True with every warning in the
@@ -94,7 +99,7 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
   );
 
   const state = stackState(phase, facts, input);
-  const readyCount = facts.filter((f) => f.status.state === 'Running').length;
+  const readyCount = facts.filter(asAsked).length;
   const servicesReady = `${readyCount}/${facts.length}`;
   const synchronized =
     phase === 'terminated'
@@ -126,12 +131,17 @@ function stackState(phase: Lifecycle, facts: readonly ServiceFacts[], input: Sta
       return podsLeft ? 'Stopping' : 'Not Running';
     case 'running': {
       const states = facts.map((f) => f.status.state);
-      if (states.every((s) => s === 'Running')) return 'Running';
+      if (facts.every(asAsked)) return 'Running';
       if (states.some((s) => s === 'Redeploying' || s === 'Scaling')) return 'Redeploying';
       if (states.includes('Starting')) return 'Starting';
       return facts.some((f) => f.status.readyContainers > 0) ? 'Partly running' : 'Not Running';
     }
   }
+}
+
+/** A service running, or run to completion as a service whose containers may end. */
+function asAsked(f: ServiceFacts): boolean {
+  return f.status.state === 'Running' || f.done;
 }
 
 /** An apply failure as a service's entry shows it: `Service shop-web: HTTP 422: ...`. */
@@ -180,7 +190,7 @@ function conditions(
     ...generation,
   });
   const notReady = facts
-    .filter((f) => f.status.state !== 'Running')
+    .filter((f) => !asAsked(f))
     .map((f) => `${f.status.name} ${f.status.state} (${f.status.readyContainers}/${f.status.targetContainers} ready)`);
   const late = facts.filter((f) => f.deadlineExceeded).map((f) => f.status.name);
 
@@ -215,6 +225,12 @@ function conditions(
     troubles.push({
       reason: 'ReplicaFailure',
       message: cannotCreate.map((f) => `${f.status.name}: ${f.replicaFailure}`).join('; '),
+    });
+  const ended = facts.filter((f) => f.containersFailed !== undefined);
+  if (ended.length > 0)
+    troubles.push({
+      reason: 'ContainersFailed',
+      message: ended.map((f) => `${f.status.name}: ${f.containersFailed}`).join('; '),
     });
   if (late.length > 0) {
     const why = facts

@@ -3,17 +3,23 @@
 import type { Condition, ServiceStatus, Stack, StackState } from '../model/stack.ts';
 import type { Problem } from './problem.ts';
 
-/** A service's Deployment or DaemonSet as its status reports it (DaemonSet fields mapped as noted). */
+/**
+ * A service's Deployment, DaemonSet or Job as its status reports it (DaemonSet and Job fields
+ * mapped as noted; a Job has no observedGeneration: it is taken as observed).
+ */
 export interface WorkloadObservation {
-  kind: 'Deployment' | 'DaemonSet';
+  kind: 'Deployment' | 'DaemonSet' | 'Job';
   exists: boolean;
   generation: number;
   observedGeneration: number;
-  /** Deployment spec.replicas; DaemonSet status.desiredNumberScheduled. */
+  /** Deployment spec.replicas; DaemonSet status.desiredNumberScheduled; Job spec.completions. */
   specReplicas: number;
-  /** Deployment status.replicas (pods of every revision, terminating ones not counted); DaemonSet currentNumberScheduled. */
+  /**
+   * Deployment status.replicas (pods of every revision, terminating ones not counted); DaemonSet
+   * currentNumberScheduled; Job status.active.
+   */
   replicas: number;
-  /** DaemonSet numberReady. */
+  /** DaemonSet numberReady; Job status.ready. */
   readyReplicas: number;
   /** Pods of the current template. DaemonSet updatedNumberScheduled. */
   updatedReplicas: number;
@@ -30,6 +36,16 @@ export interface WorkloadObservation {
    * report no such condition.
    */
   replicaFailure?: { reason: string; message: string } | undefined;
+  /** A Job's containers that have ended (its indexes), for a service whose containers may end. */
+  ended?: JobEnded | undefined;
+}
+
+/** What a Job reports of its ended containers. */
+export interface JobEnded {
+  /** Indexes that succeeded (status.succeeded). */
+  succeeded: number;
+  /** Indexes that failed for good, no retry left (status.failedIndexes, counted). */
+  failed: number;
 }
 
 /** A service's pods: `existing` counts every pod, `terminating` those among them being deleted. */
@@ -39,6 +55,10 @@ export interface ObservedPods {
   ready?: number;
   /** Why no node takes one of them (the scheduler's message), while one waits for a node. */
   unschedulable?: string;
+  /** Its pods that have ended (phase Succeeded or Failed), not being deleted. */
+  ended?: number;
+  /** The exit codes of its pods that failed (a container that ended with an error), in no particular order. */
+  exitCodes?: number[];
 }
 
 export interface StatusInput {
@@ -114,7 +134,7 @@ export interface DerivedStatus {
   state: StackState;
   /** In stack order. */
   services: DerivedServiceStatus[];
-  /** "ready/total": services in state Running, out of all. */
+  /** "ready/total": services in state Running (or run to completion, see state.ts), out of all. */
   servicesReady: string;
   /** Every child is at the current spec (Docker Cloud's `synchronized`). */
   synchronized: boolean;

@@ -33,6 +33,11 @@ export interface Surroundings {
    * the default out of the box.
    */
   podSecurityLevel?: PodSecurityLevel;
+  /**
+   * How many nodes pods may be scheduled on: the containers of an EVERY_NODE service that runs
+   * once (a Job, one container per node). Absent while unknown: no such Job is made.
+   */
+  schedulableNodes?: number;
 }
 
 /**

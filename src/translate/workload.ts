@@ -1,21 +1,31 @@
-// A service's workload: a Deployment, or a DaemonSet for EVERY_NODE. Stopped and never-started
-// stacks keep their workloads with no pods: a Deployment at 0 replicas; a DaemonSet cannot be
-// scaled, so its pods select a node label no node has (see podTemplate).
+// A service's workload: a Deployment, or a DaemonSet for EVERY_NODE, for a service always
+// restarted; a Job for one whose containers may end (autorestart OFF or ON_FAILURE). Stopped
+// and never-started stacks keep their Deployments and DaemonSets with no pods: a Deployment at
+// 0 replicas; a DaemonSet cannot be scaled, so its pods select a node label no node has (see
+// podTemplate). A Job exists only while the stack is meant to run: each Job is one run, so
+// stopping deletes it (its pods with it) and starting creates a fresh one, which runs again.
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
-import { isPublished, targetNumContainers, workloadKind } from './defaults.ts';
-import type { DaemonSetObject, DeploymentObject } from './kube-object.ts';
+import { deploymentStrategy, isPublished, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
+import type { DaemonSetObject, DeploymentObject, JobObject } from './kube-object.ts';
 import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';
 import type { TranslateOptions } from './options.ts';
 import { stackOwnerReference } from './owner.ts';
 
+/**
+ * A Job's retries per container for ON_FAILURE, which Docker retries without a limit: the
+ * largest backoffLimitPerIndex the API server takes. The Job controller waits between retries
+ * (10 s doubling to 6 min), as the kubelet does between restarts of a crashing container.
+ */
+export const UNLIMITED_RETRIES = 2_147_483_647;
+
 export function workloadObject(
   ctx: StackContext,
   svc: ServiceSpec,
   template: V1PodTemplateSpec,
-): DeploymentObject | DaemonSetObject {
+): DeploymentObject | DaemonSetObject | JobObject | undefined {
   const metadata = {
     name: serviceChildName(ctx.stackName, svc.name),
     namespace: ctx.namespace,
@@ -23,7 +33,9 @@ export function workloadObject(
     ownerReferences: [stackOwnerReference(ctx.stack, ctx.uid)],
   };
   const selector = { matchLabels: serviceSelector(ctx.stackName, svc.name) };
-  if (workloadKind(svc) === 'DaemonSet') {
+  const kind = workloadKind(svc);
+  if (kind === 'Job') return ctx.running ? jobObject(ctx, svc, metadata, template) : undefined;
+  if (kind === 'DaemonSet') {
     // sequentialDeployment needs nothing: a DaemonSet already replaces one pod at a time.
     return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template } };
   }
@@ -50,4 +62,55 @@ export function workloadObject(
 /** Whether the service's pods take host ports (HostPort mode, a published port). */
 function holdsHostPorts(svc: ServiceSpec, options: TranslateOptions): boolean {
   return options.publishMode === 'HostPort' && (svc.containerPorts ?? []).some(isPublished);
+}
+
+/**
+ * One run of a service whose containers may end: an Indexed Job, one index per container
+ * (parallelism and completions the target), each index retried on its own (backoffLimitPerIndex:
+ * none for OFF; for ON_FAILURE the limit asked, on-failure:N, else unlimited), so one container failing ends no other, as on
+ * Docker Cloud. Pods are never restarted in place (restartPolicy Never): a retry is a new Pod.
+ * The Job stays once it has finished, as the record of the run (autodestroy removes its pods,
+ * see the controller); nothing is left to run for a target of 0.
+ *
+ * EVERY_NODE: one container per schedulable node, each on a node of its own (a required pod
+ * anti-affinity on the hostname among the service's pods), so every such node runs it once. A
+ * node joining or leaving changes the count, and so the run: the Job is replaced and runs on
+ * every node again (the one-shots this serves, installing keys or swap, are idempotent).
+ */
+function jobObject(
+  ctx: StackContext,
+  svc: ServiceSpec,
+  metadata: JobObject['metadata'],
+  template: V1PodTemplateSpec,
+): JobObject | undefined {
+  const perNode = deploymentStrategy(svc) === 'EVERY_NODE';
+  const target = perNode ? (ctx.surroundings.schedulableNodes ?? 0) : targetNumContainers(svc);
+  if (target === 0) return undefined;
+  const spread = perNode
+    ? {
+        affinity: {
+          ...template.spec?.affinity,
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              {
+                labelSelector: { matchLabels: serviceSelector(ctx.stackName, svc.name) },
+                topologyKey: 'kubernetes.io/hostname',
+              },
+            ],
+          },
+        },
+      }
+    : {};
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata,
+    spec: {
+      completionMode: 'Indexed',
+      completions: target,
+      parallelism: target,
+      backoffLimitPerIndex: restartPolicy(svc) === 'OFF' ? 0 : (svc.autorestartRetries ?? UNLIMITED_RETRIES),
+      template: { ...template, spec: { ...template.spec!, ...spread, restartPolicy: 'Never' } },
+    },
+  };
 }

@@ -106,6 +106,8 @@ describe('the install manifests', () => {
           roles: ['global'],
           linked_to_service: [{ to_service: 'web', name: 'web' }],
         },
+        // A one-shot whose ended container is removed: a Job, and a Pod deleted by Longshore.
+        { name: 'once', image: 'busybox:1.36', entrypoint: 'true', autodestroy: 'ALWAYS' },
       ],
     });
     expect(created.status).toBe(201);
@@ -121,6 +123,9 @@ describe('the install manifests', () => {
         (await core.readNamespacedSecret({ namespace: ns, name: 'rbac-api-access-token' }).catch(() => undefined))?.data?.[
           'token'
         ],
+    );
+    await waitFor('the one-shot container removed', 30_000, async () =>
+      (await stacks.pods('rbac', 'once')).length === 0 ? true : undefined,
     );
     expect((await call('POST', `${uri}stop/`)).status).toBe(202);
     await stacks.waitForState('rbac', 'Stopped');

@@ -5,11 +5,13 @@
 // the collection held then.
 import {
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
   type KubeConfig,
   type KubernetesObject,
+  RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { Informer, type InformerOptions, type ListPage } from '../../../src/kube/informer.ts';
@@ -43,6 +45,8 @@ export function namespaceCollections(kc: KubeConfig, namespace: string) {
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const ns = `namespaces/${namespace}`;
   return {
     stacks: () =>
@@ -77,6 +81,29 @@ export function namespaceCollections(kc: KubeConfig, namespace: string) {
         'EndpointSlices',
         `/apis/discovery.k8s.io/v1/${ns}/endpointslices`,
         (o) => discovery.listNamespacedEndpointSlice({ namespace, ...o }),
+        labelSelector,
+      ),
+    jobs: (labelSelector?: string) =>
+      collection('Jobs', `/apis/batch/v1/${ns}/jobs`, (o) => batch.listNamespacedJob({ namespace, ...o }), labelSelector),
+    serviceAccounts: (labelSelector?: string) =>
+      collection(
+        'ServiceAccounts',
+        `/api/v1/${ns}/serviceaccounts`,
+        (o) => core.listNamespacedServiceAccount({ namespace, ...o }),
+        labelSelector,
+      ),
+    roles: (labelSelector?: string) =>
+      collection(
+        'Roles',
+        `/apis/rbac.authorization.k8s.io/v1/${ns}/roles`,
+        (o) => rbac.listNamespacedRole({ namespace, ...o }),
+        labelSelector,
+      ),
+    roleBindings: (labelSelector?: string) =>
+      collection(
+        'RoleBindings',
+        `/apis/rbac.authorization.k8s.io/v1/${ns}/rolebindings`,
+        (o) => rbac.listNamespacedRoleBinding({ namespace, ...o }),
         labelSelector,
       ),
     pods: (labelSelector?: string) =>

@@ -51,6 +51,31 @@ describe('services (read-only)', () => {
     expect(shop.services).toEqual([web.resource_uri, db.resource_uri]);
   });
 
+  it('shows a one-shot service that ran to completion as Stopped, its ended containers as stopped ones', async () => {
+    const shop = await createStack(h, 'shop', [
+      { name: 'web', image: 'nginx:1.27' },
+      { name: 'certs', image: 'certbot', autorestart: 'OFF' },
+    ]);
+    h.cluster.report(shop.uuid, {
+      state: 'Running',
+      services: [
+        { name: 'web', state: 'Running', targetContainers: 1, currentContainers: 1, readyContainers: 1 },
+        { name: 'certs', state: 'Stopped', targetContainers: 1, currentContainers: 1, readyContainers: 0, endedContainers: 1 },
+      ],
+    });
+    const reply = await h.send('GET', '/api/app/v1/service/');
+    const certs = reply.json.objects.find((s: { name: string }) => s.name === 'certs');
+    expect(certs).toMatchObject({
+      state: 'Stopped',
+      autorestart: 'OFF',
+      current_num_containers: 1,
+      running_num_containers: 0,
+      stopped_num_containers: 1,
+    });
+    const web = reply.json.objects.find((s: { name: string }) => s.name === 'web');
+    expect(web).toMatchObject({ state: 'Running', stopped_num_containers: 0 });
+  });
+
   it('filters by stack resource URI, name, state, uuid and uuid__startswith', async () => {
     const shop = await createStack(h, 'shop', [{ name: 'web', image: 'nginx' }]);
     const blog = await createStack(h, 'blog', [

@@ -97,6 +97,7 @@ describe('the Stack CRD', () => {
       expect.stringMatching(/^\.spec\.redeploy: .*self\.volumesRevision <= self\.revision/),
       expect.stringMatching(/^\.spec\.services: self\.all\(s, self\.exists_one\(t, t\.name == s\.name\)\)/),
       expect.stringMatching(/^\.spec\.services: .*volumesFrom/),
+      expect.stringMatching(/^\.spec\.services\[\]: .*self\.autorestart == 'ON_FAILURE'/),
       expect.stringMatching(/^\.spec\.services\[\]\.containerPorts: .*distinct/),
       expect.stringMatching(/^\.spec\.services\[\]\.bindings\[\]: has\(self\.containerPath\) \|\| has\(self\.volumesFrom\)/),
       expect.stringMatching(/^\.spec\.services\[\]\.bindings\[\]: .*!has\(self\.hostPath\)/),

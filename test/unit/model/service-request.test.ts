@@ -559,10 +559,15 @@ describe('refusals name the service and the key as the client wrote them', () =>
       ],
     ],
     [
-      'a retry limit',
-      { restart: 'on-failure:5' },
+      'a retry limit beyond the maximum',
+      { restart: 'on-failure:5000000' },
+      ['services[0] (web).restart: "on-failure:5000000": at most 1000000 retries'],
+    ],
+    [
+      'a retry limit without autorestart ON_FAILURE',
+      { autorestart: 'OFF', autorestart_retries: 3 },
       [
-        'services[0] (web).restart: "on-failure:5": a retry limit is not supported (Kubernetes keeps restarting with a back-off); use on-failure',
+        'services[0] (web).autorestart_retries: a retry limit needs autorestart ON_FAILURE (only a failed container is started again)',
       ],
     ],
     [

@@ -92,6 +92,11 @@ export const VALID_SPECS: SpecCase[] = [
     },
   },
   { name: 'a service linking to itself', spec: oneService({ linkedToService: [{ toService: 'web' }] }), valid: true },
+  {
+    name: 'a retry limit with autorestart ON_FAILURE',
+    spec: oneService({ autorestart: 'ON_FAILURE', autorestartRetries: 3 }),
+    valid: true,
+  },
   { name: 'each desired state', spec: { desiredState: 'Terminated', services: [] }, valid: true },
   { name: 'redeploy without volumes', spec: { redeploy: { revision: 0 }, services: [] }, valid: true },
   { name: '100 services', spec: { services: Array.from({ length: 100 }, (_, i) => svc(`s${i}`)) }, valid: true },
@@ -257,6 +262,18 @@ export const INVALID_SPECS: SpecCase[] = [
     spec: oneService({ bindings: [{ volumesFrom: 'web', containerPath: '/d' }] }),
     valid: false,
     field: 'spec.services[0].bindings[0]',
+  },
+  {
+    name: 'a retry limit without autorestart ON_FAILURE',
+    spec: oneService({ autorestart: 'OFF', autorestartRetries: 3 }),
+    valid: false,
+    field: 'spec.services[0].autorestartRetries',
+  },
+  {
+    name: 'a retry limit without autorestart',
+    spec: oneService({ autorestartRetries: 3 }),
+    valid: false,
+    field: 'spec.services[0].autorestartRetries',
   },
   {
     name: 'volumesFrom no sibling',

@@ -5,6 +5,7 @@ import type {
   DaemonSetObject,
   DeploymentObject,
   EndpointSliceObject,
+  JobObject,
   KubeObject,
   PersistentVolumeClaimObject,
   ServiceObject,
@@ -49,12 +50,14 @@ export function pick(objects: readonly KubeObject[], name: string) {
     );
   const deployment = find('Deployment') as DeploymentObject | undefined;
   const daemonSet = find('DaemonSet') as DaemonSetObject | undefined;
+  const job = find('Job') as JobObject | undefined;
   const svc = find('Service') as ServiceObject | undefined;
-  const workload = deployment ?? daemonSet;
+  const workload = deployment ?? daemonSet ?? job;
   const podSpec = workload?.spec?.template.spec;
   return {
     deployment,
     daemonSet,
+    job,
     service: svc,
     template: workload?.spec?.template,
     podSpec,

@@ -118,14 +118,14 @@ describe('the pod', () => {
     expect(global.template?.metadata?.annotations?.['longshore.io/roles']).toBe('global');
   });
 
-  it('records autorestart, autodestroy, autoredeploy and tags as annotations, as they have no Kubernetes field', () => {
+  it('records autorestart, autodestroy, autoredeploy and tags as annotations (the workload kind says how they act)', () => {
     const { template } = translateOne(
-      service('web', { autorestart: 'ON_FAILURE', autodestroy: 'ALWAYS', autoredeploy: true, tags: ['web', 'eu', 'web'] }),
+      service('web', { autorestart: 'ALWAYS', autodestroy: 'ALWAYS', autoredeploy: true, tags: ['web', 'eu', 'web'] }),
     );
     expect(template?.metadata?.annotations).toEqual({
       'longshore.io/autodestroy': 'ALWAYS',
       'longshore.io/autoredeploy': 'true',
-      'longshore.io/autorestart': 'ON_FAILURE',
+      'longshore.io/autorestart': 'ALWAYS',
       'longshore.io/redeploy-revision': '0',
       'longshore.io/tags': 'eu,web',
     });

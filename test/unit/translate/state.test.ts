@@ -610,3 +610,140 @@ describe('failures told in status', () => {
     }
   });
 });
+
+describe('a service whose containers may end (run as a Job)', () => {
+  const once = service('certs', { autorestart: 'OFF' });
+  const s = stack([web, once]);
+  /** A Job of `n` containers: `active` running (all ready), `succeeded` and `failed` ended. */
+  const job = (
+    n: number,
+    ended: { active?: number; succeeded?: number; failed?: number },
+    over: Partial<WorkloadObservation> = {},
+  ) =>
+    rolledOut(n, {
+      kind: 'Job',
+      replicas: ended.active ?? 0,
+      readyReplicas: ended.active ?? 0,
+      updatedReplicas: ended.active ?? 0,
+      ended: { succeeded: ended.succeeded ?? 0, failed: ended.failed ?? 0 },
+      ...over,
+    });
+
+  it('counts as running while its containers run, and the stack is Running', () => {
+    const status = derive(s, { workloads: { web: rolledOut(2), certs: job(1, { active: 1 }) } });
+    expect(status.services[1]?.state).toBe('Running');
+    expect(status.state).toBe('Running');
+  });
+
+  it('is Stopped once every container exited successfully, and the stack is Running, every service ready', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2), certs: job(1, { succeeded: 1 }) },
+      pods: { web: { existing: 2, terminating: 0, ready: 2 }, certs: { existing: 1, terminating: 0, ready: 0, ended: 1 } },
+    });
+    expect(status.services[1]).toEqual({
+      name: 'certs',
+      state: 'Stopped',
+      targetContainers: 1,
+      currentContainers: 1,
+      readyContainers: 0,
+      endedContainers: 1,
+    });
+    expect(status.state).toBe('Running');
+    expect(status.servicesReady).toBe('2/2');
+    expect(status.synchronized).toBe(true);
+    expect(condition(status, 'Ready')).toMatchObject({ status: 'True' });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'False' });
+  });
+
+  it('is Stopped with its ended containers removed (autodestroy): the Job keeps the count', () => {
+    const status = derive(stack([service('certs', { autodestroy: 'ALWAYS' })]), {
+      workloads: { certs: job(1, { succeeded: 1 }) },
+    });
+    expect(status.services[0]).toMatchObject({ state: 'Stopped', currentContainers: 0 });
+    expect(status.state).toBe('Running');
+  });
+
+  it('is Starting before its Job exists and while its containers start', () => {
+    expect(derive(s, { workloads: { web: rolledOut(2) } }).state).toBe('Starting');
+    const starting = derive(s, { workloads: { web: rolledOut(2), certs: job(2, {}) } });
+    expect(starting.services[1]?.state).toBe('Starting');
+    expect(starting.state).toBe('Starting');
+  });
+
+  it('makes the stack Partly running when a container failed for good, with the reason on the service and in Degraded', () => {
+    const status = derive(s, {
+      workloads: { web: rolledOut(2), certs: job(1, { failed: 1 }) },
+      pods: { certs: { existing: 1, terminating: 0, ready: 0, exitCodes: [1] } },
+    });
+    expect(status.services[1]).toMatchObject({
+      state: 'Not running',
+      message: '1 of 1 containers exited with an error (exit code 1) and are not restarted (autorestart OFF)',
+    });
+    expect(status.state).toBe('Partly running');
+    expect(condition(status, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ContainersFailed',
+      message: expect.stringContaining('certs: 1 of 1 containers exited with an error (exit code 1)'),
+    });
+    expect(status.servicesReady).toBe('1/2');
+  });
+
+  it('is Partly running itself when some of its containers run and another failed; Not Running alone', () => {
+    const partly = derive(stack([service('w', { autorestart: 'ON_FAILURE', targetNumContainers: 3 })]), {
+      workloads: { w: job(3, { active: 2, failed: 1 }) },
+    });
+    expect(partly.services[0]).toMatchObject({
+      state: 'Partly running',
+      message: '1 of 3 containers exited with an error and have no retry left',
+    });
+    expect(partly.state).toBe('Partly running');
+    const limited = derive(stack([service('m', { autorestart: 'ON_FAILURE', autorestartRetries: 2 })]), {
+      workloads: { m: job(1, { failed: 1 }) },
+    });
+    expect(limited.services[0]?.message).toBe('1 of 1 containers exited with an error and have no retry left (on-failure:2)');
+    const alone = derive(stack([once]), { workloads: { certs: job(1, { failed: 1 }) } });
+    expect(alone.state).toBe('Not Running');
+  });
+
+  it('is Redeploying while the Job of the last run is still there, and the fresh run starts', () => {
+    const redeploy = stack([web, once], { redeploy: { revision: 1 } });
+    const old = derive(redeploy, {
+      workloads: { web: rolledOut(2, { podTemplateRedeployRevision: '1' }), certs: job(1, { succeeded: 1 }) },
+    });
+    expect(old.services[1]?.state).toBe('Redeploying');
+    expect(old.state).toBe('Redeploying');
+    const fresh = derive(withStatus(redeploy, { services: [prev('web', 'Running', 2), prev('certs', 'Redeploying', 1)] }), {
+      workloads: {
+        web: rolledOut(2, { podTemplateRedeployRevision: '1' }),
+        certs: job(1, {}, { podTemplateRedeployRevision: '1' }),
+      },
+    });
+    expect(fresh.services[1]?.state).toBe('Redeploying');
+    const done = derive(redeploy, {
+      workloads: {
+        web: rolledOut(2, { podTemplateRedeployRevision: '1' }),
+        certs: job(1, { succeeded: 1 }, { podTemplateRedeployRevision: '1' }),
+      },
+    });
+    expect(done.state).toBe('Running');
+  });
+
+  it('runs once on every node with EVERY_NODE: Starting until its Job exists, done once every node ran it', () => {
+    const keys = service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE' });
+    const none = derive(stack([keys]));
+    expect(none.services[0]).toMatchObject({ state: 'Starting' });
+    const half = derive(stack([keys]), { workloads: { keys: job(2, { succeeded: 1 }) } });
+    expect(half.services[0]).toMatchObject({ state: 'Starting', targetContainers: 2 });
+    const all = derive(stack([keys]), { workloads: { keys: job(2, { succeeded: 2 }) } });
+    expect(all.services[0]).toMatchObject({ state: 'Stopped', targetContainers: 2 });
+    expect(all.state).toBe('Running');
+  });
+
+  it('is Stopping, then Stopped, when the stack stops (the run is deleted, its pods with it)', () => {
+    const stopped = stack([once], { desiredState: 'Stopped' });
+    expect(derive(stopped, { pods: { certs: { existing: 1, terminating: 1 } } }).state).toBe('Stopping');
+    // The run itself is not gone yet: a start must not take it for a fresh one.
+    expect(derive(stopped, { workloads: { certs: job(1, { succeeded: 1 }) } }).state).toBe('Stopping');
+    expect(derive(stopped).state).toBe('Stopped');
+  });
+});

@@ -143,3 +143,70 @@ describe('lifecycle', () => {
     });
   });
 });
+
+describe('services whose containers may end (autorestart OFF or ON_FAILURE)', () => {
+  it('run once as an Indexed Job, one index per container, never restarted in place, for OFF', () => {
+    const { job, deployment, podSpec } = translateOne(service('certs', { autorestart: 'OFF', targetNumContainers: 3 }));
+    expect(deployment).toBeUndefined();
+    expect(job?.metadata.name).toBe('shop-certs');
+    expect(job?.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimitPerIndex: 0,
+    });
+    expect(podSpec?.restartPolicy).toBe('Never');
+    expect(job?.spec?.template.metadata?.labels?.['longshore.io/service']).toBe('certs');
+  });
+
+  it('retry each failed container on its own, without a limit, for ON_FAILURE', () => {
+    const { job } = translateOne(service('migrate', { autorestart: 'ON_FAILURE' }));
+    expect(job?.spec?.backoffLimitPerIndex).toBe(2_147_483_647);
+    expect(job?.spec?.completions).toBe(1);
+  });
+
+  it('retry a failed container at most N times for ON_FAILURE with a limit (on-failure:N)', () => {
+    const { job } = translateOne(service('migrate', { autorestart: 'ON_FAILURE', autorestartRetries: 3 }));
+    expect(job?.spec?.backoffLimitPerIndex).toBe(3);
+  });
+
+  it('treat a service that says no autorestart but asks to be removed when it ends as OFF, Docker Cloud’s default', () => {
+    expect(translateOne(service('once', { autodestroy: 'ALWAYS' })).job?.spec?.backoffLimitPerIndex).toBe(0);
+    expect(translateOne(service('once', { autodestroy: 'ON_SUCCESS' })).job).toBeDefined();
+    expect(translateOne(service('web', { autodestroy: 'OFF' })).deployment).toBeDefined();
+    expect(translateOne(service('web', { autorestart: 'ALWAYS', autodestroy: 'ALWAYS' })).deployment).toBeDefined();
+    expect(translateOne(service('web')).deployment).toBeDefined();
+  });
+
+  it('exist only while the stack is meant to run: stopping ends the run, starting is a fresh one', () => {
+    const services = [service('once', { autorestart: 'OFF' })];
+    for (const desiredState of [undefined, 'Stopped', 'Terminated'] as const)
+      expect(pick(translate(stack(services, { desiredState })).objects, 'once').job).toBeUndefined();
+    const stopped = translate(stack(services, { desiredState: 'Stopped' }));
+    expect(pick(stopped.objects, 'once').service).toBeDefined();
+  });
+
+  it('carry the redeploy revision, so a redeploy is a fresh run', () => {
+    const t = translate(stack([service('once', { autorestart: 'OFF' })], { redeploy: { revision: 4 } }));
+    expect(pick(t.objects, 'once').template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('4');
+  });
+
+  it('have nothing to run at a target of 0', () => {
+    expect(translateOne(service('once', { autorestart: 'OFF', targetNumContainers: 0 })).job).toBeUndefined();
+  });
+
+  it('run once on every schedulable node with EVERY_NODE: one container per node, each on a node of its own', () => {
+    const keys = service('keys', { autodestroy: 'ALWAYS', deploymentStrategy: 'EVERY_NODE', targetNumContainers: 5 });
+    const { job, podSpec } = translateOne(keys, {}, [], { schedulableNodes: 3 });
+    expect(job?.spec).toMatchObject({ completions: 3, parallelism: 3, backoffLimitPerIndex: 0 });
+    expect(podSpec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      {
+        labelSelector: { matchLabels: { 'longshore.io/stack': 'shop', 'longshore.io/service': 'keys' } },
+        topologyKey: 'kubernetes.io/hostname',
+      },
+    ]);
+    // Nodes not known yet (or none): nothing to run yet.
+    expect(translateOne(keys).job).toBeUndefined();
+    expect(translateOne(keys, {}, [], { schedulableNodes: 0 }).job).toBeUndefined();
+  });
+});

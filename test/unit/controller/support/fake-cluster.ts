@@ -50,7 +50,8 @@ export type LogEntry =
   | { what: 'event'; type: string; reason: string; message: string }
   | { what: 'status'; state: string | undefined; status: StackStatus }
   | { what: 'apply'; kind: string; name: string }
-  | { what: 'create'; kind: string; name: string };
+  | { what: 'create'; kind: string; name: string }
+  | { what: 'delete'; kind: string; name: string };
 
 /** An API error as client-node throws it: a code and the API server's Status as body. */
 export function apiError(code: number, message: string): Error {
@@ -145,6 +146,7 @@ export class FakeCluster {
       },
       delete: async (namespace, name) => {
         store.objects.delete(`${namespace}/${name}`);
+        this.log.push({ what: 'delete', kind, name });
       },
     };
   }
@@ -199,6 +201,10 @@ export class FakeCluster {
       now: () => new Date('2024-05-01T12:00:00Z'),
       terminatedRetentionMs: 3_600_000,
       deleteStack: async () => {},
+      deletePod: async (namespace, name) => {
+        this.pods.objects.delete(`${namespace}/${name}`);
+        this.log.push({ what: 'delete', kind: 'Pod', name });
+      },
       rules: { progressDeadlineSeconds: 600 },
       appliedGenerations: new Map(),
       statusVersions: new Map(),
