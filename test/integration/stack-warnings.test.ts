@@ -37,6 +37,7 @@ describe('the warnings of a stack', () => {
     expect(converted.ok).toBe(true);
     if (!converted.ok) return;
     expect(converted.warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^docker-cloud\.yml: "web", "queue", "certs" set no restart policy/),
       expect.stringMatching(
         /^docker-cloud\.yml: service "web": links\[0\]: "queue" lists no ports, so the link sets no RABBITMQ_PORT_\* variables/,
       ),
