@@ -24,9 +24,11 @@ import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import {
   blockedServices,
   type Conflict,
+  controlledBy,
   formatProblem,
   mergeConditions,
   type Problem,
+  reasonOf,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_UID_ANNOTATION,
   type SecretObject,
@@ -34,6 +36,7 @@ import {
   type Surroundings,
   serviceChildName,
   serviceNeedsRecreate,
+  TRANSITIONAL_STATES,
   type Translation,
   WARNINGS_CONDITION,
   WARNINGS_REASON,
@@ -146,10 +149,6 @@ interface FailedApply {
  */
 const MISSING_LINK_RECHECK_MS = 30_000;
 
-function controlledBy(obj: KubernetesObject, stack: Stack): boolean {
-  return obj.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stack.metadata.uid) ?? false;
-}
-
 function specHash(obj: KubernetesObject): string {
   return createHash('sha256').update(stableStringify(obj)).digest('base64url').slice(0, 22);
 }
@@ -164,17 +163,12 @@ const LASTING_FAILURE_RETRIES = 10;
 /** Reads and writes of one stack's children in flight at once. */
 const CHILD_CONCURRENCY = 8;
 
-const TRANSITIONAL = new Set<StackState>(['Starting', 'Stopping', 'Redeploying', 'Terminating']);
-
-/** An Event reason for a state: "Partly running" → "PartlyRunning". */
-const eventReason = (state: StackState) => state.replace(/ (\w)/g, (_, c: string) => c.toUpperCase());
-
 /**
  * Records the Event of a state change; awaited before the status write that shows the change.
  * Never folded into an earlier identical Event: the same change may happen twice in a minute.
  */
 function recordStateChange(stack: Stack, to: StackState, deps: ReconcileDeps): Promise<void> {
-  return deps.record(stack, 'Normal', eventReason(to), `stack is ${to}`, { fold: false });
+  return deps.record(stack, 'Normal', reasonOf(to), `stack is ${to}`, { fold: false });
 }
 
 export async function reconcile(key: string, deps: ReconcileDeps, ctx: ReconcileContext = {}): Promise<ReconcileResult> {
@@ -255,7 +249,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
       rules: deps.rules,
       appliedGenerations: deps.appliedGenerations,
     });
-    if (before.state && TRANSITIONAL.has(before.state) && before.state !== reportedState) {
+    if (before.state && TRANSITIONAL_STATES.includes(before.state) && before.state !== reportedState) {
       const state = before.state;
       const from = reportedState ?? null;
       announcing = recordStateChange(stack, state, deps)
@@ -342,7 +336,13 @@ async function createTokenSecret(stack: Stack, secret: SecretObject, deps: Recon
     `${namespace}/${secret.metadata.annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION]}`,
   );
   const uid = account?.metadata?.uid;
-  if (account === undefined || uid === undefined || !controlledBy(account, stack) || account.metadata?.deletionTimestamp) return;
+  if (
+    account === undefined ||
+    uid === undefined ||
+    !controlledBy(account, stack.metadata.uid) ||
+    account.metadata?.deletionTimestamp
+  )
+    return;
   const key = `${namespace}/${stack.metadata.name}`;
   const mark = `${uid}/${stack.spec.redeploy?.revision ?? 0}`;
   if (deps.tokenSecrets.get(key) === mark) return;
@@ -407,7 +407,7 @@ async function applyChildren(
   const accessUsers = looked.filter((p) => runsAsServiceAccount(p.obj)).map((p) => serviceOf(p.obj));
   for (const { obj, kind, existing } of looked) {
     desired.add(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`);
-    if (existing && !controlledBy(existing, stack)) {
+    if (existing && !controlledBy(existing, stack.metadata.uid)) {
       const name = obj.metadata?.name ?? '';
       const services = ACCESS_KINDS.has(kind) ? accessUsers : [serviceOf(obj)];
       for (const service of services) conflicts.push({ kind, name, service });
@@ -497,7 +497,7 @@ async function applyChildren(
   const conflictedService = (child: KubernetesObject) => groupsOf(child).some((g) => conflicted.has(g));
   const unwanted = (pruneNothing ? [] : CHILD_KINDS).flatMap((kind) =>
     deps.caches.children[kind].byIndex('stack', key).flatMap((child) => {
-      if (!controlledBy(child, stack) || child.metadata?.deletionTimestamp) return [];
+      if (!controlledBy(child, stack.metadata.uid) || child.metadata?.deletionTimestamp) return [];
       const service = child.metadata?.labels?.[SERVICE_LABEL] ?? '';
       if (blocked.has(service) || conflictedService(child) || incomplete.has(service)) return [];
       if (desired.has(`${kind}/${namespace}/${child.metadata?.name}`)) return [];

@@ -2,11 +2,18 @@
 // src/translate/surroundings.ts) as the controller sees them: other stacks, their Services'
 // cluster IPs and their pods' addresses from the caches; plain Services of the namespace read
 // from the API server, since Longshore caches only what it manages (and a link to one is rare).
-import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { statusOf } from '../kube/children.ts';
 import type { Stack } from '../model/stack.ts';
 import type { NodePortHolder, PlainService, Surroundings } from '../translate/index.ts';
-import { LABEL_STACK, MAX_PLAIN_LINK_TARGETS, plainLinkNames, plainServiceOf, serviceChildName } from '../translate/index.ts';
+import {
+  controlledBy,
+  LABEL_STACK,
+  MAX_PLAIN_LINK_TARGETS,
+  plainLinkNames,
+  plainServiceOf,
+  serviceChildName,
+} from '../translate/index.ts';
 import { allBounded } from '../util/bounded.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 
@@ -58,9 +65,6 @@ export function nodePortReader(kc: KubeConfig): NodePortReader {
     return holders;
   };
 }
-
-const controlledBy = (o: KubernetesObject | undefined, uid: string | undefined) =>
-  o?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid) ?? false;
 
 export async function observeSurroundings(stack: Stack, caches: Caches, readService: ServiceReader): Promise<Surroundings> {
   const { namespace } = stack.metadata;

@@ -22,6 +22,7 @@ export type {
   ServiceAccountObject,
   ServiceObject,
 } from './kube-object.ts';
+export { controlledBy } from './kube-object.ts';
 export * from './labels.ts';
 export { linkedStackKeys, MAX_PLAIN_LINK_TARGETS, plainLinkNames } from './link-references.ts';
 export { apiAccessName, legacyVolumeClaimName, serviceChildName, stackDomainName } from './names.ts';
@@ -52,7 +53,14 @@ export {
 } from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
-export { deriveStatus, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from './state.ts';
+export {
+  deriveStatus,
+  reasonOf,
+  TRANSITIONAL_STATES,
+  WARNINGS_CONDITION,
+  WARNINGS_REASON,
+  warningsCondition,
+} from './state.ts';
 export type {
   Conflict,
   DerivedCondition,

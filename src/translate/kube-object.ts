@@ -1,6 +1,7 @@
 // The objects the translation produces: client-node types narrowed to what is always set, so
 // the controller can apply and index them without checking for absent identity fields.
 import type {
+  KubernetesObject,
   V1DaemonSet,
   V1Deployment,
   V1EndpointSlice,
@@ -72,4 +73,9 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
   const byKind = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
   if (byKind !== 0) return byKind;
   return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+/** Whether `obj` is controlled by the owner of this uid (its controller owner reference). */
+export function controlledBy(obj: KubernetesObject | undefined, ownerUid: string | undefined): boolean {
+  return ownerUid !== undefined && (obj?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === ownerUid) ?? false);
 }

@@ -167,10 +167,14 @@ function daemonSetDeadlineExceeded(input: StatusInput, svc: ServiceSpec): boolea
   return progressing.reason === 'ProgressDeadlineExceeded' && (previous === 'Partly running' || previous === 'Not running');
 }
 
-const TRANSITIONAL: readonly StackState[] = ['Starting', 'Redeploying', 'Stopping', 'Terminating'];
+/** The states a stack passes through on its way to another (Progressing=True while in one). */
+export const TRANSITIONAL_STATES: readonly StackState[] = ['Starting', 'Redeploying', 'Stopping', 'Terminating'];
 
-/** "Partly running" → "PartlyRunning": a condition reason is one CamelCase word. */
-function reasonOf(state: StackState): string {
+/**
+ * "Partly running" → "PartlyRunning": a state as one CamelCase word, the reason of a condition
+ * and of the Event of a state change.
+ */
+export function reasonOf(state: StackState): string {
   return state.replace(/(^|\s)(\w)/g, (_m, _s, c: string) => c.toUpperCase());
 }
 
@@ -201,7 +205,7 @@ function conditions(
     `${servicesReady} services ready${notReady.length > 0 && lifecycle(stack) === 'running' ? `; not ready: ${notReady.join(', ')}` : ''}`,
   );
 
-  const progressing = TRANSITIONAL.includes(state)
+  const progressing = TRANSITIONAL_STATES.includes(state)
     ? make('Progressing', 'True', reasonOf(state), `stack is ${state}`)
     : late.length > 0
       ? make('Progressing', 'False', 'ProgressDeadlineExceeded', `no progress within the deadline: ${late.join(', ')}`)
