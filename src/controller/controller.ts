@@ -4,9 +4,8 @@
 // backoff, a conflict sooner.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { statusOf } from '../kube/children.ts';
+import { describeError, statusOf } from '../kube/api-error.ts';
 import { keyOf } from '../kube/informer.ts';
-import { describeError } from './api-error.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
 import { WorkQueue } from './queue.ts';

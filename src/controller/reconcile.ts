@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1PodTemplateSpec, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { CHILD_KINDS, type ChildClient, type ChildKind, statusOf } from '../kube/children.ts';
+import { describeError, errorMessage, isTransient, statusOf } from '../kube/api-error.ts';
+import { CHILD_KINDS, type ChildClient, type ChildKind } from '../kube/children.ts';
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import { autodestroy, workloadKind } from '../translate/defaults.ts';
@@ -45,7 +46,6 @@ import {
 import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '../translate/status-input.ts';
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
-import { describeError, errorMessage, isTransient } from './api-error.ts';
 import { type Caches, cachedSpecEditors, GRANT_FIELDS, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';

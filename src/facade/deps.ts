@@ -38,22 +38,6 @@ export interface StackWriter {
   get(namespace: string, name: string): Promise<Stack | undefined>;
 }
 
-/**
- * An error status from the Kubernetes API, as the writer reports it (fakes throw it too).
- * `reason` is the Status reason: Conflict, AlreadyExists, Invalid, NotFound, ...
- */
-export class KubeApiError extends Error {
-  readonly code: number;
-  readonly reason: string;
-
-  constructor(code: number, reason: string, message: string) {
-    super(message);
-    this.name = 'KubeApiError';
-    this.code = code;
-    this.reason = reason;
-  }
-}
-
 /** Who the caller is, as Kubernetes' TokenReview says. */
 export interface Identity {
   username: string;

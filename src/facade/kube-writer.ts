@@ -3,15 +3,15 @@
 // patches; a metadata.resourceVersion in the patch makes the API server refuse (409 Conflict)
 // a write based on an older version. API errors come out as KubeApiError.
 import {
-  ApiException,
   type CustomObjectsApi,
   CustomObjectsApi as CustomObjectsApiClass,
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { asKubeApiError, KubeApiError } from '../kube/api-error.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
-import { KubeApiError, type StackPatch, type StackWriter } from './deps.ts';
+import type { StackPatch, StackWriter } from './deps.ts';
 
 const FIELD_MANAGER = 'longshore-facade';
 
@@ -60,22 +60,6 @@ async function call(request: () => Promise<unknown>): Promise<Stack> {
   try {
     return (await request()) as Stack;
   } catch (err) {
-    throw err instanceof ApiException ? toKubeApiError(err) : err;
+    throw asKubeApiError(err) ?? err;
   }
-}
-
-/** The API server's Status (reason and message) out of a client-node exception. */
-export function toKubeApiError(err: ApiException<unknown>): KubeApiError {
-  let body: unknown = err.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      // not JSON: keep the text as the message
-    }
-  }
-  const status = typeof body === 'object' && body !== null ? (body as { reason?: unknown; message?: unknown }) : {};
-  const reason = typeof status.reason === 'string' ? status.reason : '';
-  const message = typeof status.message === 'string' ? status.message : typeof body === 'string' ? body : `HTTP ${err.code}`;
-  return new KubeApiError(err.code, reason, message);
 }

@@ -4,9 +4,10 @@
 // (which re-checks whether the action is still allowed) and tried again, a few times.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
+import { KubeApiError } from '../kube/api-error.ts';
 import type { Stack } from '../model/stack.ts';
 import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions, targetState } from './actions.ts';
-import { KubeApiError, type StackPatch } from './deps.ts';
+import type { StackPatch } from './deps.ts';
 import type { FacadeEnv } from './env.ts';
 import { badRequest, conflict, HttpError, notFound } from './errors.ts';
 

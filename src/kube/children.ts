@@ -13,6 +13,8 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 
+import { statusOf } from './api-error.ts';
+
 export const FIELD_MANAGER = 'longshore';
 
 export const CHILD_KINDS = [
@@ -224,9 +226,4 @@ type NamespacedList = (opts: {
 async function findByName(list: NamespacedList, name: string): Promise<KubernetesObject | undefined> {
   const { items } = await list({ fieldSelector: `metadata.name=${name}`, resourceVersion: '0' });
   return items.find((o) => o.metadata?.name === name);
-}
-/** The HTTP status of a client-node API error, if it is one. */
-export function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
 }

@@ -7,7 +7,7 @@
 // Written by hand because no maintained JavaScript library does it; kept small.
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { statusOf } from './children.ts';
+import { statusOf } from './api-error.ts';
 
 export interface LeaderElectionOptions {
   kubeConfig: KubeConfig;

@@ -4,18 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
-import {
-  type Authenticator,
-  type FacadeDeps,
-  type Identity,
-  KubeApiError,
-  type StackPatch,
-  type StackReader,
-  type StackWriter,
-  type Verb,
+import type {
+  Authenticator,
+  FacadeDeps,
+  Identity,
+  StackPatch,
+  StackReader,
+  StackWriter,
+  Verb,
 } from '../../../../src/facade/deps.ts';
 import { sortByCreation } from '../../../../src/facade/stack-order.ts';
 import { mergePatch } from '../../../../src/facade/writes.ts';
+import { KubeApiError } from '../../../../src/kube/api-error.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
 
 export class FakeCluster implements StackWriter {

@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { describeError, errorMessage, isTransient } from '../../../src/controller/api-error.ts';
+import { asKubeApiError, describeError, errorMessage, isTransient, KubeApiError } from '../../../src/kube/api-error.ts';
 
 const status = (code: number, message: string) =>
   new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', message, code }), { a: 'b' });
@@ -24,5 +24,33 @@ describe('an API error', () => {
     for (const code of [400, 403, 404, 422]) expect(isTransient(status(code, 'no'))).toBe(false);
     for (const code of [408, 409, 429, 500, 503, 504]) expect(isTransient(status(code, 'later'))).toBe(true);
     expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+  });
+});
+
+describe('one error type for the Kubernetes API', () => {
+  it("is made from client-node's exception: code, the Status reason and message", () => {
+    const err = new ApiException(
+      409,
+      'Unknown API Status Code!',
+      JSON.stringify({
+        kind: 'Status',
+        reason: 'AlreadyExists',
+        message: 'stacks.longshore.io "shop" already exists',
+        code: 409,
+      }),
+      {},
+    );
+    const kube = asKubeApiError(err);
+    expect(kube).toBeInstanceOf(KubeApiError);
+    expect({ code: kube?.code, reason: kube?.reason, message: kube?.message }).toEqual({
+      code: 409,
+      reason: 'AlreadyExists',
+      message: 'stacks.longshore.io "shop" already exists',
+    });
+    expect(asKubeApiError(kube)).toBe(kube);
+  });
+
+  it('is not made of a failure that got no answer', () => {
+    expect(asKubeApiError(new Error('connect ECONNREFUSED 127.0.0.1:6443'))).toBeUndefined();
   });
 });
