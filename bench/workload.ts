@@ -3,7 +3,7 @@
 // service names in one namespace, as Docker Cloud allowed. What one stack becomes is read from
 // Longshore's own translation (childrenPerStack): 3 Deployments, 3 ClusterIP Services, the
 // stack's DNS domain (a headless Service without selector) and its EndpointSlice of names.
-import { serviceToApi } from '../src/model/dockercloud.ts';
+import { serviceToApi } from '../src/dockercloud/api-fields.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, type Stack, type StackSpec, VERSION } from '../src/model/stack.ts';
 import { defaultTranslateOptions, desiredObjects, EMPTY_SURROUNDINGS } from '../src/translate/index.ts';
 import type { KubeHttp } from './kube-http.ts';

@@ -8,10 +8,10 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { isDns1123Label, toDns1123Label } from '../model/service-names.ts';
-import { type ConvertedServices, convertServices, type ServiceIssue } from '../model/service-request.ts';
+import { isDns1123Label, toDns1123Label } from '../dockercloud/service-names.ts';
+import { type ConvertedServices, convertServices, type ServiceIssue } from '../dockercloud/service-request.ts';
+import { readStackFile, type StackFileService } from '../dockercloud/stackfile.ts';
 import { API_VERSION, KIND, type ServiceSpec, type Stack, StackName, type StackSpec } from '../model/stack.ts';
-import { readStackFile, type StackFileService } from '../model/stackfile.ts';
 import {
   DEFAULT_POD_SECURITY_LEVEL,
   defaultTranslateOptions,

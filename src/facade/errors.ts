@@ -21,4 +21,4 @@ export const conflict = (message: string) => new HttpError(409, message);
 /** Field errors (from the model's validation) as one message, the model's own format, bounded. */
 export { formatFieldErrors } from '../model/errors.ts';
 /** A value quoted in a message, shortened: error messages never echo a request's long values. */
-export { quote } from '../model/request-values.ts';
+export { quote } from '../util/show.ts';

@@ -2,9 +2,10 @@
 // fields from the model's conversion, plus identity, state and counts. `docker-cloud service ps`
 // reads name, uuid, state, synchronized, current_num_containers, image_name,
 // deployed_datetime, public_dns and stack; Go decodes tags as `[{"name": ...}]`.
+
+import { serviceToApi } from '../dockercloud/api-fields.ts';
 import type { PublishedPortStatus, ServiceSpec, Stack } from '../model/stack.ts';
 import { stackDomainName } from '../translate/names.ts';
-import { serviceToApi } from './conversions.ts';
 import { dockerCloudDate } from './dates.ts';
 import { serviceUri, stackUri } from './paths.ts';
 import { isSynchronized } from './presented-state.ts';

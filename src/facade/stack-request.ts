@@ -1,8 +1,9 @@
 // The bodies of create (POST) and update (PATCH), checked field by field. Services come in
 // either shape the clients send (API fields, or the CLI's stack-file keys): the model's
 // servicesFromRequest converts and validates both. Every mistake is a 400 naming the field.
+
+import { servicesFromRequest } from '../dockercloud/service-request.ts';
 import { Nickname, type ServiceSpec, StackName } from '../model/stack.ts';
-import { servicesFromRequest } from './conversions.ts';
 import { badRequest, formatFieldErrors, quote } from './errors.ts';
 
 export interface CreateRequest {

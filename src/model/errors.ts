@@ -2,7 +2,7 @@
 // spelled their input (Docker Cloud's snake_case for the REST façade, the Stack's camelCase
 // under `spec.` for Kubernetes), so a message can be acted on without knowing our internals.
 import type { z } from 'zod';
-import { quote } from './request-values.ts';
+import { quote } from '../util/show.ts';
 import { StackSpec } from './stack.ts';
 
 /** One refused value: `field` says where (a path in the reader's own key names), `message` the rule. */

@@ -20,7 +20,7 @@ import { CoreV1Api, CustomObjectsApi, type KubernetesObject, PatchStrategy, setH
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { convertStackFiles } from '../../src/cli/convert.ts';
-import { toDns1123Label } from '../../src/model/service-names.ts';
+import { toDns1123Label } from '../../src/dockercloud/service-names.ts';
 import {
   API_VERSION,
   GROUP,

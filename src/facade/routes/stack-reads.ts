@@ -1,7 +1,7 @@
 // Reading stacks: list (with Docker Cloud's filters and Tastypie paging), get, export.
 import type { Context } from 'koa';
+import { stackToStackFile } from '../../dockercloud/stackfile-keys.ts';
 import { access } from '../auth.ts';
-import { stackToStackFile } from '../conversions.ts';
 import type { FacadeEnv } from '../env.ts';
 import { paginate, parsePage } from '../paging.ts';
 import { stackToJson } from '../stack-json.ts';

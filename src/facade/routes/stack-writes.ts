@@ -2,12 +2,12 @@
 // update replaces the services, in any state the action table allows (all but Terminating and
 // Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
+import { validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
 import { actionRefusal } from '../../translate/actions.ts';
 import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
-import { validateStackSpec } from '../conversions.ts';
 import type { FacadeEnv } from '../env.ts';
 import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
 import { linkErrors } from '../link-check.ts';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { convertStackFiles, formatWarning, runConvert } from '../../../src/cli/convert.ts';
-import { IGNORED_KEYS } from '../../../src/model/stackfile-keys.ts';
+import { IGNORED_KEYS } from '../../../src/dockercloud/stackfile-keys.ts';
 
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseStackFile } from '../../../src/dockercloud/stackfile.ts';
 import type { ServiceSpec } from '../../../src/model/stack.ts';
-import { parseStackFile } from '../../../src/model/stackfile.ts';
 import { deriveStatus } from '../../../src/translate/state.ts';
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 import { stack, translate } from './fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinCommandLine } from '../../../src/model/command-line.ts';
+import { joinCommandLine } from '../../../src/dockercloud/command-line.ts';
 import { splitShellWords } from '../../../src/translate/shell-words.ts';
 
 const words = (text: string) => {

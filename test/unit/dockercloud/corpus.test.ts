@@ -4,8 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { servicesFromRequest, serviceToApi, stackToStackFile } from '../../../src/model/dockercloud.ts';
-import { parseStackFile } from '../../../src/model/stackfile.ts';
+import { serviceToApi } from '../../../src/dockercloud/api-fields.ts';
+import { servicesFromRequest } from '../../../src/dockercloud/service-request.ts';
+import { parseStackFile } from '../../../src/dockercloud/stackfile.ts';
+import { stackToStackFile } from '../../../src/dockercloud/stackfile-keys.ts';
 
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { joinCommandLine } from '../../../src/model/command-line.ts';
-import { linkTarget, nameFromImage, serviceName, toDns1123Label, volumesFromService } from '../../../src/model/service-names.ts';
+import { joinCommandLine } from '../../../src/dockercloud/command-line.ts';
+import {
+  linkTarget,
+  nameFromImage,
+  serviceName,
+  toDns1123Label,
+  volumesFromService,
+} from '../../../src/dockercloud/service-names.ts';
 import { splitShellWords } from '../../../src/translate/shell-words.ts';
 
 describe('command lines', () => {

@@ -6,14 +6,15 @@
 // Errors name the service by position and by the name the client gave it, then the key as
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
+import { type FieldError, type Result, type Unlisted, zodIssueMessage } from '../model/errors.ts';
+import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from '../model/stack.ts';
+import { quote, show } from '../util/show.ts';
 import { API_KEYS } from './api-fields.ts';
 import { checkDevices, DEVICES_KEY } from './devices.ts';
-import { type FieldError, type Result, type Unlisted, zodIssueMessage } from './errors.ts';
-import { checkMappingSize, closest, isAbsent, isMapping, quote, show, typeName } from './request-values.ts';
+import { checkMappingSize, closest, isAbsent, isMapping, typeName } from './request-values.ts';
 import { type KeyHandler, newDraft, type Origin } from './service-draft.ts';
 import { nameFromImage, serviceName } from './service-names.ts';
 import { SHARED_KEYS } from './shared-keys.ts';
-import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from './stack.ts';
 import { IGNORED_KEYS, STACKFILE_KEYS, UNSUPPORTED_KEYS } from './stackfile-keys.ts';
 
 const HANDLERS: Record<string, KeyHandler> = { ...SHARED_KEYS, ...API_KEYS, ...STACKFILE_KEYS };

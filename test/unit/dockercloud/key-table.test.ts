@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEVICES_KEY } from '../../../src/model/devices.ts';
-import { SHARED_KEYS } from '../../../src/model/shared-keys.ts';
-import { IGNORED_KEYS, STACKFILE_KEYS, UNSUPPORTED_KEYS } from '../../../src/model/stackfile-keys.ts';
+import { DEVICES_KEY } from '../../../src/dockercloud/devices.ts';
+import { SHARED_KEYS } from '../../../src/dockercloud/shared-keys.ts';
+import { IGNORED_KEYS, STACKFILE_KEYS, UNSUPPORTED_KEYS } from '../../../src/dockercloud/stackfile-keys.ts';
 
 const DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/stack-files.md');
 

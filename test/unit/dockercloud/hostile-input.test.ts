@@ -1,9 +1,10 @@
 // Conversions over hostile input: the work and the errors do not grow with the input. Work is
 // counted, not timed: the values are Proxies that count how many of their items are read.
 import { describe, expect, it } from 'vitest';
-import { servicesFromRequest } from '../../../src/model/dockercloud.ts';
+import { closest } from '../../../src/dockercloud/request-values.ts';
+import { servicesFromRequest } from '../../../src/dockercloud/service-request.ts';
 import { formatFieldErrors, MAX_LISTED_ERRORS, validateStackSpec } from '../../../src/model/errors.ts';
-import { closest, show } from '../../../src/model/request-values.ts';
+import { show } from '../../../src/util/show.ts';
 
 /** `items` behind a Proxy that counts reads of its elements (or, for a mapping, its values). */
 function counted<T extends object>(items: T): { value: T; reads: () => number } {

@@ -5,23 +5,22 @@
 // dynamic port), `"protocol": ""`, `"host_path": ""`, `"name": ""` in links, and the
 // port's `"container": ""` (a container URI in responses, meaningless in a request).
 
+import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec } from '../model/stack.ts';
+import { quote, show } from '../util/show.ts';
 import {
   isAbsent,
   isMapping,
-  quote,
   type Report,
   readBoolean,
   readInteger,
   readList,
   readString,
   scalarText,
-  show,
   typeName,
 } from './request-values.ts';
 import type { KeyHandler } from './service-draft.ts';
 import { linkTarget, volumesFromService } from './service-names.ts';
 import { commandKey } from './shared-keys.ts';
-import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec } from './stack.ts';
 
 /** Absent, or the zero value a Go client sends for "not set". */
 function unset(value: unknown): boolean {

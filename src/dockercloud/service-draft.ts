@@ -7,10 +7,10 @@
 // back identically: published ports before unexposed ones, path bindings before volumes_from,
 // one entry per environment variable.
 
-import { snakeCase } from './errors.ts';
+import { snakeCase } from '../model/errors.ts';
+import type { Binding, ContainerPort, EnvVar, Link, ServiceSpec } from '../model/stack.ts';
+import { ServiceSpec as ServiceSpecSchema } from '../model/stack.ts';
 import type { Report } from './request-values.ts';
-import type { Binding, ContainerPort, EnvVar, Link, ServiceSpec } from './stack.ts';
-import { ServiceSpec as ServiceSpecSchema } from './stack.ts';
 
 export type ListItems = {
   containerPorts: ContainerPort;

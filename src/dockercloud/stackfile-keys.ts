@@ -2,24 +2,23 @@
 // file's values, typed by PyYAML, plus "name". Reading them into the spec, refusing the keys
 // Kubernetes cannot honour, and writing a spec back out as a stack file (export).
 
+import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec, type StackSpec } from '../model/stack.ts';
+import { quote, show } from '../util/show.ts';
 import {
   checkMappingSize,
   closest,
   isFalseWord,
   isMapping,
-  quote,
   type Report,
   readList,
   readString,
   readStringList,
   scalarText,
-  show,
   typeName,
 } from './request-values.ts';
 import type { KeyContext, KeyHandler } from './service-draft.ts';
 import { linkTarget, volumesFromService } from './service-names.ts';
 import { booleanKey, capabilitiesKey, commandKey, stringKey, stringListKey } from './shared-keys.ts';
-import { type Binding, type ContainerPort, LIST_LIMITS, type ServiceSpec, type StackSpec } from './stack.ts';
 
 // ---------------------------------------------------------------------------------------
 // Ports: `ports` publishes ("80", "8080:80", "500/udp", "4500:4500/udp"), `expose` does not

@@ -7,8 +7,9 @@
 //  - any other departure from a DNS-1123 label (`my_db`, `web.1`, more than 63 characters)
 //    is refused with a suggested valid name: rewriting it silently would change the host name
 //    other containers use, and they would stop finding the service.
-import { quote } from './request-values.ts';
-import { DNS1123_LABEL } from './stack.ts';
+
+import { DNS1123_LABEL } from '../model/stack.ts';
+import { quote } from '../util/show.ts';
 
 const MAX_LABEL = 63;
 

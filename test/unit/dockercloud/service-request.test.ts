@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { servicesFromRequest } from '../../../src/model/dockercloud.ts';
+import { servicesFromRequest } from '../../../src/dockercloud/service-request.ts';
 import { formatFieldErrors } from '../../../src/model/errors.ts';
 import type { ServiceSpec } from '../../../src/model/stack.ts';
 

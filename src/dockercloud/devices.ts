@@ -4,7 +4,9 @@
 // accepted (nothing is stored: the privileged container already has it). A device renamed
 // (host path ≠ container path) cannot be given, and a container that is not privileged gets
 // no device at all: both are refused, saying why.
-import { quote, type Report, readStringList } from './request-values.ts';
+
+import { quote } from '../util/show.ts';
+import { type Report, readStringList } from './request-values.ts';
 
 /** At most this many devices: a service has few. */
 const MAX_DEVICES = 100;

@@ -9,11 +9,12 @@
 // as written (`DEBUG: True` is "True", `TIMEOUT: 1.0` is "1.0"), since they end up as text.
 // Duplicate keys are refused (PyYAML silently keeps the last one).
 import { isMap, isScalar, parseDocument, type Scalar } from 'yaml';
-import type { FieldError, Result } from './errors.ts';
+import type { FieldError, Result } from '../model/errors.ts';
+import type { ServiceSpec } from '../model/stack.ts';
+import { show } from '../util/show.ts';
 import { type Interpolation, injectEnvironment, interpolateValue } from './interpolate.ts';
-import { isMapping, show, typeName } from './request-values.ts';
+import { isMapping, typeName } from './request-values.ts';
 import { convertServices, type ServiceIssue } from './service-request.ts';
-import type { ServiceSpec } from './stack.ts';
 
 export interface StackFileOptions {
   /** Variables for `$VAR` interpolation (the CLI passes its process environment); none by default. */

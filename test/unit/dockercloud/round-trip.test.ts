@@ -1,6 +1,8 @@
 // Specs out (export, GET) and back in (create, update) unchanged, for every field.
 import { describe, expect, it } from 'vitest';
-import { servicesFromRequest, serviceToApi, serviceToStackFile, stackToStackFile } from '../../../src/model/dockercloud.ts';
+import { serviceToApi } from '../../../src/dockercloud/api-fields.ts';
+import { servicesFromRequest } from '../../../src/dockercloud/service-request.ts';
+import { serviceToStackFile, stackToStackFile } from '../../../src/dockercloud/stackfile-keys.ts';
 import { ServiceSpec, type StackSpec } from '../../../src/model/stack.ts';
 
 /** Every field of ServiceSpec set, in the canonical form servicesFromRequest produces. */

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} here is stack-file interpolation syntax, not a template
 import { describe, expect, it } from 'vitest';
+import { parseStackFile, readStackFile } from '../../../src/dockercloud/stackfile.ts';
 import type { ServiceSpec } from '../../../src/model/stack.ts';
-import { parseStackFile, readStackFile } from '../../../src/model/stackfile.ts';
 
 function specs(text: string, env: Record<string, string> = {}): ServiceSpec[] {
   const result = parseStackFile(text, { env });

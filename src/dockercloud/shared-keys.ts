@@ -2,10 +2,19 @@
 // spell a value differently (ON_SUCCESS / on-success, EVERY_NODE / every_node) both are
 // accepted: the key alone does not say which client sent it.
 
+import {
+  AUTODESTROY,
+  AUTORESTART,
+  DEPLOYMENT_STRATEGIES,
+  LIST_LIMITS,
+  NET_MODES,
+  PID_MODES,
+  type ServiceSpec,
+} from '../model/stack.ts';
+import { quote, show } from '../util/show.ts';
 import { joinCommandLine } from './command-line.ts';
-import { isFalseWord, quote, readBoolean, readInteger, readList, readString, readStringList, show } from './request-values.ts';
+import { isFalseWord, readBoolean, readInteger, readList, readString, readStringList } from './request-values.ts';
 import type { KeyContext, KeyHandler, ScalarField } from './service-draft.ts';
-import { AUTODESTROY, AUTORESTART, DEPLOYMENT_STRATEGIES, LIST_LIMITS, NET_MODES, PID_MODES, type ServiceSpec } from './stack.ts';
 
 /** A command given as a list: at most this many arguments (the joined command is at most 131072 characters anyway). */
 const MAX_COMMAND_ARGUMENTS = 65536;
