@@ -44,6 +44,7 @@ async function startOnLocalCluster(): Promise<void> {
       process.stdout.write(
         `\nLongshore is running on a local control plane.\n` +
           `Docker Cloud's Stack API: ${app.facadeUrl}/api/app/v1/${config.LONGSHORE_DEFAULT_NAMESPACE}/stack/\n` +
+          `Dashboard: ${app.dashboardUrl} (sign in with the token below)\n` +
           `Use the Docker Cloud clients with:\n\n` +
           `export DOCKERCLOUD_REST_HOST=${app.facadeUrl}\n` +
           `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +
