@@ -73,8 +73,8 @@ describe('the dashboard in Chromium', () => {
 
   it('signs in with a token and shows the namespace, live', async () => {
     await signIn(page, owner);
-    expect(await page.getByLabel('Namespace').inputValue()).toBe(ns);
     await seen(page, '.live', 'Live');
+    await expect.poll(() => page.getByLabel('Namespace').inputValue()).toBe(ns);
   });
 
   it('shows what convert refuses before saving, at the key concerned', async () => {
@@ -92,7 +92,8 @@ describe('the dashboard in Chromium', () => {
     await page
       .getByLabel(/Upload a stack file/)
       .setInputFiles({ name: 'shop.yml', mimeType: 'text/yaml', buffer: Buffer.from(STACK_FILE) });
-    expect(await page.getByLabel('Stack name').inputValue()).toBe('shop');
+    // The name comes from the file's name, once the page has read the file.
+    await expect.poll(() => page.getByLabel('Stack name').inputValue()).toBe('shop');
     await page.getByRole('button', { name: 'Create and start' }).click();
     await page.waitForURL(/#\/stack\//);
     stackUrl = page.url();

@@ -4,12 +4,11 @@
 // snapshot, so nothing missed in between stays missed. Each stream ends after streamMaxMs, and
 // at once when the client reads too slowly to keep up; the page then reconnects and is
 // authenticated and authorised again, so a revoked token or role stops the updates.
-import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { access } from '../auth.ts';
 import type { FacadeEnv } from '../env.ts';
 import type { DashboardDeps } from './deps.ts';
-import { stackSummary } from './stack-summary.ts';
+import { type StackSummary, stackSummary } from './stack-summary.ts';
 
 export const DEFAULT_STREAM_MAX_MS = 5 * 60_000;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -18,39 +17,55 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export async function streamStacks(ctx: Context, env: FacadeEnv, dash: DashboardDeps): Promise<void> {
   const { namespace } = await access(ctx, env, 'list');
-  const out = new PassThrough();
-  const send = (event: string, data: unknown) => {
-    if (out.writableLength > MAX_BUFFERED_BYTES) {
-      out.end();
-      return;
-    }
-    out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Changes are listened to before the snapshot is read and held until it is sent: a change
+  // in between comes after the snapshot (at worst repeating it), never lost.
+  let held: [string, unknown][] | undefined = [];
+  let send: (event: string, data: unknown) => void = (event, data) => {
+    held?.push([event, data]);
   };
-  // Subscribed before the snapshot is read: a change in between is sent after the snapshot
-  // (at worst twice), never lost.
   const unsubscribe = dash.subscribe((type, stack) => {
     if (stack.metadata.namespace !== namespace) return;
     if (type === 'delete') send('remove', { uuid: stack.metadata.uid ?? '' });
     else send('stack', stackSummary(stack));
   });
-  const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), dash.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-  const expiry = setTimeout(() => out.end(), dash.streamMaxMs ?? DEFAULT_STREAM_MAX_MS);
+  let snapshot: StackSummary[];
+  try {
+    snapshot = (await env.view.list(namespace)).map(stackSummary);
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+  // Written to the response directly: Koa would pipe a body stream and report the client
+  // going away, the normal end of a stream, as an error.
+  const res = ctx.res;
+  ctx.respond = false;
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  res.writeHead(200, {
+    ...(ctx.response.headers as Record<string, string>),
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  let open = true;
   const close = () => {
+    if (!open) return;
+    open = false;
     clearInterval(heartbeat);
     clearTimeout(expiry);
     unsubscribe();
-    out.end();
+    res.end();
   };
-  out.once('close', close);
-  out.once('finish', close);
-  ctx.req.once('close', close);
-
-  ctx.req.socket.setTimeout(0);
-  ctx.req.socket.setNoDelay(true);
-  ctx.status = 200;
-  ctx.type = 'text/event-stream';
-  ctx.set('Cache-Control', 'no-store');
-  ctx.body = out;
-  out.write('retry: 1000\n\n');
-  send('snapshot', { namespace, stacks: (await env.view.list(namespace)).map(stackSummary) });
+  const write = (text: string) => {
+    if (!open) return;
+    if (res.writableLength > MAX_BUFFERED_BYTES) close();
+    else res.write(text);
+  };
+  const heartbeat = setInterval(() => write(': keep-alive\n\n'), dash.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  const expiry = setTimeout(close, dash.streamMaxMs ?? DEFAULT_STREAM_MAX_MS);
+  res.once('close', close);
+  send = (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  write('retry: 1000\n\n');
+  send('snapshot', { namespace, stacks: snapshot });
+  for (const [event, data] of held) send(event, data);
+  held = undefined;
 }
