@@ -204,6 +204,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         assetsDir: builtAssetsDir(),
         subscribe: changeFeed(caches.stacks),
         readEvents: kubeEventReader(kubeConfig),
+        streamMaxMs: config.LONGSHORE_DASHBOARD_STREAM_SECONDS * 1000,
       },
     });
     const server = createFacadeServer(app);

@@ -13,8 +13,12 @@ import { runLongshore } from './support/longshore.ts';
 
 const kc = kubeConfig();
 const ns = await createTestNamespace('dash');
-// Terminated stacks stay listed for the test to see them (the default test setting is 5 s).
-const longshore = await runLongshore(ns, { LONGSHORE_TERMINATED_RETENTION_SECONDS: '600' });
+// Terminated stacks stay listed for the test to see them (the default test setting is 5 s);
+// each event stream lasts 2 s, so the page reconnects and resynchronises all along.
+const longshore = await runLongshore(ns, {
+  LONGSHORE_TERMINATED_RETENTION_SECONDS: '600',
+  LONGSHORE_DASHBOARD_STREAM_SECONDS: '2',
+});
 const owner = await serviceAccountApiKey(kc, ns, 'owner');
 const viewer = await serviceAccountApiKey(kc, ns, 'viewer', ['get', 'list']);
 const browser = await launchChromium();
@@ -42,6 +46,16 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(dashboard);
   await page.getByLabel('Kubernetes token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The REST API as the owner, from outside the page. */
+async function callApi(method: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${longshore.facadeUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, await response.text()).toBeLessThan(300);
 }
 
 const stateOfStack = (page: Page) => page.locator('#stack-title .state');
@@ -72,9 +86,21 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('signs in with a token and shows the namespace, live', async () => {
+    // A stack made with the REST API, as any client would: the page lists it too.
+    await callApi('POST', `/api/app/v1/${ns}/stack/`, { name: 'blog', services: [{ name: 'blog', image: 'wordpress:6' }] });
     await signIn(page, owner);
     await seen(page, '.live', 'Live');
     await expect.poll(() => page.getByLabel('Namespace').inputValue()).toBe(ns);
+  });
+
+  it('reconnects after losing its stream, and catches up on what changed meanwhile', async () => {
+    // Offline, the stream ends (within 2 s) and cannot be opened again.
+    await page.context().setOffline(true);
+    await seen(page, '.live', 'Reconnecting', 10_000);
+    await callApi('POST', `/api/app/v1/${ns}/stack/`, { name: 'news', services: [{ name: 'news', image: 'nginx:1.27' }] });
+    await page.context().setOffline(false);
+    await seen(page, '.live', 'Live', 30_000);
+    await seen(page, 'tr[data-stack="news"]', 'Not Running');
   });
 
   it('shows what convert refuses before saving, at the key concerned', async () => {
@@ -105,6 +131,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'All stacks' }).click();
     await seen(page, 'tr[data-stack="shop"]', 'Running');
     await seen(page, 'tr[data-stack="shop"]', '2/2');
+    await seen(page, 'tr[data-stack="blog"]', 'Not Running');
     await page.screenshot({ path: `${shots}/list.png`, fullPage: true });
   });
 
@@ -152,6 +179,11 @@ describe('the dashboard in Chromium', () => {
     await seen(page, '#stack-title .state', /^Terminated$/, 90_000);
     await page.getByRole('link', { name: 'All stacks' }).click();
     await seen(page, 'table[aria-label="Terminated"] tr[data-stack="shop"]', 'Terminated');
+    await seen(page, 'table[aria-label="Stacks"] tr[data-stack="blog"]', 'Not Running');
+    await page.screenshot({ path: `${shots}/list-with-terminated.png`, fullPage: true });
+    // The filter hides what does not match.
+    await page.getByLabel('Filter by name').fill('sh');
+    await page.locator('tr[data-stack="blog"]').waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
 
