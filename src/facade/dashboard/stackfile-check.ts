@@ -4,10 +4,22 @@
 // request from the docker-cloud CLI); this adds only where in the text each problem is. The
 // façade's own checks of a whole spec (schema, namespace policy, links) are added by the route.
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { FieldError } from '../../model/errors.ts';
+import { type FieldError, snakeCase } from '../../model/errors.ts';
 import { convertServices } from '../../model/service-request.ts';
 import type { ServiceSpec } from '../../model/stack.ts';
 import { readStackFile, stackFileField } from '../../model/stackfile.ts';
+import { STACKFILE_KEYS } from '../../model/stackfile-keys.ts';
+
+/**
+ * The stack-file key of a spec field, in either spelling (`linkedToService`,
+ * `linked_to_service` → `links`): whole-spec errors name fields, the editor shows keys.
+ */
+const KEY_OF_FIELD = new Map<string, string>();
+for (const [key, handler] of Object.entries(STACKFILE_KEYS)) {
+  if (KEY_OF_FIELD.has(handler.field)) continue;
+  KEY_OF_FIELD.set(handler.field, key);
+  KEY_OF_FIELD.set(snakeCase(handler.field), key);
+}
 
 export interface PlacedProblem {
   /** Where, in the file's own keys (`web.ports[0]`); empty for the file as a whole. */
@@ -57,7 +69,15 @@ export function placeSpecErrors(
     const name = m === null ? undefined : services[Number(m[1])]?.name;
     if (m === null || name === undefined) return place(e);
     const rest = m[2] ?? '';
-    return place({ field: rest === '' ? name : rest.startsWith('[') ? `${name}${rest}` : `${name}.${rest}`, message: e.message });
+    // A field the file spells differently is placed at its key (the list items may differ:
+    // ports and expose fill one field).
+    const field = /^[A-Za-z_]+/.exec(rest)?.[0] ?? '';
+    const key = KEY_OF_FIELD.get(field);
+    const where = key !== undefined ? key : rest;
+    return place({
+      field: where === '' ? name : where.startsWith('[') ? `${name}${where}` : `${name}.${where}`,
+      message: e.message,
+    });
   });
 }
 
