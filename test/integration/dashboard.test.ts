@@ -4,6 +4,7 @@
 // see why, terminate; a wrong token refused; a read-only token shown no actions and refused
 // by the API when it tries anyway. Screenshots go to test-results/dashboard/.
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { serviceAccountApiKey } from '../clients/api-key.ts';
@@ -11,6 +12,7 @@ import { launchChromium } from './support/browser.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
 
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const kc = kubeConfig();
 const ns = await createTestNamespace('dash');
 // Terminated stacks stay listed for the test to see them (the default test setting is 5 s);
@@ -185,6 +187,31 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('Filter by name').fill('sh');
     await page.locator('tr[data-stack="blog"]').waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
+  });
+
+  it("passes axe-core's WCAG 2 A and AA checks (labels, contrast, roles) on each page", async () => {
+    // axe is injected as a script of the test's, which the page's own CSP would refuse: this
+    // context alone lets it in.
+    const audited = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await signIn(audited, owner);
+    await seen(audited, '.live', 'Live');
+    const violations: string[] = [];
+    for (const url of [dashboard, stackUrl, `${dashboard}#/new`]) {
+      await audited.goto(url);
+      await audited.locator('main h1').first().waitFor();
+      await audited.addScriptTag({ path: AXE });
+      const found = await audited.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe;
+        const result = await axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      violations.push(...found.map((v) => `${url}: ${v}`));
+    }
+    expect(violations).toEqual([]);
   });
 
   it('shows a read-only user no actions, and the API refuses them anyway', async () => {
