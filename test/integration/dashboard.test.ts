@@ -202,7 +202,7 @@ describe('the dashboard in Chromium', () => {
       await audited.addScriptTag({ path: AXE });
       const found = await audited.evaluate(async () => {
         const axe = (
-          window as unknown as {
+          globalThis as unknown as {
             axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
           }
         ).axe;
