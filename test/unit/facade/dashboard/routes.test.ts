@@ -129,6 +129,51 @@ describe('the event stream', () => {
   });
 });
 
+describe('a long stream', () => {
+  it("outlives the HTTP server's request timeouts, carries heartbeats, and ends when its time is up", async () => {
+    const short = await startHarness(
+      {},
+      {
+        dashboard: {
+          assetsDir: assets,
+          subscribe: () => () => undefined,
+          readEvents: async () => [],
+          heartbeatMs: 100,
+          streamMaxMs: 1500,
+        },
+      },
+      { requestTimeoutMs: 300, headersTimeoutMs: 300, timeoutCheckIntervalMs: 50 },
+    );
+    try {
+      const started = Date.now();
+      const { text, endedAfterMs } = await readWholeStream(short.port, '/ui/api/default/stream');
+      expect(text).toMatch(/^retry: 1000\n\nevent: snapshot\n/);
+      expect(text.match(/: keep-alive/g)?.length ?? 0).toBeGreaterThan(5);
+      expect(endedAfterMs).toBeGreaterThanOrEqual(1400);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+/** Reads a stream until the server ends it. */
+function readWholeStream(port: number, path: string): Promise<{ text: string; endedAfterMs: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { authorization: basic('alice-token') } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ text, endedAfterMs: Date.now() - started }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function until(check: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
