@@ -60,6 +60,14 @@ async function callApi(method: string, path: string, body: unknown): Promise<voi
   expect(response.status, await response.text()).toBeLessThan(300);
 }
 
+/** The text of the element that has the keyboard focus. */
+const focused = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement
+        ?.textContent ?? null,
+  );
+
 const stateOfStack = (page: Page) => page.locator('#stack-title .state');
 
 const page = await (await browser.newContext()).newPage();
@@ -212,6 +220,18 @@ describe('the dashboard in Chromium', () => {
       violations.push(...found.map((v) => `${url}: ${v}`));
     }
     expect(violations).toEqual([]);
+
+    // The keyboard alone: the first Tab reaches "Skip to content"; a stack is opened from the
+    // list with Tab and Enter.
+    await audited.goto(dashboard);
+    await seen(audited, 'tr[data-stack="shop"]', 'shop');
+    await audited.keyboard.press('Tab');
+    expect(await focused(audited)).toBe('Skip to content');
+    for (let i = 0; i < 20 && (await focused(audited)) !== 'shop'; i++) {
+      await audited.keyboard.press('Tab');
+    }
+    await audited.keyboard.press('Enter');
+    await seen(audited, '#stack-title', 'shop');
   });
 
   it('shows a read-only user no actions, and the API refuses them anyway', async () => {
