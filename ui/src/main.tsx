@@ -136,7 +136,7 @@ function App() {
       stack === undefined ? (
         <p>{connected ? 'No such stack in this namespace.' : 'Loading…'}</p>
       ) : (
-        <StackPage stack={stack} access={access} />
+        <StackPage key={stack.uuid} stack={stack} access={access} />
       );
   else content = <StackList stacks={list} mayCreate={access.may.create} />;
 
