@@ -5,6 +5,7 @@
 // at once when the client reads too slowly to keep up; the page then reconnects and is
 // authenticated and authorised again, so a revoked token or role stops the updates.
 import type { Context } from 'koa';
+import type { Stack } from '../../model/stack.ts';
 import { access } from '../auth.ts';
 import type { FacadeEnv } from '../env.ts';
 import type { DashboardDeps } from './deps.ts';
@@ -14,6 +15,20 @@ export const DEFAULT_STREAM_MAX_MS = 5 * 60_000;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Unsent data past which a stream is ended rather than buffered further (a stalled reader). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Summaries by cached object: every open stream of a namespace gets the same change, so it is
+ * summarised once however many pages are open (a changed Stack is a new object in the cache).
+ */
+const summaries = new WeakMap<Stack, StackSummary>();
+function summaryOf(stack: Stack): StackSummary {
+  let summary = summaries.get(stack);
+  if (summary === undefined) {
+    summary = stackSummary(stack);
+    summaries.set(stack, summary);
+  }
+  return summary;
+}
 
 export async function streamStacks(ctx: Context, env: FacadeEnv, dash: DashboardDeps): Promise<void> {
   const { namespace } = await access(ctx, env, 'list');
@@ -26,11 +41,11 @@ export async function streamStacks(ctx: Context, env: FacadeEnv, dash: Dashboard
   const unsubscribe = dash.subscribe((type, stack) => {
     if (stack.metadata.namespace !== namespace) return;
     if (type === 'delete') send('remove', { uuid: stack.metadata.uid ?? '' });
-    else send('stack', stackSummary(stack));
+    else send('stack', summaryOf(stack));
   });
   let snapshot: StackSummary[];
   try {
-    snapshot = (await env.view.list(namespace)).map(stackSummary);
+    snapshot = (await env.view.list(namespace)).map(summaryOf);
   } catch (err) {
     unsubscribe();
     throw err;
