@@ -10,6 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# The dashboard's page (Preact, bundled by esbuild, a development dependency): dist/ui.
+COPY ui ./ui
+RUN npm run build:ui
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app

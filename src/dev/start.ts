@@ -5,11 +5,15 @@
 // plane if this process started it. Development tooling lives here, out of the image.
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { buildUi } from '../../ui/build.ts';
 import { installCrd } from '../kube/crd-install.ts';
 import { clusterDir, down, readState, up } from '../localcluster/cluster.ts';
 import { isOurs } from '../localcluster/process.ts';
 import { clusterConfigured, configAndLogger, runLongshore } from '../main/run.ts';
 import { clientCredentials } from './credentials.ts';
+
+// The dashboard's page, bundled afresh from ui/ (a second or so): the image carries it built.
+await buildUi();
 
 if (clusterConfigured()) {
   await import('../main/index.ts');
@@ -44,6 +48,7 @@ async function startOnLocalCluster(): Promise<void> {
       process.stdout.write(
         `\nLongshore is running on a local control plane.\n` +
           `Docker Cloud's Stack API: ${app.facadeUrl}/api/app/v1/${config.LONGSHORE_DEFAULT_NAMESPACE}/stack/\n` +
+          `Dashboard: ${app.dashboardUrl} (sign in with the token below)\n` +
           `Use the Docker Cloud clients with:\n\n` +
           `export DOCKERCLOUD_REST_HOST=${app.facadeUrl}\n` +
           `export DOCKERCLOUD_AUTH='Bearer ${token}'\n` +

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { FieldError } from '../model/errors.ts';
 import type { Stack, StackSpec } from '../model/stack.ts';
+import type { DashboardDeps } from './dashboard/deps.ts';
 import type { ServiceLookup } from './link-check.ts';
 
 /**
@@ -105,6 +106,8 @@ export interface FacadeDeps {
    * Absent: such links are refused.
    */
   lookupService?: ServiceLookup;
+  /** The web dashboard under /ui/ (dashboard/routes.ts); absent, /ui/ is not served. */
+  dashboard?: DashboardDeps;
   /** The clock (tests pass a fake one). */
   now?: () => Date;
   /** New action uuids (tests pass a deterministic source). */

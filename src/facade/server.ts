@@ -2,6 +2,7 @@
 // informer cache and writes through the Kubernetes API (both injected, see deps.ts); it never
 // listens by itself and never waits on the reconcile loop. main mounts it and adds /healthz.
 import Koa, { type Context, type Next } from 'koa';
+import { dashboardRouter } from './dashboard/routes.ts';
 import type { FacadeDeps } from './deps.ts';
 import { type FacadeEnv, makeEnv } from './env.ts';
 import { HttpError, quote } from './errors.ts';
@@ -14,6 +15,11 @@ export function createFacade(deps: FacadeDeps): Koa {
   app.use(errorsAndMetrics(env, deps.onRequest));
   app.use(checkRequestLine);
   app.use(normalizePath);
+  if (deps.dashboard !== undefined) {
+    const dashboard = dashboardRouter(env, deps.dashboard);
+    app.use(dashboard.routes());
+    app.use(dashboard.allowedMethods());
+  }
   const router = buildRouter(env);
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -59,7 +65,7 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
     } catch (err) {
       if (err instanceof HttpError) {
         ctx.status = err.status;
-        ctx.set(err.headers);
+        ctx.set(withoutPageChallenge(ctx, err.headers));
         ctx.body = { error: bounded(err.message) };
         // The rest of an oversized body is not read: do not keep the connection.
         if (err.status === 413) ctx.set('Connection', 'close');
@@ -73,6 +79,18 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
       onRequest?.(routeLabel(ctx['_matchedRoute']), ctx.status, (performance.now() - started) / 1000, ctx.method);
     }
   };
+}
+
+/**
+ * A 401's Basic challenge makes a browser prompt for a user and password, and hold a page's
+ * fetch until the prompt is answered: the dashboard's requests (a fetch, whose Sec-Fetch-Mode
+ * is not "navigate"; clients other than browsers send none) get the 401 without it.
+ */
+function withoutPageChallenge(ctx: Context, headers: Readonly<Record<string, string>>): Record<string, string> {
+  const mode = ctx.get('Sec-Fetch-Mode');
+  if (mode === '' || mode === 'navigate') return { ...headers };
+  const { 'WWW-Authenticate': _challenge, ...rest } = headers;
+  return rest;
 }
 
 /**

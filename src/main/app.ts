@@ -14,9 +14,12 @@ import { SchedulableNodes } from '../controller/schedulable-nodes.ts';
 import { statusWriter } from '../controller/status-writer.ts';
 import { nodePortReader, serviceReader } from '../controller/surroundings.ts';
 import { cachedAuthenticator } from '../facade/cached-authenticator.ts';
+import { builtAssetsDir } from '../facade/dashboard/assets.ts';
+import { changeFeed } from '../facade/dashboard/deps.ts';
 import { createFacadeServer } from '../facade/http-server.ts';
 import { informerStackReader } from '../facade/informer-reader.ts';
 import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
+import { kubeEventReader } from '../facade/kube-events.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
@@ -41,6 +44,8 @@ import { createMetrics, type Metrics } from './metrics.ts';
 export interface Longshore {
   /** The façade's base URL, e.g. http://127.0.0.1:8080 (when the façade runs). */
   facadeUrl: string | undefined;
+  /** The web dashboard's address, the façade's /ui/ (when the façade runs). */
+  dashboardUrl: string | undefined;
   opsUrl: string;
   isLeader: () => boolean;
   controller: Controller;
@@ -208,6 +213,12 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         const found = await readService(namespace, name);
         return found === undefined ? undefined : plainServiceOf(found);
       },
+      dashboard: {
+        assetsDir: builtAssetsDir(),
+        subscribe: changeFeed(caches.stacks),
+        readEvents: kubeEventReader(kubeConfig),
+        streamMaxMs: config.LONGSHORE_DASHBOARD_STREAM_SECONDS * 1000,
+      },
     });
     const server = createFacadeServer(app);
     servers.push(server);
@@ -264,6 +275,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
 
   return {
     facadeUrl,
+    dashboardUrl: facadeUrl === undefined ? undefined : `${facadeUrl}/ui/`,
     opsUrl,
     isLeader: () => leading,
     controller,

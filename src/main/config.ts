@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
     .default('default'),
   LONGSHORE_BODY_LIMIT_BYTES: positive.default(1 << 20),
   LONGSHORE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  // How long one dashboard event stream lasts before the page reconnects and is authorised anew.
+  LONGSHORE_DASHBOARD_STREAM_SECONDS: positive.default(300),
   LONGSHORE_LEADER_ELECTION: bool.default(true),
   LONGSHORE_LEASE_NAMESPACE: z.string().optional(),
   LONGSHORE_LEASE_NAME: z.string().default('longshore-controller'),

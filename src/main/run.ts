@@ -65,7 +65,7 @@ export async function runLongshore(config: Config, logger: Logger, kc: KubeConfi
     await hooks.onStopped?.();
     process.exit(1);
   }
-  logger.info({ facade: app.facadeUrl, ops: app.opsUrl }, 'longshore started');
+  logger.info({ facade: app.facadeUrl, dashboard: app.dashboardUrl, ops: app.opsUrl }, 'longshore started');
   await hooks.onStarted?.(app);
 
   let stopping = false;

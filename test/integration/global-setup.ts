@@ -1,9 +1,10 @@
 // Integration tests run against a real cluster: the one named by LONGSHORE_TEST_KUBECONFIG
 // or KUBECONFIG (kind, for example), or else the local control plane, started once per run
-// and stopped at the end. The Stack CRD is installed either way.
+// and stopped at the end. The Stack CRD is installed either way, and the dashboard built.
 import type { TestProject } from 'vitest/node';
 import { down, readState, up } from '../../src/localcluster/cluster.ts';
 import { isOurs } from '../../src/localcluster/process.ts';
+import { buildUi } from '../../ui/build.ts';
 import { installCrd } from './support/crd.ts';
 
 declare module 'vitest' {
@@ -27,6 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stopAtEnd = !wasRunning;
   }
   await installCrd(kubeconfig);
+  // The dashboard's page, which the façade serves from dist/ui (a second or so).
+  await buildUi();
   project.provide('kubeconfig', kubeconfig);
   project.provide('localCluster', !given);
   return async () => {

@@ -1,7 +1,7 @@
 // The image, without a container engine: the Dockerfile's build stage commands (compile with
-// tsc), its dependency stage (`npm ci --omit=dev`), and the result started the way the image
+// tsc, bundle the dashboard), its dependency stage (`npm ci --omit=dev`), and the result started the way the image
 // starts it (`node dist/main/index.js`, production dependencies only, NODE_ENV=production).
-// It must serve its probes, reconcile a stack, and stop cleanly on SIGTERM.
+// It must serve its probes and the dashboard, reconcile a stack, and stop cleanly on SIGTERM.
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,7 @@ describe('the image, built and started as the Dockerfile does', () => {
       ['-p', join(root, 'tsconfig.build.json'), '--outDir', join(app, 'dist')],
       root,
     );
+    await run(process.execPath, [join(root, 'ui/build.ts'), '--outdir', join(app, 'dist/ui')], root);
     await cp(join(root, 'crds'), join(app, 'crds'), { recursive: true });
 
     // The production entry carries no development tooling: no local control plane, no npm start.
@@ -73,9 +74,14 @@ describe('the image, built and started as the Dockerfile does', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     const started = await waitFor('the image to start', 30_000, () => {
       const line = out.split('\n').find((l) => l.includes('"longshore started"'));
-      return line ? (JSON.parse(line) as { ops: string }) : undefined;
+      return line ? (JSON.parse(line) as { ops: string; dashboard: string }) : undefined;
     });
     await waitFor('readyz', 30_000, async () => (await fetch(`${started.ops}/readyz`)).ok);
+    // The dashboard's page is in the image, built, and its address logged.
+    const page = await fetch(started.dashboard);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/ui/app.js');
+    expect((await fetch(new URL('app.js', started.dashboard))).status).toBe(200);
 
     const stacks = new StackClient(kc, ns);
     await stacks.create('from-image', { desiredState: 'Running', services: [{ name: 'from-image-web', image: 'nginx:1.27' }] });

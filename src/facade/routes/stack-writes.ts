@@ -2,7 +2,7 @@
 // update replaces the services, in any state the action table allows (all but Terminating and
 // Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
-import { validateStackSpec } from '../../model/errors.ts';
+import { type FieldError, validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
 import { actionRefusal } from '../../translate/actions.ts';
 import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
@@ -75,12 +75,25 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
  * naming something that exists.
  */
 async function checkSpec(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<StackSpec> {
-  const valid = validSpec(spec);
-  const refused = await env.policy(valid, { namespace, name });
-  if (refused.length > 0) throw badRequest(formatFieldErrors(refused));
-  const links = await linkErrors(namespace, name, valid, await env.view.list(namespace), env.lookupService);
-  if (links.length > 0) throw badRequest(formatFieldErrors(links));
-  return valid;
+  const checked = await specErrors(env, namespace, name, spec);
+  if (!checked.ok) throw badRequest(formatFieldErrors(checked.errors));
+  return checked.spec;
+}
+
+/** What checkSpec refuses, as a list (the dashboard shows each at its key before saving). */
+export async function specErrors(
+  env: FacadeEnv,
+  namespace: string,
+  name: string,
+  spec: unknown,
+): Promise<{ ok: true; spec: StackSpec } | { ok: false; errors: FieldError[] }> {
+  const result = validateStackSpec(spec);
+  if (!result.ok) return result;
+  const refused = await env.policy(result.spec, { namespace, name });
+  if (refused.length > 0) return { ok: false, errors: refused };
+  const links = await linkErrors(namespace, name, result.spec, await env.view.list(namespace), env.lookupService);
+  if (links.length > 0) return { ok: false, errors: links };
+  return { ok: true, spec: result.spec };
 }
 
 /** The spec as the API server will validate it. */

@@ -35,6 +35,8 @@ export interface Harness {
   metrics: { route: string; status: number; seconds: number }[];
   /** The fake clock the façade reads; advance it with `clock.ms += ...`. */
   clock: { ms: number };
+  /** The loopback port the façade listens on (for a client of one's own: a stream, say). */
+  port: number;
   send(method: string, path: string, options?: SendOptions): Promise<Reply>;
   /**
    * Writes `bytes` on a new connection as they are, and reads until the server closes it (or
@@ -145,6 +147,7 @@ export async function startHarness(
     logs: lines,
     metrics,
     clock,
+    port,
     send,
     raw,
     close: () => new Promise((resolve) => server.close(() => resolve())),
