@@ -1,7 +1,7 @@
 // The façade's StackReader over the shared informer cache. A namespace's stacks are kept in
 // list order (sortByCreation) until a watch event touches that namespace: a list request then
-// costs its page, not a sort of every stack in the namespace. At 10,000 stacks the sort and
-// copy were ~8 ms of CPU per `?limit=25` request (bench/README.md, façade phase).
+// costs its page, not a sort of every stack in the namespace (bench/README.md, façade phase,
+// has what the sort cost at 10,000 stacks).
 import type { Stack } from '../model/stack.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';

@@ -1,9 +1,8 @@
 // @kubernetes/client-node 2.0.1 builds a new undici Agent for every request when the cluster
 // needs TLS options (a CA, a client certificate): no connection is ever reused, so every API
-// call pays a TLS handshake, on our side and on the API server's. Measured (npm run bench):
-// 14.5 ms and 6 ms of API server CPU per GET, against 4 ms and 1.9 ms on a kept-alive
-// connection. This keeps one Agent per distinct set of connection options instead, so requests
-// and watches share kept-alive connections. Tokens travel in headers, so their rotation is
+// call pays a TLS handshake, on our side and on the API server's (npm run bench measures the
+// cost: bench/README.md, "API client cost"). This keeps one Agent per distinct set of
+// connection options instead, so requests and watches share kept-alive connections. Tokens travel in headers, so their rotation is
 // unaffected; a rotated client certificate makes a new Agent (the cache is small and bounded).
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
