@@ -30,5 +30,6 @@ COPY crds ./crds
 USER 1000:1000
 EXPOSE 8080 8081
 # A young generation of 2 MiB semi-spaces instead of V8's default (up to 16 MiB): a much smaller
-# resident set for a little more CPU while stacks are created (bench/README.md, "Memory").
-CMD ["node", "--max-semi-space-size=2", "dist/main/index.js"]
+# resident set for a little more CPU while stacks are created; --expose-gc lets the process
+# collect a burst's garbage once it is quiet (src/main/idle-gc.ts). bench/README.md, "Memory".
+CMD ["node", "--max-semi-space-size=2", "--expose-gc", "dist/main/index.js"]

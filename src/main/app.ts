@@ -39,6 +39,7 @@ import {
 } from '../translate/index.ts';
 import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
+import { idleCollector } from './idle-gc.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 export interface Longshore {
@@ -100,6 +101,11 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
+  // The garbage of a burst of work, collected once the process is quiet (idle-gc.ts).
+  const idleGc = idleCollector({
+    gc: (globalThis as { gc?: () => void }).gc,
+    onCollected: (work) => logger.debug({ work, rss: process.memoryUsage.rss() }, 'collected the garbage of a burst'),
+  });
   metrics.setStackSource(() => caches.stacks.list());
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const translateOptions: TranslateOptions = {
@@ -158,7 +164,17 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       tokenSecrets: new Map(),
       onWrite: metrics.apiWrite,
     },
-    { workers: config.LONGSHORE_WORKERS, logger, metrics: metrics.controller },
+    {
+      workers: config.LONGSHORE_WORKERS,
+      logger,
+      metrics: {
+        ...metrics.controller,
+        reconciled: (seconds, outcome) => {
+          metrics.controller.reconciled(seconds, outcome);
+          idleGc.worked();
+        },
+      },
+    },
   );
 
   // A namespace's level changed (an administrator labelled it): its stacks translate anew.
@@ -194,7 +210,10 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       }),
       logger,
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
-      onRequest: (route, status, seconds, method) => metrics.facadeRequest(route, method, status, seconds),
+      onRequest: (route, status, seconds, method) => {
+        metrics.facadeRequest(route, method, status, seconds);
+        idleGc.worked();
+      },
       policy: async (spec: StackSpec, stack) => {
         const refused = refusedByConfiguration(spec, translateOptions, {
           ...stack,
@@ -281,6 +300,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     controller,
     metrics,
     async stop() {
+      idleGc.stop();
       stopping = true;
       await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
       namespaceLevels.stop();

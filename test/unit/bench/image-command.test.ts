@@ -7,7 +7,7 @@ import { imageCommand } from '../../../bench/image-command.ts';
 describe("the image's command, as the bench runs it", () => {
   it("reads node's flags and the compiled entry point from the Dockerfile", () => {
     const cmd = imageCommand(readFileSync('Dockerfile', 'utf8'));
-    expect(cmd).toEqual({ nodeFlags: ['--max-semi-space-size=2'], entry: 'dist/main/index.js' });
+    expect(cmd).toEqual({ nodeFlags: ['--max-semi-space-size=2', '--expose-gc'], entry: 'dist/main/index.js' });
     // dist/ is src/ compiled (tsconfig.build.json's rootDir): the entry's source exists.
     expect(existsSync(cmd.entry.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))).toBe(true);
   });
