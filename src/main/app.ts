@@ -36,6 +36,7 @@ import {
 } from '../translate/index.ts';
 import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
+import { imagePoller, imageResolver } from './images.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 export interface Longshore {
@@ -116,6 +117,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
+  const images = imageResolver(config);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(
@@ -152,6 +154,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       createSecret: secretCreator(kubeConfig),
       tokenSecrets: new Map(),
       onWrite: metrics.apiWrite,
+      ...(images !== undefined && { images }),
     },
     { workers: config.LONGSHORE_WORKERS, logger, metrics: metrics.controller },
   );
@@ -167,6 +170,17 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       if (s.spec.services.some((svc) => svc.deploymentStrategy === 'EVERY_NODE' && workloadKind(svc) === 'Job'))
         controller.queue.add(keyOf(s));
   });
+
+  // Autoredeploy by polling, while this process leads: a moved tag wakes the stacks following it.
+  const poller = imagePoller(
+    config,
+    images,
+    () => [...caches.stacks.list()],
+    (stacks) => {
+      for (const s of stacks) controller.queue.add(keyOf(s));
+    },
+    logger,
+  );
 
   // Both the leader and the standbys keep the caches: the façade reads from them.
   const syncing = Promise.all([controller.startCaches(), namespaceLevels.start(), nodes.start()]).then(() => undefined);
@@ -240,7 +254,11 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   let leading = false;
   const lead = () => {
     leading = true;
-    void syncing.then(() => (stopping ? undefined : controller.run()));
+    void syncing.then(() => {
+      if (stopping) return undefined;
+      poller?.start();
+      return controller.run();
+    });
   };
   if (config.LONGSHORE_CONTROLLER) {
     if (config.LONGSHORE_LEADER_ELECTION) {
@@ -253,6 +271,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         onStartedLeading: lead,
         onStoppedLeading: () => {
           leading = false;
+          poller?.stop();
           void controller.stop().then(() => opts.onLostLeadership?.());
         },
       });
@@ -270,6 +289,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     metrics,
     async stop() {
       stopping = true;
+      poller?.stop();
       await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
       namespaceLevels.stop();
       nodes.stop();

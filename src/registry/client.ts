@@ -29,12 +29,11 @@ export interface ClientOptions {
 
 /** A registry that answered, but not with a digest: the message says what it answered. */
 export class RegistryError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
     super(message);
     this.name = 'RegistryError';
+    this.status = status;
   }
 }
 

@@ -1,0 +1,91 @@
+// The registry's last answer for each image reference, asked once for many: every service and
+// stack naming one reference shares one request in flight and one answer. A reconcile asks only
+// when a service needs a new answer (src/controller/image-pins.ts); the poller and the webhook
+// refresh the answers autoredeploy services follow. A failure is not asked again for a while.
+import type { Resolution } from './image-pins.ts';
+
+/** What brought an answer: a reconcile that needed one, the poll, or a registry's webhook. */
+export type ResolutionSource = 'reconcile' | 'poll' | 'webhook';
+
+export interface Answer {
+  resolution: Resolution;
+  /** When it was asked, ms since the epoch. */
+  at: number;
+  source: ResolutionSource;
+}
+
+export interface ImageResolverOptions {
+  /** Asks the registry; rejects with a message saying why not. */
+  resolve: (reference: string) => Promise<string>;
+  /** How long a failure is answered from memory before the registry is asked again. */
+  failureRetryMs?: number;
+  now?: () => number;
+  /** At most this many references remembered; the oldest answers go first. */
+  maxEntries?: number;
+}
+
+export class ImageResolver {
+  readonly failureRetryMs: number;
+  private readonly answers = new Map<string, Answer>();
+  private readonly inFlight = new Map<string, Promise<Answer>>();
+  private readonly opts: ImageResolverOptions;
+  private readonly now: () => number;
+
+  constructor(opts: ImageResolverOptions) {
+    this.opts = opts;
+    this.failureRetryMs = opts.failureRetryMs ?? 10_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The last answer, without asking. */
+  known(reference: string): Answer | undefined {
+    return this.answers.get(reference);
+  }
+
+  /**
+   * A fresh answer: asked now (or joining a question in flight), unless the last answer is a
+   * failure younger than failureRetryMs.
+   */
+  async fresh(reference: string, source: ResolutionSource): Promise<Answer> {
+    const last = this.answers.get(reference);
+    if (last !== undefined && 'error' in last.resolution && this.now() - last.at < this.failureRetryMs) return last;
+    return this.ask(reference, source);
+  }
+
+  /** Asks the registry now (joining a question in flight). */
+  ask(reference: string, source: ResolutionSource): Promise<Answer> {
+    const pending = this.inFlight.get(reference);
+    if (pending !== undefined) return pending;
+    const at = this.now();
+    const question = this.opts
+      .resolve(reference)
+      .then(
+        (digest): Resolution => ({ digest }),
+        (err: unknown): Resolution => ({ error: describe(reference, err) }),
+      )
+      .then((resolution) => {
+        const answer = { resolution, at, source };
+        this.answers.delete(reference);
+        this.answers.set(reference, answer);
+        const max = this.opts.maxEntries ?? 10_000;
+        for (const oldest of this.answers.keys()) {
+          if (this.answers.size <= max) break;
+          this.answers.delete(oldest);
+        }
+        return answer;
+      })
+      .finally(() => this.inFlight.delete(reference));
+    this.inFlight.set(reference, question);
+    return question;
+  }
+}
+
+/** A failure as a service's status says it: the registry's words, or the network's. */
+function describe(reference: string, err: unknown): string {
+  if (!(err instanceof Error)) return `${reference}: ${String(err)}`;
+  if (err.name === 'RegistryError') return err.message;
+  if (err.name === 'TimeoutError') return `${reference}: the registry did not answer in time`;
+  const cause = (err as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  return `${reference}: the registry could not be reached (${err.message}${detail})`;
+}

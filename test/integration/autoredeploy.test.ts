@@ -1,0 +1,90 @@
+// Image tags resolved to digests, and autoredeploy by polling, against a real OCI registry (the
+// local control plane's, or LONGSHORE_TEST_REGISTRY): a service runs `repository@digest` while
+// the Stack keeps the tag; a push to the tag moves an autoredeploy service and no other; a
+// redeploy moves every service; a registry that cannot be reached leaves services on the digest
+// they run, and says why on them.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Stack } from '../../src/model/stack.ts';
+import { createTestNamespace, kubeConfig } from './support/cluster.ts';
+import { runLongshore } from './support/longshore.ts';
+import { pushImage, registryRelay, testRegistry } from './support/registry.ts';
+import { StackClient } from './support/stacks.ts';
+import { waitFor } from './support/wait.ts';
+
+const registry = await testRegistry();
+const reason = 'unavailable' in registry ? registry.unavailable : undefined;
+if (reason !== undefined) process.stderr.write(`autoredeploy tests skipped: ${reason}\n`);
+
+describe.skipIf(reason !== undefined)('image digests and autoredeploy against a real registry', async () => {
+  const target = 'address' in registry ? registry.address : '';
+  // Clients reach the registry through a relay the last test closes: the registry, stopped.
+  const relay = await registryRelay(target);
+  const kc = kubeConfig();
+  const ns = await createTestNamespace('autoredeploy');
+  await runLongshore(ns, { LONGSHORE_RESOLVE_DIGESTS: 'true', LONGSHORE_AUTOREDEPLOY_POLL_SECONDS: '1' });
+  const stacks = new StackClient(kc, ns);
+  const repository = `longshore-test/app-${randomBytes(4).toString('hex')}`;
+  const image = `${relay.address}/${repository}:v1`;
+  const pinned = (digest: string) => `${relay.address}/${repository}@${digest}`;
+
+  /** The image the pods of a service run, from its Deployment. */
+  const running = async (service: string) =>
+    (await stacks.deployments('app')).find((d) => d.metadata?.name === `app-${service}`)?.spec?.template.spec?.containers[0]
+      ?.image;
+  const imageStatus = (s: Stack | undefined, service: string) => s?.status?.services?.find((x) => x.name === service)?.image;
+
+  let first = '';
+  let second = '';
+
+  it('runs the digest the tag points to, and keeps the tag in the Stack', async () => {
+    first = await pushImage(target, repository, 'v1');
+    await stacks.create('app', {
+      desiredState: 'Running',
+      services: [
+        { name: 'follow', image, autoredeploy: true },
+        { name: 'still', image },
+      ],
+    });
+    await waitFor('both services to run the pushed digest', 60_000, async () =>
+      (await running('follow')) === pinned(first) && (await running('still')) === pinned(first) ? true : undefined,
+    );
+    const stack = await stacks.get('app');
+    expect(stack?.spec.services.map((s) => s.image)).toEqual([image, image]);
+    expect(imageStatus(stack, 'follow')).toMatchObject({ reference: image, digest: first });
+  });
+
+  it('moves an autoredeploy service to a new push of its tag, says why in an Event, and leaves the others', async () => {
+    second = await pushImage(target, repository, 'v1');
+    expect(second).not.toBe(first);
+    await waitFor('the autoredeploy service to run the new digest', 60_000, async () =>
+      (await running('follow')) === pinned(second) ? true : undefined,
+    );
+    expect(await running('still')).toBe(pinned(first));
+    const events = (await stacks.core.listNamespacedEvent({ namespace: ns })).items.filter(
+      (e) => e.involvedObject.kind === 'Stack' && e.reason === 'Autoredeploy',
+    );
+    expect(events.map((e) => e.message)).toEqual([expect.stringContaining(`service follow: ${image} now points to ${second}`)]);
+    expect(events[0]?.message).toContain('seen by polling the registry');
+  });
+
+  it('moves every service on a redeploy', async () => {
+    await stacks.patchSpec('app', { redeploy: { revision: 1 } });
+    await waitFor('the other service to run the new digest', 60_000, async () =>
+      (await running('still')) === pinned(second) ? true : undefined,
+    );
+    expect(await running('follow')).toBe(pinned(second));
+  });
+
+  it('keeps the digest a service runs when the registry cannot be reached, and says why', async () => {
+    await relay.close();
+    await pushImage(target, repository, 'v1');
+    const stack = await waitFor('the autoredeploy service to say the registry is not reached', 60_000, async () => {
+      const s = await stacks.get('app');
+      return imageStatus(s, 'follow')?.message?.includes('could not be reached') ? s : undefined;
+    });
+    expect(imageStatus(stack, 'follow')?.digest).toBe(second);
+    expect(await running('follow')).toBe(pinned(second));
+    expect(await running('still')).toBe(pinned(second));
+  });
+});
