@@ -2,9 +2,10 @@
 // renewed from the registry's answers where image-pins.ts says it must be (src/controller/
 // image-resolver.ts asks the registry, once for all stacks naming a reference).
 import type { ServiceImageStatus, Stack } from '../model/stack.ts';
+import { ANNOTATION_IMAGE_PUSHED } from '../translate/labels.ts';
 import type { Recorder } from './events.ts';
 import { isPinnedAlready, needsResolution, nextPin } from './image-pins.ts';
-import type { ImageResolver, ResolutionSource } from './image-resolver.ts';
+import type { Answer, ImageResolver, ResolutionSource } from './image-resolver.ts';
 
 /** An autoredeploy service whose tag moved: its pods roll out on the new digest. */
 export interface MovedImage {
@@ -27,6 +28,8 @@ export interface StackImages {
 
 export async function stackImages(stack: Stack, resolver: ImageResolver): Promise<StackImages> {
   const revision = stack.spec.redeploy?.revision ?? 0;
+  // A registry's webhook said a followed tag was pushed (src/facade/routes/registry-webhook.ts).
+  const pushedAt = Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? '');
   const previous = new Map((stack.status?.services ?? []).flatMap((s) => (s.image ? [[s.name, s.image] as const] : [])));
   const pins = new Map<string, ServiceImageStatus>();
   const moved: MovedImage[] = [];
@@ -40,7 +43,7 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
       const answer = needed
         ? await resolver.fresh(svc.image, 'reconcile')
         : svc.autoredeploy === true
-          ? resolver.known(svc.image)
+          ? await followed(resolver, svc.image, pushedAt)
           : undefined;
       const next = nextPin(svc, pin, revision, answer?.resolution);
       pins.set(svc.name, next);
@@ -51,6 +54,13 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
     }),
   );
   return { pins, moved, failed, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+/** The answer an autoredeploy service follows: the last known, or a fresh one after a webhook's push. */
+async function followed(resolver: ImageResolver, reference: string, pushedAt: number): Promise<Answer | undefined> {
+  const known = resolver.known(reference);
+  if (Number.isNaN(pushedAt) || (known !== undefined && known.at >= pushedAt)) return known;
+  return resolver.fresh(reference, 'webhook');
 }
 
 /** The Stack's Events for what changed: a tag followed to a new digest, an image not resolved. */

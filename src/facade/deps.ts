@@ -121,6 +121,11 @@ export interface FacadeDeps {
    * Absent: such links are refused.
    */
   lookupService?: ServiceLookup;
+  /**
+   * The secret in the registry webhook's URL (LONGSHORE_WEBHOOK_TOKEN); absent: the webhook
+   * endpoint does not exist.
+   */
+  webhookToken?: string;
   /** The clock (tests pass a fake one). */
   now?: () => Date;
   /** New action uuids (tests pass a deterministic source). */

@@ -17,6 +17,8 @@ export interface FacadeEnv {
   newUuid: () => string;
   policy: NonNullable<FacadeDeps['policy']>;
   lookupService: NonNullable<FacadeDeps['lookupService']>;
+  /** The registry webhook's token; absent: no webhook endpoint. */
+  webhookToken?: string;
 }
 
 export function makeEnv(deps: FacadeDeps): FacadeEnv {
@@ -38,5 +40,6 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     newUuid: deps.newUuid ?? randomUUID,
     policy: deps.policy ?? (() => []),
     lookupService: deps.lookupService ?? (async () => undefined),
+    ...(deps.webhookToken !== undefined && { webhookToken: deps.webhookToken }),
   };
 }

@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import type { FacadeEnv } from './env.ts';
 import { APP_PREFIX } from './paths.ts';
 import { getAction } from './routes/actions.ts';
+import { receiveRegistryWebhook } from './routes/registry-webhook.ts';
 import { getService, listServices } from './routes/services.ts';
 import { redeployStack, startStack, stopStack, terminateStack } from './routes/stack-actions.ts';
 import { exportStack, getStack, listStacks } from './routes/stack-reads.ts';
@@ -39,6 +40,7 @@ export function buildRouter(env: FacadeEnv): Router {
   for (const [method, path, handler] of APP_ROUTES) add(method, `${APP_PREFIX}/:namespace/${path}`, handler);
   for (const [method, path, handler] of APP_ROUTES) add(method, `${APP_PREFIX}/${path}`, handler);
   add('get', '/api/audit/v1/action/:uuid', getAction);
+  add('post', '/api/registry/v1/webhook/:token', receiveRegistryWebhook);
   return router;
 }
 

@@ -202,6 +202,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         ttlMs: config.LONGSHORE_AUTH_CACHE_SECONDS * 1000,
       }),
       logger,
+      ...(config.LONGSHORE_WEBHOOK_TOKEN !== undefined && { webhookToken: config.LONGSHORE_WEBHOOK_TOKEN }),
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
       onRequest: (route, status, seconds, method) => metrics.facadeRequest(route, method, status, seconds),
       policy: async (spec: StackSpec, stack) => {

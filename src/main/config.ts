@@ -109,6 +109,11 @@ export const ConfigSchema = z.object({
   LONGSHORE_REGISTRY_TIMEOUT_SECONDS: positive.default(10),
   /** How often the tags of autoredeploy services are asked again; 0: never (webhooks only). */
   LONGSHORE_AUTOREDEPLOY_POLL_SECONDS: z.coerce.number().int('must be a whole number').min(0).default(300),
+  /** The secret of the registry webhook's URL, /api/registry/v1/webhook/<token>; unset: no webhook. */
+  LONGSHORE_WEBHOOK_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,256}$/, 'must be 32 to 256 letters, digits, _ or - (openssl rand -hex 32 makes one)')
+    .optional(),
   /** At most this many polling questions a minute to one registry. */
   LONGSHORE_REGISTRY_REQUESTS_PER_MINUTE: positive.default(60),
 });
