@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
-import { pushImage, testRegistry } from './support/registry.ts';
+import { createFollowingStack, pushImage, runningImage, testRegistry } from './support/registry.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -28,9 +28,7 @@ describe.skipIf(reason !== undefined)('autoredeploy on a registry webhook', asyn
   const repository = `longshore-test/hook-${randomBytes(4).toString('hex')}`;
   const image = `${address}/${repository}:latest`;
   const pinned = (digest: string) => `${address}/${repository}@${digest}`;
-  const running = async (service: string) =>
-    (await stacks.deployments('hooked')).find((d) => d.metadata?.name === `hooked-${service}`)?.spec?.template.spec?.containers[0]
-      ?.image;
+  const running = (service: string) => runningImage(stacks, 'hooked', service);
   const notify = (withToken: string) =>
     fetch(`${app.facadeUrl}/api/registry/v1/webhook/${withToken}/`, {
       method: 'POST',
@@ -40,16 +38,7 @@ describe.skipIf(reason !== undefined)('autoredeploy on a registry webhook', asyn
 
   it('moves the autoredeploy service to the pushed digest, and no other', async () => {
     const first = await pushImage(address, repository, 'latest');
-    await stacks.create('hooked', {
-      desiredState: 'Running',
-      services: [
-        { name: 'follow', image, autoredeploy: true },
-        { name: 'still', image },
-      ],
-    });
-    await waitFor('both services to run the pushed digest', 60_000, async () =>
-      (await running('follow')) === pinned(first) && (await running('still')) === pinned(first) ? true : undefined,
-    );
+    await createFollowingStack(stacks, 'hooked', image, pinned(first));
 
     const second = await pushImage(address, repository, 'latest');
     const wrong = await notify('0'.repeat(48));

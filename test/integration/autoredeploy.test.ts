@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/model/stack.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
-import { pushImage, registryRelay, testRegistry } from './support/registry.ts';
+import { createFollowingStack, pushImage, registryRelay, runningImage, testRegistry } from './support/registry.ts';
 import { StackClient } from './support/stacks.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -28,10 +28,7 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
   const image = `${relay.address}/${repository}:v1`;
   const pinned = (digest: string) => `${relay.address}/${repository}@${digest}`;
 
-  /** The image the pods of a service run, from its Deployment. */
-  const running = async (service: string) =>
-    (await stacks.deployments('app')).find((d) => d.metadata?.name === `app-${service}`)?.spec?.template.spec?.containers[0]
-      ?.image;
+  const running = (service: string) => runningImage(stacks, 'app', service);
   const imageStatus = (s: Stack | undefined, service: string) => s?.status?.services?.find((x) => x.name === service)?.image;
 
   let first = '';
@@ -39,16 +36,7 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
 
   it('runs the digest the tag points to, and keeps the tag in the Stack', async () => {
     first = await pushImage(target, repository, 'v1');
-    await stacks.create('app', {
-      desiredState: 'Running',
-      services: [
-        { name: 'follow', image, autoredeploy: true },
-        { name: 'still', image },
-      ],
-    });
-    await waitFor('both services to run the pushed digest', 60_000, async () =>
-      (await running('follow')) === pinned(first) && (await running('still')) === pinned(first) ? true : undefined,
-    );
+    await createFollowingStack(stacks, 'app', image, pinned(first));
     const stack = await stacks.get('app');
     expect(stack?.spec.services.map((s) => s.image)).toEqual([image, image]);
     expect(imageStatus(stack, 'follow')).toMatchObject({ reference: image, digest: first });

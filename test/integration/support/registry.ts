@@ -9,6 +9,8 @@ import { inject } from 'vitest';
 import { clusterDir } from '../../../src/localcluster/cluster.ts';
 import { readRegistryAddress, registryFile } from '../../../src/localcluster/registry.ts';
 import { atEnd } from './cleanup.ts';
+import type { StackClient } from './stacks.ts';
+import { waitFor } from './wait.ts';
 
 export type TestRegistry = { address: string } | { unavailable: string };
 
@@ -102,4 +104,29 @@ export async function registryRelay(target: string): Promise<RegistryRelay> {
     });
   atEnd(() => (server.listening ? close() : undefined));
   return { address: `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, close };
+}
+
+/** The image a service's pods run, from its Deployment. */
+export async function runningImage(stacks: StackClient, stack: string, service: string): Promise<string | undefined> {
+  const deployment = (await stacks.deployments(stack)).find((d) => d.metadata?.name === `${stack}-${service}`);
+  return deployment?.spec?.template.spec?.containers[0]?.image;
+}
+
+/**
+ * Creates a running stack of two services on one image, `follow` with autoredeploy and `still`
+ * without, and waits until both run `expected` (the image pinned to the digest pushed).
+ */
+export async function createFollowingStack(stacks: StackClient, name: string, image: string, expected: string): Promise<void> {
+  await stacks.create(name, {
+    desiredState: 'Running',
+    services: [
+      { name: 'follow', image, autoredeploy: true },
+      { name: 'still', image },
+    ],
+  });
+  await waitFor(`both services of ${name} to run ${expected}`, 60_000, async () =>
+    (await runningImage(stacks, name, 'follow')) === expected && (await runningImage(stacks, name, 'still')) === expected
+      ? true
+      : undefined,
+  );
 }
