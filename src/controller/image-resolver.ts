@@ -12,20 +12,26 @@ export interface Answer {
   /** When it was asked, ms since the epoch. */
   at: number;
   source: ResolutionSource;
+  /** A failure: how long it is answered from memory before the registry is asked again. */
+  retryMs?: number;
 }
 
 export interface ImageResolverOptions {
   /** Asks the registry; rejects with a message saying why not. */
   resolve: (reference: string) => Promise<string>;
-  /** How long a failure is answered from memory before the registry is asked again. */
+  /** How long a failure to reach the registry is answered from memory before asking again. */
   failureRetryMs?: number;
+  /**
+   * The same for a registry's refusal (an unknown tag, credentials refused): asked again less
+   * often, since waiting seldom cures it (the poll still asks at its own interval).
+   */
+  refusalRetryMs?: number;
   now?: () => number;
   /** At most this many references remembered; the oldest answers go first. */
   maxEntries?: number;
 }
 
 export class ImageResolver {
-  readonly failureRetryMs: number;
   private readonly answers = new Map<string, Answer>();
   private readonly inFlight = new Map<string, Promise<Answer>>();
   private readonly opts: ImageResolverOptions;
@@ -33,7 +39,6 @@ export class ImageResolver {
 
   constructor(opts: ImageResolverOptions) {
     this.opts = opts;
-    this.failureRetryMs = opts.failureRetryMs ?? 10_000;
     this.now = opts.now ?? Date.now;
   }
 
@@ -48,7 +53,7 @@ export class ImageResolver {
    */
   async fresh(reference: string, source: ResolutionSource): Promise<Answer> {
     const last = this.answers.get(reference);
-    if (last !== undefined && 'error' in last.resolution && this.now() - last.at < this.failureRetryMs) return last;
+    if (last?.retryMs !== undefined && this.now() - last.at < last.retryMs) return last;
     return this.ask(reference, source);
   }
 
@@ -60,11 +65,15 @@ export class ImageResolver {
     const question = this.opts
       .resolve(reference)
       .then(
-        (digest): Resolution => ({ digest }),
-        (err: unknown): Resolution => ({ error: describe(reference, err) }),
+        (digest): Answer => ({ resolution: { digest }, at, source }),
+        (err: unknown): Answer => ({
+          resolution: { error: describe(reference, err) },
+          at,
+          source,
+          retryMs: isRefusal(err) ? (this.opts.refusalRetryMs ?? 300_000) : (this.opts.failureRetryMs ?? 10_000),
+        }),
       )
-      .then((resolution) => {
-        const answer = { resolution, at, source };
+      .then((answer) => {
         this.answers.delete(reference);
         this.answers.set(reference, answer);
         const max = this.opts.maxEntries ?? 10_000;
@@ -78,6 +87,12 @@ export class ImageResolver {
     this.inFlight.set(reference, question);
     return question;
   }
+}
+
+/** The registry said no (unknown tag, credentials refused), rather than failing to answer. */
+function isRefusal(err: unknown): boolean {
+  const status = (err as { name?: string; status?: number } | undefined)?.status;
+  return (err as Error | undefined)?.name === 'RegistryError' && (status === 401 || status === 403 || status === 404);
 }
 
 /** A failure as a service's status says it: the registry's words, or the network's. */

@@ -47,7 +47,8 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
           : undefined;
       const next = nextPin(svc, pin, revision, answer?.resolution);
       pins.set(svc.name, next);
-      if (needed && next.message !== undefined) retryAfterMs = resolver.failureRetryMs;
+      if (needed && next.message !== undefined && answer?.retryMs !== undefined)
+        retryAfterMs = Math.min(retryAfterMs ?? answer.retryMs, answer.retryMs);
       if (next.message !== undefined && next.message !== pin?.message) failed.push({ service: svc.name, message: next.message });
       if (!needed && answer && pin?.digest !== undefined && next.digest !== undefined && next.digest !== pin.digest)
         moved.push({ service: svc.name, reference: svc.image, from: pin.digest, to: next.digest, source: answer.source });

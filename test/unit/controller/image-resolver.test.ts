@@ -12,6 +12,7 @@ function resolverWith(answers: (() => Promise<string>)[]) {
       return next();
     },
     failureRetryMs: 10_000,
+    refusalRetryMs: 60_000,
     now: () => now,
   });
   return { resolver, asked: () => asked, advance: (ms: number) => (now += ms) };
@@ -26,7 +27,7 @@ describe('ImageResolver', () => {
     expect(r.resolver.known('app:v1')).toEqual({ resolution: { digest: 'sha256:a' }, at: 1_000, source: 'reconcile' });
   });
 
-  it('answers a failure from memory for a while, then asks again', async () => {
+  it('answers a refusal from memory for a while, then asks again', async () => {
     const r = resolverWith([
       async () => {
         throw new RegistryError('reg/app:v1: no such image or tag in the registry (HTTP 404)', 404);
@@ -36,10 +37,10 @@ describe('ImageResolver', () => {
     expect((await r.resolver.fresh('reg/app:v1', 'reconcile')).resolution).toEqual({
       error: 'reg/app:v1: no such image or tag in the registry (HTTP 404)',
     });
-    r.advance(5_000);
+    r.advance(30_000);
     expect((await r.resolver.fresh('reg/app:v1', 'reconcile')).resolution).toHaveProperty('error');
     expect(r.asked()).toBe(1);
-    r.advance(5_000);
+    r.advance(30_000);
     expect((await r.resolver.fresh('reg/app:v1', 'reconcile')).resolution).toEqual({ digest: 'sha256:b' });
   });
 
@@ -49,8 +50,11 @@ describe('ImageResolver', () => {
         throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
       },
     ]);
-    expect((await r.resolver.ask('127.0.0.1:1/app:v1', 'poll')).resolution).toEqual({
+    const answer = await r.resolver.ask('127.0.0.1:1/app:v1', 'poll');
+    expect(answer.resolution).toEqual({
       error: '127.0.0.1:1/app:v1: the registry could not be reached (fetch failed: connect ECONNREFUSED 127.0.0.1:1)',
     });
+    // Not reaching it may pass soon: asked again sooner than after a refusal.
+    expect(answer.retryMs).toBe(10_000);
   });
 });
