@@ -2,7 +2,7 @@
 // local control plane's, or LONGSHORE_TEST_REGISTRY): a service runs `repository@digest` while
 // the Stack keeps the tag; a push to the tag moves an autoredeploy service and no other; a
 // redeploy moves every service; a registry that cannot be reached leaves services on the digest
-// they run, and says why on them.
+// they run, and says why on them; so does a restart of Longshore.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/model/stack.ts';
@@ -22,7 +22,8 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
   const relay = await registryRelay(target);
   const kc = kubeConfig();
   const ns = await createTestNamespace('autoredeploy');
-  await runLongshore(ns, { LONGSHORE_RESOLVE_DIGESTS: 'true', LONGSHORE_AUTOREDEPLOY_POLL_SECONDS: '1' });
+  const settings = { LONGSHORE_RESOLVE_DIGESTS: 'true', LONGSHORE_AUTOREDEPLOY_POLL_SECONDS: '1' };
+  let longshore = await runLongshore(ns, settings);
   const stacks = new StackClient(kc, ns);
   const repository = `longshore-test/app-${randomBytes(4).toString('hex')}`;
   const image = `${relay.address}/${repository}:v1`;
@@ -33,6 +34,7 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
 
   let first = '';
   let second = '';
+  let third = '';
 
   it('runs the digest the tag points to, and keeps the tag in the Stack', async () => {
     first = await pushImage(target, repository, 'v1');
@@ -64,6 +66,19 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
     expect(await running('follow')).toBe(pinned(second));
   });
 
+  it('keeps every service on the digest it runs across a restart of Longshore', async () => {
+    await longshore.stop();
+    third = await pushImage(target, repository, 'v1');
+    longshore = await runLongshore(ns, settings);
+    // The new process follows the tag for the autoredeploy service: once it has, it has
+    // reconciled the stack after the push, and the other service is still where it was.
+    await waitFor('the autoredeploy service to run the digest pushed while Longshore was down', 60_000, async () =>
+      (await running('follow')) === pinned(third) ? true : undefined,
+    );
+    expect(await running('still')).toBe(pinned(second));
+    expect(imageStatus(await stacks.get('app'), 'still')).toMatchObject({ digest: second, revision: 1 });
+  });
+
   it('keeps the digest a service runs when the registry cannot be reached, and says why', async () => {
     await relay.close();
     await pushImage(target, repository, 'v1');
@@ -71,8 +86,8 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
       const s = await stacks.get('app');
       return imageStatus(s, 'follow')?.message?.includes('could not be reached') ? s : undefined;
     });
-    expect(imageStatus(stack, 'follow')?.digest).toBe(second);
-    expect(await running('follow')).toBe(pinned(second));
+    expect(imageStatus(stack, 'follow')?.digest).toBe(third);
+    expect(await running('follow')).toBe(pinned(third));
     expect(await running('still')).toBe(pinned(second));
   });
 });
