@@ -2,6 +2,7 @@
 // renewed from the registry's answers where image-pins.ts says it must be (src/controller/
 // image-resolver.ts asks the registry, once for all stacks naming a reference).
 import type { ServiceImageStatus, Stack } from '../model/stack.ts';
+import { parseImageReference } from '../registry/reference.ts';
 import { ANNOTATION_IMAGE_PUSHED } from '../translate/labels.ts';
 import type { Recorder } from './events.ts';
 import { isPinnedAlready, needsResolution, nextPin } from './image-pins.ts';
@@ -39,6 +40,13 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
     stack.spec.services.map(async (svc) => {
       if (isPinnedAlready(svc.image)) return;
       const pin = previous.get(svc.name);
+      // A reference no registry could answer for: said once, never asked, run as written.
+      const invalid = referenceProblem(svc.image);
+      if (invalid !== undefined) {
+        pins.set(svc.name, { reference: svc.image, revision, message: invalid });
+        if (pin?.message !== invalid) failed.push({ service: svc.name, message: invalid });
+        return;
+      }
       const needed = needsResolution(svc, pin, revision);
       const answer = needed
         ? await resolver.fresh(svc.image, 'reconcile')
@@ -55,6 +63,15 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
     }),
   );
   return { pins, moved, failed, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+function referenceProblem(image: string): string | undefined {
+  try {
+    parseImageReference(image);
+    return undefined;
+  } catch (err) {
+    return `not an image reference a registry can be asked about: ${(err as Error).message}`;
+  }
 }
 
 /** The answer an autoredeploy service follows: the last known, or a fresh one after a webhook's push. */

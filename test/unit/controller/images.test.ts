@@ -113,6 +113,21 @@ describe('stackImages', () => {
   });
 });
 
+describe('stackImages with a reference no registry answers for', () => {
+  it('says so once and asks nothing', async () => {
+    const r = registry({});
+    const got = await stackImages(stackOf([{ name: 'a', image: 'Not/Valid' }]), r.resolver);
+    expect(got.pins.get('a')).toEqual({
+      reference: 'Not/Valid',
+      revision: 0,
+      message: expect.stringContaining('"Not" is not a repository name component'),
+    });
+    expect(got.failed).toHaveLength(1);
+    expect(got.retryAfterMs).toBeUndefined();
+    expect(r.asked()).toBe(0);
+  });
+});
+
 describe('followedReferences', () => {
   it('lists the tags autoredeploy services follow, by registry', () => {
     const stack = stackOf([
