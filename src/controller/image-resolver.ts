@@ -29,6 +29,8 @@ export interface ImageResolverOptions {
   now?: () => number;
   /** At most this many references remembered; the oldest answers go first. */
   maxEntries?: number;
+  /** Told of every answer the registry gave (metrics). */
+  onAnswer?: (source: ResolutionSource, outcome: 'digest' | 'unreachable' | 'refused') => void;
 }
 
 export class ImageResolver {
@@ -36,10 +38,12 @@ export class ImageResolver {
   private readonly inFlight = new Map<string, Promise<Answer>>();
   private readonly opts: ImageResolverOptions;
   private readonly now: () => number;
+  private readonly refusalRetryMs: number;
 
   constructor(opts: ImageResolverOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
+    this.refusalRetryMs = opts.refusalRetryMs ?? 300_000;
   }
 
   /** The last answer, without asking. */
@@ -65,13 +69,16 @@ export class ImageResolver {
     const question = this.opts
       .resolve(reference)
       .then(
-        (digest): Answer => ({ resolution: { digest }, at, source }),
-        (err: unknown): Answer => ({
-          resolution: { error: describe(reference, err) },
-          at,
-          source,
-          retryMs: isRefusal(err) ? (this.opts.refusalRetryMs ?? 300_000) : (this.opts.failureRetryMs ?? 10_000),
-        }),
+        (digest): Answer => {
+          this.opts.onAnswer?.(source, 'digest');
+          return { resolution: { digest }, at, source };
+        },
+        (err: unknown): Answer => {
+          const refused = isRefusal(err);
+          this.opts.onAnswer?.(source, refused ? 'refused' : 'unreachable');
+          const retryMs = refused ? this.refusalRetryMs : (this.opts.failureRetryMs ?? 10_000);
+          return { resolution: { error: describe(reference, err) }, at, source, retryMs };
+        },
       )
       .then((answer) => {
         this.answers.delete(reference);

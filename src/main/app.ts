@@ -117,7 +117,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
-  const images = imageResolver(config);
+  const images = imageResolver(config, metrics);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(

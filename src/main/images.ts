@@ -8,12 +8,16 @@ import type { Stack } from '../model/stack.ts';
 import { resolveDigest } from '../registry/client.ts';
 import { parseImageReference } from '../registry/reference.ts';
 import type { Config } from './config.ts';
+import type { Metrics } from './metrics.ts';
 
-export function imageResolver(config: Config): ImageResolver | undefined {
+export function imageResolver(config: Config, metrics: Pick<Metrics, 'registryRequest'>): ImageResolver | undefined {
   if (!config.LONGSHORE_RESOLVE_DIGESTS) return undefined;
   const options = { insecure: config.LONGSHORE_INSECURE_REGISTRIES, timeoutMs: config.LONGSHORE_REGISTRY_TIMEOUT_SECONDS * 1000 };
   // Pull secrets are not read yet: private registries are asked anonymously (see docs/autoredeploy.md).
-  return new ImageResolver({ resolve: (reference) => resolveDigest(parseImageReference(reference), undefined, options) });
+  return new ImageResolver({
+    resolve: (reference) => resolveDigest(parseImageReference(reference), undefined, options),
+    onAnswer: metrics.registryRequest,
+  });
 }
 
 export function imagePoller(

@@ -86,6 +86,9 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
       const s = await stacks.get('app');
       return imageStatus(s, 'follow')?.message?.includes('could not be reached') ? s : undefined;
     });
+    expect(await longshore.metrics.registry.metrics()).toMatch(
+      /longshore_registry_requests_total\{source="poll",outcome="unreachable"\} [1-9]/,
+    );
     expect(imageStatus(stack, 'follow')?.digest).toBe(third);
     expect(await running('follow')).toBe(pinned(third));
     expect(await running('still')).toBe(pinned(second));

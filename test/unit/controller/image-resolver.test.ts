@@ -5,7 +5,9 @@ import { RegistryError } from '../../../src/registry/client.ts';
 function resolverWith(answers: (() => Promise<string>)[]) {
   let now = 1_000;
   let asked = 0;
+  const outcomes: string[] = [];
   const resolver = new ImageResolver({
+    onAnswer: (source, outcome) => outcomes.push(`${source} ${outcome}`),
     resolve: () => {
       const next = answers[Math.min(asked, answers.length - 1)]!;
       asked++;
@@ -15,7 +17,7 @@ function resolverWith(answers: (() => Promise<string>)[]) {
     refusalRetryMs: 60_000,
     now: () => now,
   });
-  return { resolver, asked: () => asked, advance: (ms: number) => (now += ms) };
+  return { resolver, asked: () => asked, outcomes, advance: (ms: number) => (now += ms) };
 }
 
 describe('ImageResolver', () => {
@@ -42,6 +44,7 @@ describe('ImageResolver', () => {
     expect(r.asked()).toBe(1);
     r.advance(30_000);
     expect((await r.resolver.fresh('reg/app:v1', 'reconcile')).resolution).toEqual({ digest: 'sha256:b' });
+    expect(r.outcomes).toEqual(['reconcile refused', 'reconcile digest']);
   });
 
   it('says the registry could not be reached, naming the reference and the cause', async () => {
@@ -56,5 +59,6 @@ describe('ImageResolver', () => {
     });
     // Not reaching it may pass soon: asked again sooner than after a refusal.
     expect(answer.retryMs).toBe(10_000);
+    expect(r.outcomes).toEqual(['poll unreachable']);
   });
 });
