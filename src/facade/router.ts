@@ -12,6 +12,7 @@ import { getService, listServices } from './routes/services.ts';
 import { redeployStack, startStack, stopStack, terminateStack } from './routes/stack-actions.ts';
 import { exportStack, getStack, listStacks } from './routes/stack-reads.ts';
 import { createStack, updateStack } from './routes/stack-writes.ts';
+import { callTrigger, createTrigger, deleteTrigger, getTrigger, listTriggers } from './routes/triggers.ts';
 
 type Handler = (ctx: Context, env: FacadeEnv) => Promise<void>;
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -30,6 +31,11 @@ const APP_ROUTES: [Method, string, Handler][] = [
   ['post', 'stack/:uuid/redeploy', redeployStack],
   ['get', 'service', listServices],
   ['get', 'service/:uuid', getService],
+  ['get', 'service/:uuid/trigger', listTriggers],
+  ['post', 'service/:uuid/trigger', createTrigger],
+  ['get', 'service/:uuid/trigger/:trigger', getTrigger],
+  ['delete', 'service/:uuid/trigger/:trigger', deleteTrigger],
+  ['post', 'service/:uuid/trigger/:trigger/call', callTrigger],
 ];
 
 export function buildRouter(env: FacadeEnv): Router {
