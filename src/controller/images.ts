@@ -36,6 +36,8 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
   const moved: MovedImage[] = [];
   const failed: StackImages['failed'] = [];
   let retryAfterMs: number | undefined;
+  // A stack on its way out runs nothing new: it keeps its pins and asks no registry.
+  if (stack.spec.desiredState === 'Terminated') return { pins: previous, moved, failed };
   await Promise.all(
     stack.spec.services.map(async (svc) => {
       if (isPinnedAlready(svc.image)) return;
@@ -83,7 +85,11 @@ async function followed(resolver: ImageResolver, reference: string, pushedAt: nu
 
 /** The Stack's Events for what changed: a tag followed to a new digest, an image not resolved. */
 export async function recordImageEvents(stack: Stack, images: StackImages, record: Recorder): Promise<void> {
-  const by = { reconcile: 'a redeploy', poll: 'polling the registry', webhook: "the registry's webhook" };
+  const by = {
+    reconcile: 'resolving the same reference for another service',
+    poll: 'polling the registry',
+    webhook: "the registry's webhook",
+  };
   await Promise.all([
     ...images.moved.map((m) =>
       record(

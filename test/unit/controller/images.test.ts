@@ -128,6 +128,25 @@ describe('stackImages with a reference no registry answers for', () => {
   });
 });
 
+describe('stackImages of a terminated stack', () => {
+  it('keeps the pins and asks nothing', async () => {
+    const r = registry({ [IMAGE]: B });
+    const stack = stackOf(
+      [
+        { name: 'a', image: IMAGE, autoredeploy: true },
+        { name: 'b', image: 'other:1' },
+      ],
+      {
+        services: [running('a', A)],
+      },
+    );
+    stack.spec.desiredState = 'Terminated';
+    const got = await stackImages(stack, r.resolver);
+    expect(Object.fromEntries(got.pins)).toEqual({ a: pinned(A) });
+    expect(r.asked()).toBe(0);
+  });
+});
+
 describe('followedReferences', () => {
   it('lists the tags autoredeploy services follow, by registry', () => {
     const stack = stackOf([
