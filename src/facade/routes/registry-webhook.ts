@@ -14,6 +14,7 @@ import { ANNOTATION_IMAGE_PUSHED } from '../../translate/labels.ts';
 import { readJsonBody } from '../body.ts';
 import type { FacadeEnv } from '../env.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { param } from './common.ts';
 
 const digestOf = (s: string) => createHash('sha256').update(s).digest();
 
@@ -37,7 +38,7 @@ export function followsPush(stack: Stack, pushes: readonly Push[]): boolean {
 
 export async function receiveRegistryWebhook(ctx: Context, env: FacadeEnv): Promise<void> {
   const expected = env.webhookToken;
-  const given = String(ctx['params']?.token ?? '');
+  const given = param(ctx, 'token');
   if (expected === undefined || !tokenMatches(given, expected))
     throw notFound(`no such endpoint: ${ctx.method} /api/registry/v1/webhook/...`);
   let pushes: Push[];
