@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, etcd, kwok) and its cluster DNS (CoreDNS) from Go modules through the module proxy,
-# at the versions pinned in versions.env, into a cache outside git. The control plane and
-# CoreDNS are cached apart, each under a key made of its own versions, so a new CoreDNS never
-# rebuilds Kubernetes (nor the reverse). A second run with the same versions does nothing.
+# kubectl, etcd, kwok), its cluster DNS (CoreDNS) and an in-memory OCI registry
+# (go-containerregistry's cmd/registry, for the image-digest and autoredeploy tests) from Go
+# modules through the module proxy, at the versions pinned in versions.env, into a cache outside
+# git. The control plane, CoreDNS and the registry are cached apart, each under a key made of its
+# own versions, so a new CoreDNS never rebuilds Kubernetes (nor the reverse). A second run with
+# the same versions does nothing.
 #
-# Prints `COREDNS=<the coredns binary>`, then the control plane's binary directory on its last
-# line. Exit codes: 0 built or cached, 1 failed (the message names the cause and the log file
+# Prints `COREDNS=<the coredns binary>` and `REGISTRY=<the registry binary>`, then the control
+# plane's binary directory on its last line. Exit codes: 0 built or cached, 1 failed (the message names the cause and the log file
 # to read).
 set -euo pipefail
 
@@ -21,6 +23,8 @@ work="$cache_root/build/$key"
 dns_key="coredns-${COREDNS_VERSION}"
 dns_out="$cache_root/bin/$dns_key"
 dns_work="$cache_root/build/$dns_key"
+registry_key="registry-${GO_CONTAINERREGISTRY_VERSION}"
+registry_out="$cache_root/bin/$registry_key"
 # The log of the part being built: the one fail() names.
 log="$cache_root/build/$key.log"
 
@@ -31,13 +35,15 @@ complete() {
   [ -d "$out/kwok-stages" ] || return 1
 }
 dns_complete() { [ -x "$dns_out/coredns" ]; }
+registry_complete() { [ -x "$registry_out/registry" ]; }
 
 report() {
   echo "COREDNS=$dns_out/coredns"
+  echo "REGISTRY=$registry_out/registry"
   echo "$out"
 }
 
-if complete && dns_complete; then
+if complete && dns_complete && registry_complete; then
   report
   exit 0
 fi
@@ -57,7 +63,7 @@ if command -v flock >/dev/null 2>&1; then
     echo "another cluster/build.sh is building into $cache_root; waiting for it to finish" >&2
     flock -w 7200 9 || fail "another cluster/build.sh held $cache_root/build/lock for 2 hours"
   fi
-  if complete && dns_complete; then
+  if complete && dns_complete && registry_complete; then
     report
     exit 0
   fi
@@ -194,9 +200,24 @@ EOF
   dns_complete || fail "the build finished but coredns is missing from $dns_out"
 }
 
+# --- The OCI registry: go-containerregistry has no replace lines, so a plain install, like kwok.
+build_registry() {
+  log="$cache_root/build/$registry_key.log"
+  mkdir -p "$registry_out.partial"
+  : >"$log"
+  echo "building the OCI registry ($registry_key) from Go modules, once (about a minute; cached after); log: $log" >&2
+  probe_proxy github.com/google/go-containerregistry "$GO_CONTAINERREGISTRY_VERSION"
+  run "build registry" 20m env GOBIN="$registry_out.partial" go install -trimpath -ldflags "-s -w" \
+    "github.com/google/go-containerregistry/cmd/registry@${GO_CONTAINERREGISTRY_VERSION}"
+  rm -rf "$registry_out"
+  mv "$registry_out.partial" "$registry_out"
+  registry_complete || fail "the build finished but registry is missing from $registry_out"
+}
+
 # `if`, not `||`: a function called on the left of || would run with set -e switched off.
 built=false
 if ! complete; then build_control_plane; built=true; fi
 if ! dns_complete; then build_coredns; built=true; fi
+if ! registry_complete; then build_registry; built=true; fi
 if $built; then echo "  [$(elapsed)] built" >&2; fi
 report

@@ -48,6 +48,8 @@ import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, cachedSpecEditors, GRANT_FIELDS, SERVICE_LABEL } from './caches.ts';
 import type { Recorder } from './events.ts';
+import type { ImageResolver } from './image-resolver.ts';
+import { recordImageEvents, stackImages } from './images.ts';
 import { computeStatus, type StatusRules, statusEqual } from './status.ts';
 import type { StatusWriter } from './status-writer.ts';
 import { observeSurroundings, type ServiceReader } from './surroundings.ts';
@@ -90,6 +92,11 @@ export interface ReconcileDeps {
    * a redeploy (the way to renew a deleted token; see docs/security.md).
    */
   tokenSecrets: Map<string, string>;
+  /**
+   * Resolves image tags to the digests the services run at (src/controller/images.ts); absent
+   * when digest resolution is off (LONGSHORE_RESOLVE_DIGESTS=false): images run as written.
+   */
+  images?: ImageResolver;
   /** Counts API writes, for metrics and the replay test. */
   onWrite?: (verb: 'apply' | 'delete' | 'status' | 'create', kind: string) => void;
 }
@@ -212,8 +219,11 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
     return {};
   }
 
-  const surroundings = await observeSurroundings(stack, deps.caches, deps.readService);
+  const images = deps.images === undefined ? undefined : await stackImages(stack, deps.images);
+  const observed = await observeSurroundings(stack, deps.caches, deps.readService);
+  const surroundings = images === undefined ? observed : { ...observed, imageDigest: (s: string) => images.pins.get(s)?.digest };
   const translation = deps.translate(stack, surroundings);
+  if (images !== undefined) await recordImageEvents(stack, images, deps.record);
   const { objects, problems, notices, warnings } = translation;
   for (const p of problems) void deps.record(stack, 'Warning', 'InvalidService', formatProblem(p));
   for (const p of notices) void deps.record(stack, 'Warning', 'LinkTargetNotRunning', formatProblem(p));
@@ -248,6 +258,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
       now: deps.now(),
       rules: deps.rules,
       appliedGenerations: deps.appliedGenerations,
+      ...(images !== undefined && { images: images.pins }),
     });
     if (before.state && TRANSITIONAL_STATES.includes(before.state) && before.state !== reportedState) {
       const state = before.state;
@@ -296,6 +307,7 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
     now: deps.now(),
     rules: deps.rules,
     appliedGenerations: deps.appliedGenerations,
+    ...(images !== undefined && { images: images.pins }),
   });
   const changedState = status.state !== undefined && status.state !== reportedState ? status.state : undefined;
   if (changedState !== undefined) await recordStateChange(stack, changedState, deps);
@@ -317,8 +329,12 @@ export async function reconcile(key: string, deps: ReconcileDeps, ctx: Reconcile
   }
   const missingLink = problems.some((p) => p.field.startsWith('linkedToService[') && p.field.endsWith('.toService'));
   const recheck = daemonSetDeadlineCheck(stack, status, deps);
-  if (!missingLink) return recheck;
-  return { requeueAfterMs: Math.min(recheck.requeueAfterMs ?? MISSING_LINK_RECHECK_MS, MISSING_LINK_RECHECK_MS) };
+  const soonest = Math.min(
+    recheck.requeueAfterMs ?? Number.POSITIVE_INFINITY,
+    missingLink ? MISSING_LINK_RECHECK_MS : Number.POSITIVE_INFINITY,
+    images?.retryAfterMs ?? Number.POSITIVE_INFINITY,
+  );
+  return soonest === Number.POSITIVE_INFINITY ? recheck : { ...recheck, requeueAfterMs: soonest };
 }
 
 /**

@@ -2,7 +2,7 @@
 // the Stack's status with the pure state rules (src/translate/state.ts). Times that record a
 // step (deployed, destroyed) and condition transition times carry over from the old status.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Condition, ServiceStatus, Stack, StackStatus } from '../model/stack.ts';
+import type { Condition, ServiceImageStatus, ServiceStatus, Stack, StackStatus } from '../model/stack.ts';
 import {
   type Conflict,
   deriveStatus,
@@ -43,6 +43,8 @@ interface GatherInput {
    * that apply yet: a rollout just begun would look finished there. The newer generation wins.
    */
   appliedGenerations?: ReadonlyMap<string, number>;
+  /** The digest each service runs at, by name (src/controller/images.ts); absent when digests are off. */
+  images?: ReadonlyMap<string, ServiceImageStatus>;
 }
 
 type Workload = KubernetesObject & {
@@ -198,7 +200,10 @@ export function computeStatus(input: GatherInput): StackStatus {
     servicesReady: derived.servicesReady,
     deployedAt,
     destroyedAt,
-    services: withPublishedPorts(input, derived.services),
+    services: withPublishedPorts(input, derived.services).map((s) => {
+      const image = input.images?.get(s.name);
+      return image === undefined ? s : { ...s, image };
+    }),
     conditions: mergeConditions(old.conditions ?? [], derived.conditions, now) as Condition[],
   };
 }

@@ -15,6 +15,7 @@
 // (carriesOn), and is Failed, "superseded", otherwise. A terminate repeated while Terminating
 // writes nothing and answers with the terminate already recorded.
 import type { DesiredState, Stack, StackState } from '../model/stack.ts';
+import { readAnnotationList } from './annotation-list.ts';
 import { dockerCloudDate } from './dates.ts';
 import { APP_PREFIX, actionUri, stackUri } from './paths.ts';
 import { reportedState } from './presented-state.ts';
@@ -64,14 +65,7 @@ export function targetState(desired: DesiredState | undefined): StackState {
 
 /** The actions recorded on a stack, oldest first; an unreadable annotation counts as none. */
 export function readActions(stack: Stack): ActionRecord[] {
-  const raw = stack.metadata.annotations?.[ACTIONS_ANNOTATION];
-  if (raw === undefined) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter(isActionRecord) : [];
-  } catch {
-    return [];
-  }
+  return readAnnotationList(stack, ACTIONS_ANNOTATION, isActionRecord);
 }
 
 function isActionRecord(value: unknown): value is ActionRecord {

@@ -108,6 +108,11 @@ export interface FacadeDeps {
   lookupService?: ServiceLookup;
   /** The web dashboard under /ui/ (dashboard/routes.ts); absent, /ui/ is not served. */
   dashboard?: DashboardDeps;
+  /**
+   * The secret in the registry webhook's URL (LONGSHORE_WEBHOOK_TOKEN); absent: the webhook
+   * endpoint does not exist.
+   */
+  webhookToken?: string;
   /** The clock (tests pass a fake one). */
   now?: () => Date;
   /** New action uuids (tests pass a deterministic source). */

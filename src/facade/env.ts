@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ActionLookup } from './action-lookup.ts';
 import { type Authenticator, DEFAULT_FACADE_CONFIG, type FacadeConfig, type FacadeDeps, type StackWriter } from './deps.ts';
 import { StackView } from './stack-view.ts';
+import { CallLimiter } from './triggers.ts';
 
 export interface FacadeEnv {
   view: StackView;
@@ -17,6 +18,10 @@ export interface FacadeEnv {
   newUuid: () => string;
   policy: NonNullable<FacadeDeps['policy']>;
   lookupService: NonNullable<FacadeDeps['lookupService']>;
+  /** How often each trigger has been called lately (routes/triggers.ts). */
+  triggerCalls: CallLimiter;
+  /** The registry webhook's token; absent: no webhook endpoint. */
+  webhookToken?: string;
 }
 
 export function makeEnv(deps: FacadeDeps): FacadeEnv {
@@ -38,5 +43,7 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     newUuid: deps.newUuid ?? randomUUID,
     policy: deps.policy ?? (() => []),
     lookupService: deps.lookupService ?? (async () => undefined),
+    triggerCalls: new CallLimiter(),
+    ...(deps.webhookToken !== undefined && { webhookToken: deps.webhookToken }),
   };
 }

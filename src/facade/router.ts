@@ -7,10 +7,12 @@ import type { Context } from 'koa';
 import type { FacadeEnv } from './env.ts';
 import { APP_PREFIX } from './paths.ts';
 import { getAction } from './routes/actions.ts';
+import { receiveRegistryWebhook } from './routes/registry-webhook.ts';
 import { getService, listServices } from './routes/services.ts';
 import { redeployStack, startStack, stopStack, terminateStack } from './routes/stack-actions.ts';
 import { exportStack, getStack, listStacks } from './routes/stack-reads.ts';
 import { createStack, updateStack } from './routes/stack-writes.ts';
+import { callTrigger, createTrigger, deleteTrigger, getTrigger, listTriggers } from './routes/triggers.ts';
 
 type Handler = (ctx: Context, env: FacadeEnv) => Promise<void>;
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -29,6 +31,11 @@ const APP_ROUTES: [Method, string, Handler][] = [
   ['post', 'stack/:uuid/redeploy', redeployStack],
   ['get', 'service', listServices],
   ['get', 'service/:uuid', getService],
+  ['get', 'service/:uuid/trigger', listTriggers],
+  ['post', 'service/:uuid/trigger', createTrigger],
+  ['get', 'service/:uuid/trigger/:trigger', getTrigger],
+  ['delete', 'service/:uuid/trigger/:trigger', deleteTrigger],
+  ['post', 'service/:uuid/trigger/:trigger/call', callTrigger],
 ];
 
 export function buildRouter(env: FacadeEnv): Router {
@@ -39,6 +46,7 @@ export function buildRouter(env: FacadeEnv): Router {
   for (const [method, path, handler] of APP_ROUTES) add(method, `${APP_PREFIX}/:namespace/${path}`, handler);
   for (const [method, path, handler] of APP_ROUTES) add(method, `${APP_PREFIX}/${path}`, handler);
   add('get', '/api/audit/v1/action/:uuid', getAction);
+  add('post', '/api/registry/v1/webhook/:token', receiveRegistryWebhook);
   return router;
 }
 

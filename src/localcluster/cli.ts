@@ -3,6 +3,7 @@
 import { type ClusterState, down, readState, up } from './cluster.ts';
 import { dnsFile } from './coredns.ts';
 import { isOurs } from './process.ts';
+import { registryFile } from './registry.ts';
 
 const command = process.argv[2];
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -18,10 +19,19 @@ function printDns(state: ClusterState): void {
   );
 }
 
+function printRegistry(state: ClusterState): void {
+  if (!state.registry) {
+    log('OCI registry: none (this cluster was started without it; cluster:down, then cluster:up)');
+    return;
+  }
+  log(`OCI registry: ${state.registry} (also in ${registryFile(state.dir)}); try: curl http://${state.registry}/v2/_catalog`);
+}
+
 try {
   if (command === 'up') {
     const state = await up({ log });
     printDns(state);
+    printRegistry(state);
     process.stdout.write(`export KUBECONFIG=${state.kubeconfig}\n`);
   } else if (command === 'down') {
     log((await down()) ? 'local cluster stopped' : 'no local cluster was running');
@@ -34,6 +44,7 @@ try {
       for (const p of state.processes)
         log(`${p.name.padEnd(24)} pid ${p.pid} ${isOurs(p) ? 'running' : 'NOT RUNNING'}  log: ${p.log}`);
       printDns(state);
+      printRegistry(state);
       process.stdout.write(`export KUBECONFIG=${state.kubeconfig}\n`);
     }
   } else {

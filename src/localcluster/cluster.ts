@@ -1,6 +1,6 @@
 // A real upstream control plane as local processes: etcd, kube-apiserver,
-// kube-controller-manager, kube-scheduler, kwok simulating a node and its pods, and CoreDNS as
-// the cluster's DNS. Built from Go modules by cluster/build.sh; started here on 127.0.0.1 with a
+// kube-controller-manager, kube-scheduler, kwok simulating a node and its pods, CoreDNS as
+// the cluster's DNS and an in-memory OCI registry for images the tests push. Built from Go modules by cluster/build.sh; started here on 127.0.0.1 with a
 // generated PKI.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { ensurePki, pkiPaths } from './pki.ts';
 import { choosePort, freePort } from './ports.ts';
 import { get } from './probe.ts';
 import { isOurs, StartError, type StartedProcess, startProcess, stopProcesses, waitReady } from './process.ts';
+import { registryFromBuildOutput, removeRegistryFile, startRegistry, waitRegistryReady } from './registry.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,6 +36,8 @@ export interface ClusterState {
   binDir: string;
   /** The cluster DNS server (CoreDNS), `127.0.0.1:PORT`; absent in a cluster started before it existed. */
   dns?: string;
+  /** The OCI registry, `127.0.0.1:PORT`; absent in a cluster started before it existed. */
+  registry?: string;
   processes: StartedProcess[];
 }
 
@@ -45,6 +48,8 @@ export interface Binaries {
   binDir: string;
   /** CoreDNS, cached apart under a key of its own (the script's `COREDNS=` line). */
   coredns: string;
+  /** The OCI registry (the script's `REGISTRY=` line). */
+  registry: string;
 }
 
 /** Builds the binaries (or finds them cached); returns where they are. */
@@ -57,7 +62,11 @@ export async function buildBinaries(log: (line: string) => void = () => {}): Pro
       }
       const lines = stdout.trim().split('\n');
       try {
-        resolvePromise({ binDir: lines[lines.length - 1] ?? '', coredns: corednsFromBuildOutput(lines) });
+        resolvePromise({
+          binDir: lines[lines.length - 1] ?? '',
+          coredns: corednsFromBuildOutput(lines),
+          registry: registryFromBuildOutput(lines),
+        });
       } catch (e) {
         reject(e);
       }
@@ -107,19 +116,22 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     log(`local cluster already running (${existing.server}); kubeconfig: ${existing.kubeconfig}`);
     if (existing.dns) log(`cluster DNS: ${existing.dns}`);
     else log('this local cluster was started without cluster DNS; npm run cluster:down, then cluster:up, to have it');
+    if (existing.registry) log(`OCI registry: ${existing.registry}`);
+    else log('this local cluster was started without an OCI registry; npm run cluster:down, then cluster:up, to have it');
     return existing;
   }
   if (existing) await stopProcesses(existing.processes);
 
-  const { binDir, coredns: corednsBinary } = await buildBinaries(log);
+  const { binDir, coredns: corednsBinary, registry: registryBinary } = await buildBinaries(log);
   await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
   await rm(join(dir, 'hostpath'), { recursive: true, force: true });
   await removeDnsFile(dir);
+  await removeRegistryFile(dir);
   const logs = join(dir, 'logs');
   await mkdir(logs, { recursive: true });
   const pki = await ensurePki(join(dir, 'pki'));
 
-  const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort, dnsPort, dnsReadyPort] = [
+  const [etcdPort, peerPort, apiPort, kcmPort, schedPort, kwokPort, dnsPort, dnsReadyPort, registryPort] = [
     await choosePort('LONGSHORE_ETCD_PORT'),
     await freePort(),
     await choosePort('LONGSHORE_APISERVER_PORT'),
@@ -128,6 +140,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     await freePort(),
     await choosePort('LONGSHORE_DNS_PORT', { udp: true }),
     await freePort(),
+    await choosePort('LONGSHORE_REGISTRY_PORT'),
   ];
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfig = join(dir, 'kubeconfig');
@@ -203,7 +216,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     await waitReady(apiserver, 'GET /readyz', timeout, async () => (await get(`${server}/readyz`, pki)).status === 200);
     await writeFile(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
 
-    log('starting kube-controller-manager, kube-scheduler and CoreDNS');
+    log('starting kube-controller-manager, kube-scheduler, CoreDNS and the OCI registry');
     const kcm = await started(
       startProcess(
         'kube-controller-manager',
@@ -250,6 +263,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
     );
     const dnsOptions = { port: dnsPort, readyPort: dnsReadyPort, kubeconfig };
     const coredns = await started(await startCoreDns(corednsBinary, dir, logs, dnsOptions));
+    const registry = await started(startRegistry(registryBinary, logs, registryPort));
     await waitReady(kcm, 'GET /healthz', timeout, async () => (await get(`https://127.0.0.1:${kcmPort}/healthz`)).status === 200);
     await waitReady(
       scheduler,
@@ -258,6 +272,7 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
       async () => (await get(`https://127.0.0.1:${schedPort}/healthz`)).status === 200,
     );
     state.dns = await waitCoreDnsReady(coredns, dir, dnsOptions, timeout);
+    state.registry = await waitRegistryReady(registry, dir, registryPort, timeout);
     await save();
 
     log('starting kwok');
@@ -302,12 +317,13 @@ export async function up(opts: UpOptions = {}): Promise<ClusterState> {
       await kubectl(state, ['get', 'serviceaccount', 'default', '-n', 'default']);
       return true;
     });
-    log(`local cluster ready: ${server}; kubeconfig: ${kubeconfig}; cluster DNS: ${state.dns}`);
+    log(`local cluster ready: ${server}; kubeconfig: ${kubeconfig}; cluster DNS: ${state.dns}; OCI registry: ${state.registry}`);
     return state;
   } catch (err) {
     await stopProcesses(state.processes);
     await rm(stateFile(dir), { force: true });
     await removeDnsFile(dir);
+    await removeRegistryFile(dir);
     throw err;
   } finally {
     process.off('SIGINT', abort);
@@ -323,6 +339,7 @@ export async function down(dir = clusterDir()): Promise<boolean> {
   await stopProcesses([...state.processes].reverse());
   await rm(stateFile(dir), { force: true });
   await removeDnsFile(dir);
+  await removeRegistryFile(dir);
   await rm(join(dir, 'etcd-data'), { recursive: true, force: true });
   await rm(join(dir, 'hostpath'), { recursive: true, force: true });
   return true;

@@ -4,10 +4,12 @@
 // lookups), so tests can check names as a pod of a stack resolves them. Nothing forwards
 // other names upstream: no pod runs here, and a query for a name outside the cluster's zones
 // gets REFUSED at once instead of waiting on an upstream that may not answer.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readAddressFile, removeAddressFile, writeAddressFile } from './address-file.ts';
+import { binaryFromBuildOutput } from './build-output.ts';
 import { get } from './probe.ts';
-import { StartError, type StartedProcess, startProcess, waitReady } from './process.ts';
+import { type StartedProcess, startProcess, waitReady } from './process.ts';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 // The zones the kubernetes plugin answers, as kubeadm's default Corefile has them.
@@ -52,27 +54,14 @@ export async function startCoreDns(binary: string, dir: string, logs: string, o:
 export async function waitCoreDnsReady(p: StartedProcess, dir: string, o: CorefileOptions, timeoutMs: number): Promise<string> {
   await waitReady(p, 'GET /ready', timeoutMs, async () => (await get(`http://127.0.0.1:${o.readyPort}/ready`)).status === 200);
   const address = `127.0.0.1:${o.port}`;
-  await writeFile(dnsFile(dir), `${address}\n`);
+  await writeAddressFile(dnsFile(dir), address);
   return address;
 }
 
 /** The address of a running local cluster's DNS server, from the file `up` wrote. */
-export async function readDnsAddress(dir: string): Promise<string | undefined> {
-  try {
-    const text = (await readFile(dnsFile(dir), 'utf8')).trim();
-    return text || undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const readDnsAddress = (dir: string) => readAddressFile(dnsFile(dir));
 
-export async function removeDnsFile(dir: string): Promise<void> {
-  await rm(dnsFile(dir), { force: true });
-}
+export const removeDnsFile = (dir: string) => removeAddressFile(dnsFile(dir));
 
 /** The CoreDNS binary from cluster/build.sh's `COREDNS=<path>` line. */
-export function corednsFromBuildOutput(lines: string[]): string {
-  const line = lines.find((l) => l.startsWith('COREDNS='));
-  if (!line) throw new StartError('cluster/build.sh printed no COREDNS=<path> line; is cluster/build.sh up to date?');
-  return line.slice('COREDNS='.length);
-}
+export const corednsFromBuildOutput = (lines: string[]) => binaryFromBuildOutput(lines, 'COREDNS');

@@ -40,6 +40,7 @@ import {
 import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
 import { idleCollector } from './idle-gc.ts';
+import { imagePoller, imageResolver } from './images.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 export interface Longshore {
@@ -127,6 +128,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
+  const images = imageResolver(config, metrics);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(
@@ -163,6 +165,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       createSecret: secretCreator(kubeConfig),
       tokenSecrets: new Map(),
       onWrite: metrics.apiWrite,
+      ...(images !== undefined && { images }),
     },
     {
       workers: config.LONGSHORE_WORKERS,
@@ -189,6 +192,17 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         controller.queue.add(keyOf(s));
   });
 
+  // Autoredeploy by polling, while this process leads: a moved tag wakes the stacks following it.
+  const poller = imagePoller(
+    config,
+    images,
+    () => [...caches.stacks.list()],
+    (stacks) => {
+      for (const s of stacks) controller.queue.add(keyOf(s));
+    },
+    logger,
+  );
+
   // Both the leader and the standbys keep the caches: the façade reads from them.
   const syncing = Promise.all([controller.startCaches(), namespaceLevels.start(), nodes.start()]).then(() => undefined);
   let synced = false;
@@ -209,6 +223,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         ttlMs: config.LONGSHORE_AUTH_CACHE_SECONDS * 1000,
       }),
       logger,
+      ...(config.LONGSHORE_WEBHOOK_TOKEN !== undefined && { webhookToken: config.LONGSHORE_WEBHOOK_TOKEN }),
       config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
       onRequest: (route, status, seconds, method) => {
         metrics.facadeRequest(route, method, status, seconds);
@@ -270,7 +285,11 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   let leading = false;
   const lead = () => {
     leading = true;
-    void syncing.then(() => (stopping ? undefined : controller.run()));
+    void syncing.then(() => {
+      if (stopping) return undefined;
+      poller?.start();
+      return controller.run();
+    });
   };
   if (config.LONGSHORE_CONTROLLER) {
     if (config.LONGSHORE_LEADER_ELECTION) {
@@ -283,6 +302,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         onStartedLeading: lead,
         onStoppedLeading: () => {
           leading = false;
+          poller?.stop();
           void controller.stop().then(() => opts.onLostLeadership?.());
         },
       });
@@ -302,6 +322,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     async stop() {
       idleGc.stop();
       stopping = true;
+      poller?.stop();
       await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
       namespaceLevels.stop();
       nodes.stop();

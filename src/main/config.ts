@@ -96,6 +96,28 @@ export const ConfigSchema = z.object({
   LONGSHORE_LEASE_NAMESPACE: z.string().optional(),
   LONGSHORE_LEASE_NAME: z.string().default('longshore-controller'),
   LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS: positive.default(25),
+  /** Run each service's image at the digest its tag was resolved to (off: as written, for air-gapped clusters). */
+  LONGSHORE_RESOLVE_DIGESTS: bool.default(true),
+  /** Registries asked over plain HTTP, comma-separated `host[:port]` (loopback ones always are). */
+  LONGSHORE_INSECURE_REGISTRIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .default([]),
+  LONGSHORE_REGISTRY_TIMEOUT_SECONDS: positive.default(10),
+  /** How often the tags of autoredeploy services are asked again; 0: never (webhooks only). */
+  LONGSHORE_AUTOREDEPLOY_POLL_SECONDS: z.coerce.number().int('must be a whole number').min(0).default(300),
+  /** The secret of the registry webhook's URL, /api/registry/v1/webhook/<token>; unset: no webhook. */
+  LONGSHORE_WEBHOOK_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,256}$/, 'must be 32 to 256 letters, digits, _ or - (openssl rand -hex 32 makes one)')
+    .optional(),
+  /** At most this many polling questions a minute to one registry. */
+  LONGSHORE_REGISTRY_REQUESTS_PER_MINUTE: positive.default(60),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

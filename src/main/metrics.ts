@@ -10,6 +10,8 @@ export interface Metrics {
   facadeRequest(route: string, method: string, status: number, seconds: number): void;
   watchRestart(informer: string, reason: string): void;
   apiWrite(verb: string, kind: string): void;
+  /** A question to a registry answered: by a digest, or failed (the registry not reached, or refusing). */
+  registryRequest(source: string, outcome: 'digest' | 'unreachable' | 'refused'): void;
   setStackSource(list: () => Iterable<Stack>): void;
 }
 
@@ -71,6 +73,12 @@ export function createMetrics(): Metrics {
     labelNames: ['verb', 'kind'],
     registers: [registry],
   });
+  const registryRequests = new Counter({
+    name: 'longshore_registry_requests_total',
+    help: "Questions to image registries for a tag's digest, by what asked (reconcile, poll, webhook) and outcome (digest, unreachable, refused)",
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  });
   let stackSource: () => Iterable<Stack> = () => [];
   new Gauge({
     name: 'longshore_stacks',
@@ -105,6 +113,7 @@ export function createMetrics(): Metrics {
     },
     watchRestart: (informer, reason) => watchRestarts.inc({ informer, reason }),
     apiWrite: (verb, kind) => writes.inc({ verb, kind }),
+    registryRequest: (source, outcome) => registryRequests.inc({ source, outcome }),
     setStackSource(list) {
       stackSource = list;
     },

@@ -197,6 +197,17 @@ export function statusSchema(): Schema {
                 },
               },
             },
+            image: {
+              type: 'object',
+              description: 'the digest the image reference was resolved to and runs as, and why the last resolution failed',
+              required: ['reference', 'revision'],
+              properties: {
+                reference: { type: 'string' },
+                digest: { type: 'string' },
+                revision: { type: 'integer', minimum: 0 },
+                message: { type: 'string' },
+              },
+            },
           },
         },
       },

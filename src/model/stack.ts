@@ -375,6 +375,23 @@ export interface ServiceStatus {
   endedContainers?: number;
   /** Where its published ports are reachable from outside (translate/published-ports.ts). */
   publishedPorts?: PublishedPortStatus[];
+  /** The digest its image reference was resolved to (src/controller/image-pins.ts); absent when not resolved. */
+  image?: ServiceImageStatus;
+}
+
+/**
+ * What a service's image tag was resolved to, and runs as `repository@digest`. Kept in status so
+ * that a restart of Longshore keeps every service on the digest it runs.
+ */
+export interface ServiceImageStatus {
+  /** The reference as the stack names it (the tag resolved). */
+  reference: string;
+  /** The digest the service runs; absent while never resolved (the reference runs as written). */
+  digest?: string;
+  /** The spec.redeploy.revision the digest was resolved for: a higher one resolves again. */
+  revision: number;
+  /** Why the last resolution failed, while it does (the digest, if any, is the last good one). */
+  message?: string;
 }
 
 export interface PublishedPortStatus {

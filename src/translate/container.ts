@@ -12,6 +12,8 @@ export function container(
   options: TranslateOptions,
   env: V1EnvVar[],
   mounts: V1VolumeMount[],
+  /** What the container runs: the image as written, or pinned to the digest it was resolved to. */
+  image: string = svc.image,
 ): { container: V1Container; problems: Problem[] } {
   const problems: Problem[] = [];
   const { command, args } = commandLine(svc, problems);
@@ -22,7 +24,7 @@ export function container(
   return {
     container: {
       name: svc.name,
-      image: svc.image,
+      image,
       // Docker Cloud pulled the image on every deployment: a redeploy picks up a moved tag.
       imagePullPolicy: 'Always',
       ...(command !== undefined && { command }),

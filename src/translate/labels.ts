@@ -30,6 +30,11 @@ export const ANNOTATION_AUTORESTART = 'longshore.io/autorestart';
 export const ANNOTATION_AUTODESTROY = 'longshore.io/autodestroy';
 export const ANNOTATION_AUTOREDEPLOY = 'longshore.io/autoredeploy';
 export const ANNOTATION_TAGS = 'longshore.io/tags';
+/**
+ * On a Stack: when a registry's webhook last said a tag one of its autoredeploy services follows
+ * was pushed (src/facade/routes/registry-webhook.ts); the controller then asks for the digest.
+ */
+export const ANNOTATION_IMAGE_PUSHED = 'longshore.io/image-pushed-at';
 export const ANNOTATION_ROLES = 'longshore.io/roles';
 /** On a volume claim: the container path it was made for, for people reading `kubectl get pvc`. */
 export const ANNOTATION_CONTAINER_PATH = 'longshore.io/container-path';

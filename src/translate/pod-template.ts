@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { V1Affinity, V1HostAlias, V1PodSpec, V1PodTemplateSpec, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import type { ServiceSpec } from '../model/stack.ts';
+import { pinnedReference } from '../registry/reference.ts';
 import { apiEnvironment, hasGlobalRole } from './api-access.ts';
 import { container } from './container.ts';
 import type { StackContext } from './context.ts';
@@ -56,7 +57,9 @@ export function podTemplate(
   const api = hasGlobalRole(svc);
   const environment = containerEnvironment(svc, links, api ? apiEnvironment(ctx) : []);
   problems.push(...environment.problems);
-  const main = container(svc, ctx.options, environment.env, volumes.mounts);
+  const digest = ctx.surroundings.imageDigest?.(svc.name);
+  const image = digest === undefined ? svc.image : pinnedReference(svc.image, digest);
+  const main = container(svc, ctx.options, environment.env, volumes.mounts, image);
   problems.push(...main.problems);
   const user = userPodMetadata(svc);
   problems.push(...user.problems);

@@ -38,6 +38,12 @@ export interface Surroundings {
    * once (a Job, one container per node). Absent while unknown: no such Job is made.
    */
   schedulableNodes?: number;
+  /**
+   * The digest a service's image runs at (`sha256:...`), resolved by the controller from the
+   * registry; its pods then run `repository@digest`. Absent, or undefined for a service: the
+   * image as the stack writes it.
+   */
+  imageDigest?: (service: string) => string | undefined;
 }
 
 /**

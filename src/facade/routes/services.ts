@@ -12,7 +12,7 @@ import { serviceToJson } from '../service-json.ts';
 import { serviceUuid } from '../uuid5.ts';
 import { noteStack, param, queryValue } from './common.ts';
 
-interface StackService {
+export interface StackService {
   stack: Stack;
   service: ServiceSpec;
   uuid: string;
@@ -49,9 +49,14 @@ export async function listServices(ctx: Context, env: FacadeEnv): Promise<void> 
 
 export async function getService(ctx: Context, env: FacadeEnv): Promise<void> {
   const { namespace } = await access(ctx, env, 'get');
-  const uuid = param(ctx, 'uuid');
+  const found = await findService(ctx, env, namespace, param(ctx, 'uuid'));
+  ctx.body = serviceToJson(found.stack, found.service);
+}
+
+/** The service with this uuid in this namespace; 404 otherwise. */
+export async function findService(ctx: Context, env: FacadeEnv, namespace: string, uuid: string): Promise<StackService> {
   const found = (await servicesOf(env, namespace)).find((s) => s.uuid === uuid);
   if (found === undefined) throw notFound(`no service with uuid "${uuid}" in namespace "${namespace}"`);
   noteStack(ctx, namespace, found.stack.metadata.name);
-  ctx.body = serviceToJson(found.stack, found.service);
+  return found;
 }

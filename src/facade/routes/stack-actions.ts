@@ -47,23 +47,31 @@ function lifecycleHandler(action: Lifecycle, verb: Verb) {
     const { namespace } = await access(ctx, env, verb);
     const reuseVolumes = action === 'redeploy' ? parseReuseVolumes(queryValue(ctx, 'reuse_volumes')) : true;
     const stack = await findStack(ctx, env, namespace, param(ctx, 'uuid'));
-    const result = await changeStack(env, stack, (current): PlannedChange => {
-      const state = presentedState(current);
-      const desired = current.spec.desiredState;
-      switch (actionVerdict(state, action, desired)) {
-        case 'refused':
-          throw conflict(actionRefusal(state, action, desired) ?? `cannot ${action} a stack that is ${state}`);
-        case 'unchanged': {
-          // Nothing left to change: answer with the same action as the first time, if recorded
-          // (a Stack deleted with kubectl has none: its terminate is recorded, the spec kept).
-          const repeats = lastOf(current, action);
-          return repeats !== undefined ? { action, spec: {}, repeats } : { action, spec: {} };
-        }
-        case 'accepted':
-          return { action, spec: specChange(action, current, reuseVolumes) };
-      }
-    });
+    const result = await changeStack(env, stack, lifecyclePlan(action, reuseVolumes));
     respondWithStack(ctx, 202, result.stack, result.action);
+  };
+}
+
+/**
+ * The change an action makes to the current copy of a stack, as the table of actions allows it
+ * (also what a REDEPLOY trigger's call does: routes/triggers.ts).
+ */
+export function lifecyclePlan(action: Lifecycle, reuseVolumes: boolean) {
+  return (current: Stack): PlannedChange => {
+    const state = presentedState(current);
+    const desired = current.spec.desiredState;
+    switch (actionVerdict(state, action, desired)) {
+      case 'refused':
+        throw conflict(actionRefusal(state, action, desired) ?? `cannot ${action} a stack that is ${state}`);
+      case 'unchanged': {
+        // Nothing left to change: answer with the same action as the first time, if recorded
+        // (a Stack deleted with kubectl has none: its terminate is recorded, the spec kept).
+        const repeats = lastOf(current, action);
+        return repeats !== undefined ? { action, spec: {}, repeats } : { action, spec: {} };
+      }
+      case 'accepted':
+        return { action, spec: specChange(action, current, reuseVolumes) };
+    }
   };
 }
 

@@ -25,6 +25,13 @@ Flows (each uses the library the way its docs show):
   services [KEY=VALUE...]          Service.list(**filters)
   service UUID                     Service.fetch(UUID)
   action URI_OR_UUID               Action.fetch / Utils.fetch_by_resource_uri
+  trigger-create SERVICE_UUID NAME OPERATION
+                                   Trigger.fetch(service), add(name, operation), save(); then list()
+  trigger-list SERVICE_UUID        Trigger.fetch(service).list()
+  trigger-call SERVICE_UUID TRIGGER_UUID
+                                   Trigger.fetch(service).call(uuid)
+  trigger-delete SERVICE_UUID TRIGGER_UUID
+                                   Trigger.fetch(service).delete(uuid)
 Results carry the object's attributes (as get_all_attributes() gives them) plus, for calls that
 return one, "returned" (the library's return value).
 """
@@ -95,6 +102,18 @@ def run(flow, args):
         if args[0].startswith("/"):
             return attrs(dockercloud.Utils.fetch_by_resource_uri(args[0]))
         return attrs(dockercloud.Action.fetch(args[0]))
+    if flow.startswith("trigger-"):
+        trigger = dockercloud.Trigger.fetch(dockercloud.Service.fetch(args[0]))
+        if flow == "trigger-create":
+            trigger.add(args[1], args[2])
+            returned = trigger.save()
+            return {"returned": returned, "triggers": trigger.list()}
+        if flow == "trigger-list":
+            return trigger.list()
+        if flow == "trigger-call":
+            return trigger.call(args[1])
+        if flow == "trigger-delete":
+            return trigger.delete(args[1])
     raise ValueError("unknown flow %r" % flow)
 
 

@@ -14,6 +14,9 @@ export const TEST_SETTINGS: Record<string, string> = {
   LONGSHORE_PROGRESS_DEADLINE_SECONDS: '8',
   LONGSHORE_TERMINATED_RETENTION_SECONDS: '5',
   LONGSHORE_LOG_LEVEL: process.env['LONGSHORE_TEST_LOG_LEVEL'] ?? 'warn',
+  // The stacks of most tests name Docker Hub images, which a test machine may not reach: their
+  // images run as written. The digest tests (autoredeploy.test.ts) turn resolution on.
+  LONGSHORE_RESOLVE_DIGESTS: 'false',
 };
 
 /**

@@ -7,6 +7,16 @@ describe('the container', () => {
     expect(container).toMatchObject({ name: 'web', image: 'nginx:1.25', imagePullPolicy: 'Always' });
   });
 
+  it('runs the digest the controller resolved its tag to, keeping the name as written', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const pinned = translateOne(service('web', { image: 'nginx:1.25' }), {}, [], {
+      imageDigest: (name) => (name === 'web' ? digest : undefined),
+    });
+    expect(pinned.container?.image).toBe(`nginx@${digest}`);
+    const other = translateOne(service('web', { image: 'nginx:1.25' }), {}, [], { imageDigest: () => undefined });
+    expect(other.container?.image).toBe('nginx:1.25');
+  });
+
   it('gets runCommand as args and entrypoint as command, split like a shell', () => {
     const { container } = translateOne(
       service('logspout', { entrypoint: '/bin/sh', runCommand: `-c '/bin/logspout syslog://$ADDR:5000'` }),

@@ -1,0 +1,105 @@
+// Autoredeploy by polling: every interval, the tags that autoredeploy services follow are asked
+// of their registries again, one registry's questions one after the other with a gap between
+// them (a registry sees at most `perRegistryPerMinute` of them a minute), registries side by
+// side. A reference whose answer changed wakes the stacks naming it; their reconcile decides
+// whether a digest really moved (src/controller/images.ts).
+import type { Logger } from 'pino';
+import type { Stack } from '../model/stack.ts';
+import { parseImageReference } from '../registry/reference.ts';
+import { stableStringify } from '../util/stable-json.ts';
+import { isPinnedAlready } from './image-pins.ts';
+import type { ImageResolver, ResolutionSource } from './image-resolver.ts';
+
+export interface ImagePollerOptions {
+  resolver: ImageResolver;
+  stacks: () => readonly Stack[];
+  /** The stacks naming a reference whose answer changed. */
+  wake: (stacks: readonly Stack[]) => void;
+  intervalMs: number;
+  perRegistryPerMinute: number;
+  logger: Logger;
+}
+
+/** The references autoredeploy services follow, by registry. */
+export function followedReferences(stacks: readonly Stack[]): Map<string, string[]> {
+  const byRegistry = new Map<string, Set<string>>();
+  for (const stack of stacks) {
+    if (stack.metadata.deletionTimestamp) continue;
+    for (const svc of stack.spec.services) {
+      if (svc.autoredeploy !== true || isPinnedAlready(svc.image)) continue;
+      let registry: string;
+      try {
+        registry = parseImageReference(svc.image).registry;
+      } catch {
+        continue; // the service's status says what is wrong with it
+      }
+      byRegistry.set(registry, (byRegistry.get(registry) ?? new Set()).add(svc.image));
+    }
+  }
+  return new Map([...byRegistry].map(([r, refs]) => [r, [...refs].sort()]));
+}
+
+/** Stacks with an autoredeploy service naming one of these references. */
+export function stacksFollowing(stacks: readonly Stack[], references: ReadonlySet<string>): Stack[] {
+  return stacks.filter((s) => s.spec.services.some((svc) => svc.autoredeploy === true && references.has(svc.image)));
+}
+
+/**
+ * Asks again for each reference, one registry's questions spaced by `gapMs`; wakes the stacks
+ * whose reference's answer changed. Shared by the poll and the webhook.
+ */
+export async function refreshReferences(
+  byRegistry: ReadonlyMap<string, readonly string[]>,
+  o: Pick<ImagePollerOptions, 'resolver' | 'stacks' | 'wake'> & { gapMs: number; source: ResolutionSource },
+): Promise<void> {
+  const changed = new Set<string>();
+  await Promise.all(
+    [...byRegistry.values()].map(async (refs) => {
+      for (const [i, ref] of refs.entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, o.gapMs));
+        const before = o.resolver.known(ref)?.resolution;
+        const after = (await o.resolver.ask(ref, o.source)).resolution;
+        if (stableStringify(before ?? null) !== stableStringify(after)) changed.add(ref);
+      }
+    }),
+  );
+  if (changed.size > 0) o.wake(stacksFollowing(o.stacks(), changed));
+}
+
+export class ImagePoller {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly o: ImagePollerOptions;
+
+  constructor(o: ImagePollerOptions) {
+    this.o = o;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.round().finally(() => this.schedule()), this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    try {
+      await refreshReferences(followedReferences(this.o.stacks()), {
+        ...this.o,
+        gapMs: 60_000 / this.o.perRegistryPerMinute,
+        source: 'poll',
+      });
+    } catch (err) {
+      this.o.logger.warn({ err }, 'polling registries for autoredeploy failed');
+    }
+  }
+}

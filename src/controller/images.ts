@@ -1,0 +1,107 @@
+// The digests a stack's services run at, for one reconcile: each service's pin from status,
+// renewed from the registry's answers where image-pins.ts says it must be (src/controller/
+// image-resolver.ts asks the registry, once for all stacks naming a reference).
+import type { ServiceImageStatus, Stack } from '../model/stack.ts';
+import { parseImageReference } from '../registry/reference.ts';
+import { ANNOTATION_IMAGE_PUSHED } from '../translate/labels.ts';
+import type { Recorder } from './events.ts';
+import { isPinnedAlready, needsResolution, nextPin } from './image-pins.ts';
+import type { Answer, ImageResolver, ResolutionSource } from './image-resolver.ts';
+
+/** An autoredeploy service whose tag moved: its pods roll out on the new digest. */
+export interface MovedImage {
+  service: string;
+  reference: string;
+  from: string;
+  to: string;
+  source: ResolutionSource;
+}
+
+export interface StackImages {
+  /** By service name; none for a service whose image names a digest already. */
+  pins: ReadonlyMap<string, ServiceImageStatus>;
+  moved: MovedImage[];
+  /** Services whose image could not be resolved now (a new message): name and why. */
+  failed: { service: string; message: string }[];
+  /** Look again this soon: a resolution a service needs failed. */
+  retryAfterMs?: number;
+}
+
+export async function stackImages(stack: Stack, resolver: ImageResolver): Promise<StackImages> {
+  const revision = stack.spec.redeploy?.revision ?? 0;
+  // A registry's webhook said a followed tag was pushed (src/facade/routes/registry-webhook.ts).
+  const pushedAt = Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? '');
+  const previous = new Map((stack.status?.services ?? []).flatMap((s) => (s.image ? [[s.name, s.image] as const] : [])));
+  const pins = new Map<string, ServiceImageStatus>();
+  const moved: MovedImage[] = [];
+  const failed: StackImages['failed'] = [];
+  let retryAfterMs: number | undefined;
+  // A stack on its way out runs nothing new: it keeps its pins and asks no registry.
+  if (stack.spec.desiredState === 'Terminated') return { pins: previous, moved, failed };
+  await Promise.all(
+    stack.spec.services.map(async (svc) => {
+      if (isPinnedAlready(svc.image)) return;
+      const pin = previous.get(svc.name);
+      // A reference no registry could answer for: said once, never asked, run as written.
+      const invalid = referenceProblem(svc.image);
+      if (invalid !== undefined) {
+        pins.set(svc.name, { reference: svc.image, revision, message: invalid });
+        if (pin?.message !== invalid) failed.push({ service: svc.name, message: invalid });
+        return;
+      }
+      const needed = needsResolution(svc, pin, revision);
+      const answer = needed
+        ? await resolver.fresh(svc.image, 'reconcile')
+        : svc.autoredeploy === true
+          ? await followed(resolver, svc.image, pushedAt)
+          : undefined;
+      const next = nextPin(svc, pin, revision, answer?.resolution);
+      pins.set(svc.name, next);
+      if (needed && next.message !== undefined && answer?.retryMs !== undefined)
+        retryAfterMs = Math.min(retryAfterMs ?? answer.retryMs, answer.retryMs);
+      if (next.message !== undefined && next.message !== pin?.message) failed.push({ service: svc.name, message: next.message });
+      if (!needed && answer && pin?.digest !== undefined && next.digest !== undefined && next.digest !== pin.digest)
+        moved.push({ service: svc.name, reference: svc.image, from: pin.digest, to: next.digest, source: answer.source });
+    }),
+  );
+  return { pins, moved, failed, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+function referenceProblem(image: string): string | undefined {
+  try {
+    parseImageReference(image);
+    return undefined;
+  } catch (err) {
+    return `not an image reference a registry can be asked about: ${(err as Error).message}`;
+  }
+}
+
+/** The answer an autoredeploy service follows: the last known, or a fresh one after a webhook's push. */
+async function followed(resolver: ImageResolver, reference: string, pushedAt: number): Promise<Answer | undefined> {
+  const known = resolver.known(reference);
+  if (Number.isNaN(pushedAt) || (known !== undefined && known.at >= pushedAt)) return known;
+  return resolver.fresh(reference, 'webhook');
+}
+
+/** The Stack's Events for what changed: a tag followed to a new digest, an image not resolved. */
+export async function recordImageEvents(stack: Stack, images: StackImages, record: Recorder): Promise<void> {
+  const by = {
+    reconcile: 'resolving the same reference for another service',
+    poll: 'polling the registry',
+    webhook: "the registry's webhook",
+  };
+  await Promise.all([
+    ...images.moved.map((m) =>
+      record(
+        stack,
+        'Normal',
+        'Autoredeploy',
+        `service ${m.service}: ${m.reference} now points to ${m.to} (was ${m.from}), seen by ${by[m.source]}; redeploying it`,
+        { fold: false },
+      ),
+    ),
+    ...images.failed.map((f) =>
+      record(stack, 'Warning', 'ImageNotResolved', `service ${f.service}: ${f.message}; it keeps the digest it runs, if any`),
+    ),
+  ]);
+}
