@@ -22,20 +22,6 @@ function clusterWith(s: Stack): FakeCluster {
   return c;
 }
 
-/** Every Deployment of the stack rolled out and ready, as kube-controller-manager would report. */
-function rollOut(c: FakeCluster): void {
-  for (const d of c.children.Deployment.byIndex('stack', KEY)) {
-    const replicas = (d as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
-    c.setWorkloadStatus('Deployment', NS, d.metadata?.name ?? '', {
-      observedGeneration: d.metadata?.generation,
-      replicas,
-      readyReplicas: replicas,
-      updatedReplicas: replicas,
-      availableReplicas: replicas,
-    });
-  }
-}
-
 const names = (objects: readonly KubernetesObject[]) => objects.map((o) => `${o.kind}/${o.metadata?.name}`).sort();
 const stored = (c: FakeCluster) =>
   Object.entries(c.children)
@@ -48,7 +34,7 @@ async function converged(spec: Partial<StackSpec> = {}): Promise<FakeCluster> {
   const c = clusterWith(stack([web, db], spec, { namespace: NS }));
   const deps = c.deps();
   await reconcile(KEY, deps);
-  rollOut(c);
+  c.rollOut(KEY);
   await reconcile(KEY, deps);
   expect(c.stack(NS, 'shop').status?.state).toBe('Running');
   return c;

@@ -28,20 +28,6 @@ function cluster(): FakeCluster {
   return c;
 }
 
-/** Marks every Deployment of the stack rolled out, all ready, as kube-controller-manager would. */
-function rollOut(c: FakeCluster): void {
-  for (const d of c.children.Deployment.byIndex('stack', KEY)) {
-    const replicas = (d as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
-    c.setWorkloadStatus('Deployment', NS, d.metadata?.name ?? '', {
-      observedGeneration: d.metadata?.generation,
-      replicas,
-      readyReplicas: replicas,
-      updatedReplicas: replicas,
-      availableReplicas: replicas,
-    });
-  }
-}
-
 const eventReason = (state: string) => state.replace(/ (\w)/g, (_, ch: string) => ch.toUpperCase());
 
 /**
@@ -97,7 +83,7 @@ describe('a child the API server refuses', () => {
     expect(status?.synchronized).toBe(false);
 
     // Its pods run, but not as specified (no published port): never Running, nor Degraded=False.
-    rollOut(c);
+    c.rollOut(KEY);
     await expect(reconcile(KEY, deps, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
     const later = c.stack(NS, 'shop').status;
     expect(later?.state).toBe('Partly running');
@@ -116,7 +102,7 @@ describe('a child the API server refuses', () => {
     c.refuse.set('Service/shop-web', { error: apiError(422, PORT_TAKEN), persist: true });
     const deps = c.deps();
     await expect(reconcile(KEY, deps)).rejects.toBeInstanceOf(ApplyFailedError);
-    rollOut(c);
+    c.rollOut(KEY);
     await expect(reconcile(KEY, deps, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
     const s = c.stack(NS, 'shop');
     c.stacks.put({
@@ -149,7 +135,7 @@ describe('a child the API server refuses', () => {
     const deps = c.deps();
     await expect(reconcile(KEY, deps)).rejects.toBeInstanceOf(ApplyFailedError);
     c.refuse.clear();
-    rollOut(c);
+    c.rollOut(KEY);
     await reconcile(KEY, deps);
     const status = c.stack(NS, 'shop').status;
     expect(condition(status, 'Synced')).toMatchObject({ status: 'True', reason: 'ReconcileSuccess' });
@@ -258,7 +244,7 @@ describe('a Deployment whose Pods are refused (ReplicaFailure FailedCreate)', ()
     const c = cluster();
     const deps = c.deps();
     await reconcile(KEY, deps);
-    rollOut(c);
+    c.rollOut(KEY);
     const d = c.children.Deployment.get(`${NS}/shop-web`);
     c.setWorkloadStatus('Deployment', NS, 'shop-web', {
       observedGeneration: d?.metadata?.generation,
@@ -293,7 +279,7 @@ describe("a state change's Event", () => {
     const c = cluster();
     const deps = c.deps();
     await reconcile(KEY, deps);
-    rollOut(c);
+    c.rollOut(KEY);
     await reconcile(KEY, deps);
     expect(c.stack(NS, 'shop').status?.state).toBe('Running');
     expect(c.events().filter((e) => e.message.startsWith('stack is'))).toEqual([
@@ -322,7 +308,7 @@ describe("a state change's Event", () => {
     const c = cluster();
     const deps = c.deps();
     await reconcile(KEY, deps);
-    rollOut(c);
+    c.rollOut(KEY);
     c.afterStatusWrite = () => {
       c.afterStatusWrite = undefined;
       throw new Error('SIGKILL');
@@ -361,7 +347,7 @@ describe("a state change's Event", () => {
           }
         };
         await run();
-        rollOut(c);
+        c.rollOut(KEY);
         await run();
         const s = c.stack(NS, 'shop');
         c.stacks.put({ ...s, spec: { ...s.spec, desiredState: 'Stopped' }, metadata: { ...s.metadata, generation: 2 } } as never);
@@ -391,7 +377,7 @@ describe('the warnings of a stack', () => {
       reason: 'CannotBeKnown',
       message: WARNING,
     });
-    rollOut(c);
+    c.rollOut(KEY);
     await reconcile(KEY, deps);
     await reconcile(KEY, deps);
     expect(c.stack(NS, 'shop').status?.state).toBe('Running');

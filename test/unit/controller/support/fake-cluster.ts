@@ -151,6 +151,20 @@ export class FakeCluster {
     };
   }
 
+  /** Marks every Deployment of the stack (`namespace/name`) rolled out, all ready, as kube-controller-manager would. */
+  rollOut(stackKey: string): void {
+    for (const d of this.children.Deployment.byIndex('stack', stackKey)) {
+      const replicas = (d as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
+      this.setWorkloadStatus('Deployment', d.metadata?.namespace ?? '', d.metadata?.name ?? '', {
+        observedGeneration: d.metadata?.generation,
+        replicas,
+        readyReplicas: replicas,
+        updatedReplicas: replicas,
+        availableReplicas: replicas,
+      });
+    }
+  }
+
   /** Sets what a workload's controller reports (status), as kube-controller-manager would. */
   setWorkloadStatus(kind: 'Deployment' | 'DaemonSet', namespace: string, name: string, status: object): void {
     const store = this.children[kind];
