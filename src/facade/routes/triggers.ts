@@ -93,10 +93,15 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
   for (const stack of await env.view.listAll()) {
     if (namespace !== undefined && stack.metadata.namespace !== namespace) continue;
     if (stack.metadata.deletionTimestamp !== undefined) continue;
+    // An unauthenticated call walks every stack: parse only the one whose annotation names it.
+    if (!stack.metadata.annotations?.[TRIGGERS_ANNOTATION]?.includes(uuid)) continue;
     const trigger = readTriggers(stack).find(
       (t) => t.uuid === uuid && serviceUuid(stack.metadata.uid ?? '', t.service) === service,
     );
-    if (trigger !== undefined && stack.spec.services.some((s) => s.name === trigger.service)) found = { stack, trigger };
+    if (trigger !== undefined && stack.spec.services.some((s) => s.name === trigger.service)) {
+      found = { stack, trigger };
+      break;
+    }
   }
   // The same answer as for a path that does not exist: a guess learns nothing.
   if (found === undefined) throw notFound(`no such endpoint: ${ctx.method} ${ctx.path.replace(uuid, '...')}`);
