@@ -39,7 +39,7 @@ import {
 } from '../translate/index.ts';
 import { clusterDnsAddress } from './cluster-dns.ts';
 import type { Config } from './config.ts';
-import { idleCollector } from './idle-gc.ts';
+import { idleCollector, memoryReducingGc } from './idle-gc.ts';
 import { imagePoller, imageResolver } from './images.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -104,7 +104,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   });
   // The garbage of a burst of work, collected once the process is quiet (idle-gc.ts).
   const idleGc = idleCollector({
-    gc: (globalThis as { gc?: () => void }).gc,
+    gc: memoryReducingGc(),
     onCollected: (work) => logger.debug({ work, rss: process.memoryUsage.rss() }, 'collected the garbage of a burst'),
   });
   metrics.setStackSource(() => caches.stacks.list());
