@@ -252,6 +252,8 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         subscribe: changeFeed(caches.stacks),
         readEvents: kubeEventReader(kubeConfig),
         streamMaxMs: config.LONGSHORE_DASHBOARD_STREAM_SECONDS * 1000,
+        maxStreamsPerUser: config.LONGSHORE_DASHBOARD_STREAMS_PER_USER,
+        maxStreams: config.LONGSHORE_DASHBOARD_STREAMS,
       },
     });
     const server = createFacadeServer(app);

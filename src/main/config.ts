@@ -92,6 +92,9 @@ export const ConfigSchema = z.object({
   LONGSHORE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   // How long one dashboard event stream lasts before the page reconnects and is authorised anew.
   LONGSHORE_DASHBOARD_STREAM_SECONDS: positive.default(300),
+  // Dashboard event streams open at once, per user and for the process (each holds a socket).
+  LONGSHORE_DASHBOARD_STREAMS_PER_USER: positive.default(8),
+  LONGSHORE_DASHBOARD_STREAMS: positive.default(1000),
   LONGSHORE_LEADER_ELECTION: bool.default(true),
   LONGSHORE_LEASE_NAMESPACE: z.string().optional(),
   LONGSHORE_LEASE_NAME: z.string().default('longshore-controller'),

@@ -26,6 +26,10 @@ export interface DashboardDeps {
   streamMaxMs?: number;
   /** How often an idle stream carries a comment, so proxies keep it open, in ms. */
   heartbeatMs?: number;
+  /** Event streams one user may have open at once (stream-slots.ts). */
+  maxStreamsPerUser?: number;
+  /** Event streams the process serves at once. */
+  maxStreams?: number;
 }
 
 /** One listener on the cache fanned out to every open stream. */

@@ -18,6 +18,7 @@ import { securityHeaders, serveAsset } from './assets.ts';
 import type { DashboardDeps } from './deps.ts';
 import { checkStackFile, type PlacedProblem, placeSpecErrors } from './stackfile-check.ts';
 import { streamStacks } from './stream.ts';
+import { streamSlots } from './stream-slots.ts';
 
 export const UI_PREFIX = '/ui';
 /** The namespaces offered in the chooser: those holding stacks, checked one by one. */
@@ -26,6 +27,7 @@ const VERBS: readonly Verb[] = ['get', 'list', 'create', 'patch', 'delete'];
 
 export function dashboardRouter(env: FacadeEnv, dash: DashboardDeps): Router {
   const router = new Router({ prefix: UI_PREFIX, strict: false });
+  const slots = streamSlots(dash.maxStreamsPerUser, dash.maxStreams);
   router.use(async (ctx: Context, next: Next) => {
     securityHeaders(ctx);
     await next();
@@ -34,7 +36,7 @@ export function dashboardRouter(env: FacadeEnv, dash: DashboardDeps): Router {
   router.get('/', (ctx: Context) => serveAsset(ctx, dash.assetsDir, 'index.html'));
   router.get('/api/session', (ctx: Context) => session(ctx, env));
   router.get('/api/:namespace/access', (ctx: Context) => permissions(ctx, env));
-  router.get('/api/:namespace/stream', (ctx: Context) => streamStacks(ctx, env, dash));
+  router.get('/api/:namespace/stream', (ctx: Context) => streamStacks(ctx, env, dash, slots));
   router.get('/api/:namespace/stack/:uuid/events', async (ctx: Context) => {
     const { namespace } = await access(ctx, env, 'get');
     const stack = await findStack(ctx, env, namespace, param(ctx, 'uuid'));

@@ -3,13 +3,15 @@
 // change and a `remove` per deletion. A page that loses the stream reconnects and gets a fresh
 // snapshot, so nothing missed in between stays missed. Each stream ends after streamMaxMs, and
 // at once when the client reads too slowly to keep up; the page then reconnects and is
-// authenticated and authorised again, so a revoked token or role stops the updates.
+// authenticated and authorised again, so a revoked token or role stops the updates. How many
+// streams may be open is bounded (stream-slots.ts).
 import type { Context } from 'koa';
 import type { Stack } from '../../model/stack.ts';
 import { access } from '../auth.ts';
 import type { FacadeEnv } from '../env.ts';
 import type { DashboardDeps } from './deps.ts';
 import { type StackSummary, stackSummary } from './stack-summary.ts';
+import type { StreamSlots } from './stream-slots.ts';
 
 export const DEFAULT_STREAM_MAX_MS = 5 * 60_000;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -30,8 +32,9 @@ function summaryOf(stack: Stack): StackSummary {
   return summary;
 }
 
-export async function streamStacks(ctx: Context, env: FacadeEnv, dash: DashboardDeps): Promise<void> {
-  const { namespace } = await access(ctx, env, 'list');
+export async function streamStacks(ctx: Context, env: FacadeEnv, dash: DashboardDeps, slots: StreamSlots): Promise<void> {
+  const { namespace, identity } = await access(ctx, env, 'list');
+  const release = slots.take(identity.username);
   // Changes are listened to before the snapshot is read and held until it is sent: a change
   // in between comes after the snapshot (at worst repeating it), never lost.
   let held: [string, unknown][] | undefined = [];
@@ -48,6 +51,7 @@ export async function streamStacks(ctx: Context, env: FacadeEnv, dash: Dashboard
     snapshot = (await env.view.list(namespace)).map(summaryOf);
   } catch (err) {
     unsubscribe();
+    release();
     throw err;
   }
   // Written to the response directly: Koa would pipe a body stream and report the client
@@ -68,6 +72,7 @@ export async function streamStacks(ctx: Context, env: FacadeEnv, dash: Dashboard
     clearInterval(heartbeat);
     clearTimeout(expiry);
     unsubscribe();
+    release();
     res.end();
   };
   const write = (text: string) => {

@@ -157,6 +157,46 @@ describe('a long stream', () => {
   });
 });
 
+describe('open streams', () => {
+  it('are bounded per user and per process: past either, 429 with a JSON error; a closed one frees its slot', async () => {
+    await h.close();
+    h = await startHarness(
+      {},
+      {
+        dashboard: {
+          assetsDir: assets,
+          subscribe: (l) => {
+            listeners.add(l);
+            return () => listeners.delete(l);
+          },
+          readEvents: async () => [],
+          heartbeatMs: 60_000,
+          maxStreamsPerUser: 2,
+          maxStreams: 3,
+        },
+      },
+    );
+    h.auth.grant('system:serviceaccount:robots:deployer', 'default', 'list');
+    const path = '/ui/api/default/stream';
+    const first = await openStream(h, path, () => undefined);
+    const second = await openStream(h, path, () => undefined);
+    const third = await h.send('GET', path);
+    expect(third.status).toBe(429);
+    expect(third.json.error).toMatch(/at most 2 at once/);
+    // Another user still gets one, until the process's limit.
+    const robots = await openStream(h, path, () => undefined, 'robot-token');
+    const overall = await h.send('GET', path, { auth: basic('robot-token') });
+    expect(overall.status).toBe(429);
+    expect(overall.json.error).toMatch(/at most 3 at once in this process/);
+    first.close();
+    await until(() => listeners.size === 2);
+    const again = await openStream(h, path, () => undefined);
+    expect(listeners.size).toBe(3);
+    for (const s of [second, robots, again]) s.close();
+    await until(() => listeners.size === 0);
+  });
+});
+
 /** Reads a stream until the server ends it. */
 function readWholeStream(port: number, path: string): Promise<{ text: string; endedAfterMs: number }> {
   const started = Date.now();
@@ -183,10 +223,16 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
 }
 
 /** Reads a text/event-stream from the harness's server. */
-async function openStream(h: Harness, path: string, on: (event: string, data: string) => void): Promise<{ close(): void }> {
+async function openStream(
+  h: Harness,
+  path: string,
+  on: (event: string, data: string) => void,
+  token = 'alice-token',
+): Promise<{ close(): void }> {
   const port = h.port;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { authorization: basic('alice-token') } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { authorization: basic(token) } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
