@@ -4,11 +4,11 @@
 // backoff, a conflict sooner.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { describeError, statusOf } from '../kube/api-error.ts';
-import { keyOf } from '../kube/informer.ts';
+import { describeError, statusOf } from '../runtime/api-error.ts';
+import { keyOf } from '../runtime/informer.ts';
+import { WorkQueue } from '../runtime/queue.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
-import { WorkQueue } from './queue.ts';
 import { ApplyFailedError, type ReconcileDeps, type ReconcileResult, reconcile, reportReconcileFailure } from './reconcile.ts';
 
 export interface ControllerMetrics {

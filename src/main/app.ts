@@ -23,10 +23,10 @@ import { kubeEventReader } from '../facade/kube-events.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
-import { withConnectionReuse } from '../kube/connection-reuse.ts';
-import { keyOf } from '../kube/informer.ts';
-import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
+import { withConnectionReuse } from '../runtime/connection-reuse.ts';
+import { keyOf } from '../runtime/informer.ts';
+import { LeaderElector } from '../runtime/leader-election.ts';
 import { workloadKind } from '../translate/defaults.ts';
 import {
   desiredObjects,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WorkQueue } from '../../../src/controller/queue.ts';
+import { WorkQueue } from '../../../src/runtime/queue.ts';
 
 describe('WorkQueue', () => {
   it('hands out a key once however often it was added while waiting', async () => {
