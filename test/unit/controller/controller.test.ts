@@ -2,7 +2,7 @@
 // otherwise than by a refused apply is written into the Stack's status after one retry.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Controller } from '../../../src/controller/controller.ts';
+import { createStackController } from '../../../src/controller/controller.ts';
 import type { Translator } from '../../../src/controller/reconcile.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
@@ -29,8 +29,9 @@ describe('the controller', () => {
       return desiredObjects(s, defaultTranslateOptions, surroundings);
     };
     const deps = c.deps({ translate });
-    const controller = new Controller(deps.caches, deps, { workers: 1, logger: pino({ level: 'silent' }) });
-    await controller.run();
+    const controller = createStackController(deps.caches, deps, { workers: 1, logger: pino({ level: 'silent' }) });
+    const stop = new AbortController();
+    const running = controller.run(stop.signal);
     try {
       const failed = await until('Synced=False', () => {
         const synced = c.stack('team-a', 'shop').status?.conditions?.find((x) => x.type === 'Synced');
@@ -57,7 +58,8 @@ describe('the controller', () => {
         ['Synced', 'True'],
       ]);
     } finally {
-      await controller.stop(1_000);
+      stop.abort();
+      await running;
     }
   });
 });

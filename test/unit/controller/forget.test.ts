@@ -2,7 +2,7 @@
 // creates and deletes stacks all day must not grow the controller's heap.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Controller } from '../../../src/controller/controller.ts';
+import { createStackController } from '../../../src/controller/controller.ts';
 import { eventFolder } from '../../../src/controller/events.ts';
 import { CHILD_KINDS } from '../../../src/kube/children.ts';
 import { service, stack } from '../translate/fixtures.ts';
@@ -21,8 +21,9 @@ describe('the controller forgets deleted objects', () => {
     const c = new FakeCluster();
     for (let i = 0; i < 20; i++) c.addStack(stack([service('web')], {}, { namespace: 'team-a', name: `s${i}` }));
     const deps = c.deps();
-    const controller = new Controller(deps.caches, deps, { workers: 2, logger: pino({ level: 'silent' }) });
-    await controller.run();
+    const controller = createStackController(deps.caches, deps, { workers: 2, logger: pino({ level: 'silent' }) });
+    const stop = new AbortController();
+    const running = controller.run(stop.signal);
     try {
       await until('every stack reconciled', () => c.statusWrites().length >= 20 && controller.queue.inFlight === 0);
       expect(deps.appliedGenerations.size).toBeGreaterThan(0);
@@ -34,7 +35,8 @@ describe('the controller forgets deleted objects', () => {
       expect(deps.appliedGenerations.size).toBe(0);
       expect(deps.statusVersions.size).toBe(0);
     } finally {
-      await controller.stop(1_000);
+      stop.abort();
+      await running;
     }
   });
 });
