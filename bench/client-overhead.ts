@@ -1,12 +1,12 @@
 // What one API request costs through the clients in play: the same GET, sent sequentially,
 // through @kubernetes/client-node as it comes (2.0.1 opens a new TLS connection per request),
-// through client-node with Longshore's connection reuse (src/kube/connection-reuse.ts, what
+// through client-node with Longshore's connection reuse (src/runtime/connection-reuse.ts, what
 // the operator runs with), and through a plain keep-alive HTTPS agent (the bench's own writes).
 // Reports wall time, API server CPU and client CPU per request, and how many connections to
 // the API server the plain client-node requests left open.
 import { execFileSync } from 'node:child_process';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { withConnectionReuse } from '../src/kube/connection-reuse.ts';
+import { withConnectionReuse } from '../src/runtime/connection-reuse.ts';
 import type { KubeHttp } from './kube-http.ts';
 import { cpuSeconds } from './proc.ts';
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { installCrd } from '../src/kube/crd-install.ts';
-import { Informer } from '../src/kube/informer.ts';
-import { watchUntil } from '../src/kube/watch-until.ts';
 import { cacheRoot, clusterDir, down, readState, up } from '../src/localcluster/cluster.ts';
 import { isOurs } from '../src/localcluster/process.ts';
+import { Informer } from '../src/runtime/informer.ts';
+import { watchUntil } from '../src/runtime/watch-until.ts';
 import { type Deadline, log, onCleanup } from './phases.ts';
 
 export interface BenchCluster {

@@ -14,8 +14,8 @@ import {
 } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { collection } from '../src/kube/children.ts';
-import { Informer } from '../src/kube/informer.ts';
 import { GROUP, PLURAL, type StackState, VERSION } from '../src/model/stack.ts';
+import { Informer } from '../src/runtime/informer.ts';
 import {
   LABEL_SLICE_MANAGED_BY,
   LABEL_STACK,

@@ -4,8 +4,8 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { CHILD_KINDS, type ChildKind, childClients, collection, FIELD_MANAGER } from '../kube/children.ts';
-import { Informer } from '../kube/informer.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
+import { Informer } from '../runtime/informer.ts';
 import {
   ANNOTATION_REDEPLOY_REVISION,
   LABEL_SLICE_MANAGED_BY,

@@ -1,155 +1,113 @@
-// The controller: caches synced before any work starts, events mapped to Stack keys on one
-// de-duplicating work queue, several workers running reconcile, and an error policy kept
-// apart from reconcile (as kube-rs does): a failed key is retried with per-key exponential
-// backoff, a conflict sooner.
+// The Stack controller: the generic controller runtime (src/runtime/controller.ts) wired to
+// Stacks. Which events queue which stack (a stack and the stacks that link to it; a child's or
+// a pod's owning stack), what is forgotten when a Stack or a child goes, reconcile
+// (reconcile.ts), and the Stack error policy: a write conflict is retried soon, anything else
+// after the key's backoff, with an Event, a log line, and the failure written into status once
+// it persists.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { describeError, statusOf } from '../kube/api-error.ts';
-import { keyOf } from '../kube/informer.ts';
+import { describeError, statusOf } from '../runtime/api-error.ts';
+import { Controller, type ControllerMetrics, type ErrorPolicy, type RetryDecision } from '../runtime/controller.ts';
+import { keyOf } from '../runtime/informer.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
-import { WorkQueue } from './queue.ts';
-import { ApplyFailedError, type ReconcileDeps, type ReconcileResult, reconcile, reportReconcileFailure } from './reconcile.ts';
+import { ApplyFailedError, type ReconcileDeps, reconcile, reportReconcileFailure } from './reconcile.ts';
 
-export interface ControllerMetrics {
-  reconciled(seconds: number, outcome: 'success' | 'error'): void;
-  queueDepth(depth: number): void;
-  queueLatency(seconds: number): void;
-  retried(): void;
-}
-
-export interface ControllerOptions {
+export interface StackControllerOptions {
   workers: number;
   logger: Logger;
   metrics?: ControllerMetrics;
+  /** How long a stop waits for the reconciles in flight. */
+  drainTimeoutMs?: number;
 }
 
-/** What to do with a failed reconcile: how long until the key is tried again. */
-export function errorPolicy(err: unknown, queue: WorkQueue, key: string): number {
+/** When a failed reconcile is tried again. */
+export function retryDecision(err: unknown): RetryDecision {
   // A write conflict means our cache was behind: try again soon, without growing backoff.
-  if (statusOf(err) === 409) {
-    queue.addAfter(key, 100);
-    return 100;
-  }
-  return queue.addRateLimited(key);
+  return statusOf(err) === 409 ? { retryAfterMs: 100 } : 'backoff';
 }
 
-export class Controller {
-  readonly queue: WorkQueue;
-  private readonly caches: Caches;
-  private readonly deps: ReconcileDeps;
-  private readonly opts: ControllerOptions;
-  private workers: Promise<void>[] = [];
-  private running = false;
+/**
+ * The retry decision, and what a failure is told by: an Event on the Stack, the failure in its
+ * status once it persists past one retry, and a log line.
+ */
+function stackErrorPolicy(caches: Caches, deps: ReconcileDeps, logger: Logger): ErrorPolicy {
+  return async (err, key, ctx) => {
+    const decision = retryDecision(err);
+    const retryInMs = decision === 'backoff' ? ctx.backoffMs : decision.retryAfterMs;
+    const [namespace, name] = key.split('/');
+    // A conflict only says our copy was older than the API server's (a spec patched while
+    // we worked): the retry works on the newer one. Not worth an Event or a warning.
+    const conflict = statusOf(err) === 409;
+    const stack = caches.stacks.get(key);
+    if (stack && !conflict)
+      void deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
+    // A refused apply is in status already (reconcile wrote it); any other failure is
+    // written there once it persists past one retry.
+    if (stack && !conflict && !(err instanceof ApplyFailedError) && ctx.retries >= 1)
+      await reportReconcileFailure(key, deps, err, ctx.retries).catch((e: unknown) =>
+        logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
+      );
+    logger[conflict ? 'debug' : 'warn'](
+      {
+        namespace,
+        name,
+        err: (err as Error)?.message ?? String(err),
+        code: statusOf(err),
+        retryInMs,
+        // Failures in a row, this one counted when it backs off.
+        retries: decision === 'backoff' ? ctx.retries + 1 : ctx.retries,
+      },
+      'reconcile failed; will retry',
+    );
+    return decision;
+  };
+}
 
-  constructor(caches: Caches, deps: ReconcileDeps, opts: ControllerOptions) {
-    this.caches = caches;
-    this.deps = deps;
-    this.opts = opts;
-    this.queue = new WorkQueue({ onAdd: (d) => opts.metrics?.queueDepth(d) });
-    // A stack and the stacks that link to it (`service.stack`): its state, its Services' cluster
-    // IPs and its pods' addresses are part of theirs (their status, their DNS names).
-    const withDependents = (key: string) => {
-      this.queue.add(key);
-      for (const s of caches.stacks.byIndex('linksTo', key)) this.queue.add(keyOf(s));
-    };
-    caches.stacks.on((type, obj) => {
-      // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
-      if (type === 'delete') {
-        deps.statusVersions.delete(keyOf(obj));
-        deps.tokenSecrets.delete(keyOf(obj));
-      }
-      withDependents(keyOf(obj));
-    });
-    const toOwner = (_type: string, obj: KubernetesObject) => {
-      const key = stackKeyOf(obj);
-      if (key) withDependents(key);
-    };
-    // What is kept per child goes with it: the garbage collector removes the children of a
-    // deleted Stack, which reconcile never sees to prune.
-    const forgetChild = (type: string, obj: KubernetesObject) => {
-      const uid = obj.metadata?.uid;
-      if (type === 'delete' && uid !== undefined) deps.appliedGenerations.delete(uid);
-    };
-    for (const informer of Object.values(caches.children)) {
-      informer.on(forgetChild);
-      informer.on(toOwner);
+/**
+ * A controller of the Stacks in `caches`: synced before work starts, every stack looked at
+ * once per run, and again whenever it, a stack it links to, or one of its children changes.
+ */
+export function createStackController(caches: Caches, deps: ReconcileDeps, opts: StackControllerOptions): Controller {
+  const controller = new Controller({
+    caches: caches.all,
+    keys: () => [...caches.stacks.list()].map(keyOf),
+    reconcile: (key, ctx) => reconcile(key, deps, { retries: ctx.retries }),
+    errorPolicy: stackErrorPolicy(caches, deps, opts.logger),
+    workers: opts.workers,
+    logger: opts.logger,
+    ...(opts.metrics && { metrics: opts.metrics }),
+    ...(opts.drainTimeoutMs !== undefined && { drainTimeoutMs: opts.drainTimeoutMs }),
+  });
+  const { queue } = controller;
+  // A stack and the stacks that link to it (`service.stack`): its state, its Services' cluster
+  // IPs and its pods' addresses are part of theirs (their status, their DNS names).
+  const withDependents = (key: string) => {
+    queue.add(key);
+    for (const s of caches.stacks.byIndex('linksTo', key)) queue.add(keyOf(s));
+  };
+  caches.stacks.on((type, obj) => {
+    // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
+    if (type === 'delete') {
+      deps.statusVersions.delete(keyOf(obj));
+      deps.tokenSecrets.delete(keyOf(obj));
     }
-    caches.pods.on(toOwner);
+    withDependents(keyOf(obj));
+  });
+  const toOwner = (_type: string, obj: KubernetesObject) => {
+    const key = stackKeyOf(obj);
+    if (key) withDependents(key);
+  };
+  // What is kept per child goes with it: the garbage collector removes the children of a
+  // deleted Stack, which reconcile never sees to prune.
+  const forgetChild = (type: string, obj: KubernetesObject) => {
+    const uid = obj.metadata?.uid;
+    if (type === 'delete' && uid !== undefined) deps.appliedGenerations.delete(uid);
+  };
+  for (const informer of Object.values(caches.children)) {
+    informer.on(forgetChild);
+    informer.on(toOwner);
   }
-
-  /** Starts the informers (idempotent) and resolves once every cache has synced. */
-  async startCaches(): Promise<void> {
-    for (const i of this.caches.all) if (!i.hasSynced()) i.start();
-    await Promise.all(this.caches.all.map((i) => i.waitForSync()));
-  }
-
-  /** Starts the workers; the caches must have synced. */
-  async run(): Promise<void> {
-    await this.startCaches();
-    this.running = true;
-    // Everything in the cache gets one look after a (re)start: level-triggered.
-    for (const s of this.caches.stacks.list()) this.queue.add(keyOf(s));
-    this.workers = Array.from({ length: this.opts.workers }, () => this.work());
-  }
-
-  private async work(): Promise<void> {
-    for (;;) {
-      const item = await this.queue.get();
-      if (!item) return;
-      this.opts.metrics?.queueLatency(item.waitedMs / 1000);
-      this.opts.metrics?.queueDepth(this.queue.depth);
-      const started = performance.now();
-      // How many times in a row this key has failed: a transient failure is reported in the
-      // Stack's status only once it persists.
-      const failedBefore = this.queue.retries(item.key);
-      let result: ReconcileResult | undefined;
-      try {
-        result = await reconcile(item.key, this.deps, { retries: failedBefore });
-        if (!result.deferred) this.queue.forget(item.key);
-        this.opts.metrics?.reconciled((performance.now() - started) / 1000, 'success');
-        if (result.requeueAfterMs !== undefined) this.queue.addAfter(item.key, result.requeueAfterMs);
-      } catch (err) {
-        this.opts.metrics?.reconciled((performance.now() - started) / 1000, 'error');
-        this.opts.metrics?.retried();
-        const [namespace, name] = item.key.split('/');
-        const retryInMs = errorPolicy(err, this.queue, item.key);
-        // A conflict only says our copy was older than the API server's (a spec patched while
-        // we worked): the retry works on the newer one. Not worth an Event or a warning.
-        const conflict = statusOf(err) === 409;
-        const stack = this.caches.stacks.get(item.key);
-        if (stack && !conflict)
-          void this.deps.record(stack, 'Warning', 'ReconcileFailed', `${describeError(err)}; retrying in ${retryInMs} ms`);
-        // A refused apply is in status already (reconcile wrote it); any other failure is
-        // written there once it persists past one retry.
-        if (stack && !conflict && !(err instanceof ApplyFailedError) && failedBefore >= 1)
-          await reportReconcileFailure(item.key, this.deps, err, failedBefore).catch((e: unknown) =>
-            this.opts.logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
-          );
-        this.opts.logger[conflict ? 'debug' : 'warn'](
-          {
-            namespace,
-            name,
-            err: (err as Error)?.message ?? String(err),
-            code: statusOf(err),
-            retryInMs,
-            retries: this.queue.retries(item.key),
-          },
-          'reconcile failed; will retry',
-        );
-      } finally {
-        this.queue.done(item.key);
-      }
-    }
-  }
-
-  /** Stops taking work, lets in-flight reconciles finish (bounded), stops the informers. */
-  async stop(timeoutMs = 20_000): Promise<void> {
-    this.queue.shutDown();
-    if (this.running) {
-      await Promise.race([Promise.all(this.workers), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-    }
-    for (const i of this.caches.all) i.stop();
-    this.running = false;
-  }
+  caches.pods.on(toOwner);
+  return controller;
 }

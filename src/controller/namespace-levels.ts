@@ -7,8 +7,8 @@
 // roles, and so whoever may write Stacks) cannot.
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { Informer } from '../kube/informer.ts';
-import { InformerView } from '../kube/informer-view.ts';
+import { Informer } from '../runtime/informer.ts';
+import { InformerView } from '../runtime/informer-view.ts';
 import { namespaceLevel, POD_SECURITY_ENFORCE_LABEL, type PodSecurityLevel } from '../translate/index.ts';
 
 export interface NamespaceLevelsOptions {

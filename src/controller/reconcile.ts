@@ -17,10 +17,10 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1PodTemplateSpec, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { describeError, errorMessage, isTransient, statusOf } from '../kube/api-error.ts';
 import { CHILD_KINDS, type ChildClient, type ChildKind } from '../kube/children.ts';
-import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
+import { describeError, errorMessage, isTransient, statusOf } from '../runtime/api-error.ts';
+import { isNewerResourceVersion } from '../runtime/resource-version.ts';
 import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import {
   blockedServices,

@@ -5,8 +5,8 @@
 // NoExecute taint (a DaemonSet's own pods tolerate a few more; such a node is left out).
 import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { Informer } from '../kube/informer.ts';
-import { InformerView } from '../kube/informer-view.ts';
+import { Informer } from '../runtime/informer.ts';
+import { InformerView } from '../runtime/informer-view.ts';
 
 export interface SchedulableNodesOptions {
   kubeConfig: KubeConfig;

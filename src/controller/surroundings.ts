@@ -3,8 +3,8 @@
 // cluster IPs and their pods' addresses from the caches; plain Services of the namespace read
 // from the API server, since Longshore caches only what it manages (and a link to one is rare).
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
-import { statusOf } from '../kube/api-error.ts';
 import type { Stack } from '../model/stack.ts';
+import { statusOf } from '../runtime/api-error.ts';
 import type { NodePortHolder, PlainService, Surroundings } from '../translate/index.ts';
 import {
   controlledBy,

@@ -1,8 +1,8 @@
 // `npm start` with no cluster configured: a ServiceAccount whose token works with the Docker
 // Cloud clients, for the person who started it.
 import { CoreV1Api, type KubeConfig, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
-import { statusOf } from '../kube/api-error.ts';
 import { FIELD_MANAGER } from '../kube/children.ts';
+import { statusOf } from '../runtime/api-error.ts';
 
 export const CLIENT_SERVICE_ACCOUNT = 'docker-cloud';
 

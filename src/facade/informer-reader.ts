@@ -6,7 +6,7 @@ import type { Stack } from '../model/stack.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';
 
-/** What this needs of the informer (src/kube/informer.ts), no more. */
+/** What this needs of the informer (src/runtime/informer.ts), no more. */
 export interface StackCache {
   byIndex(index: 'namespace' | 'uid', value: string): Stack[];
   list(): Iterable<Stack>;

@@ -9,8 +9,8 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { asKubeApiError, KubeApiError } from '../kube/api-error.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../model/stack.ts';
+import { asKubeApiError, KubeApiError } from '../runtime/api-error.ts';
 import type { StackPatch, StackWriter } from './deps.ts';
 
 const FIELD_MANAGER = 'longshore-facade';

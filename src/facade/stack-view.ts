@@ -7,8 +7,8 @@
 // after a TTL. The cache lacking it can mean "not arrived yet" or "deleted since": when the
 // cache tells how far it has read (StackReader.resourceVersion) that decides; otherwise, past a
 // short grace period, one read from the API server does.
-import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import type { Stack } from '../model/stack.ts';
+import { isNewerResourceVersion } from '../runtime/resource-version.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';
 

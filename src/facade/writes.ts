@@ -4,8 +4,8 @@
 // (which re-checks whether the action is still allowed) and tried again, a few times.
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { KubeApiError } from '../kube/api-error.ts';
 import type { Stack } from '../model/stack.ts';
+import { KubeApiError } from '../runtime/api-error.ts';
 import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions, targetState } from './actions.ts';
 import type { StackPatch } from './deps.ts';
 import type { FacadeEnv } from './env.ts';

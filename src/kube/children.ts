@@ -13,7 +13,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 
-import { statusOf } from './api-error.ts';
+import { statusOf } from '../runtime/api-error.ts';
 
 export const FIELD_MANAGER = 'longshore';
 

@@ -11,9 +11,9 @@ import {
 } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { parse } from 'yaml';
+import { Informer } from '../runtime/informer.ts';
+import { watchUntil } from '../runtime/watch-until.ts';
 import { FIELD_MANAGER } from './children.ts';
-import { Informer } from './informer.ts';
-import { watchUntil } from './watch-until.ts';
 
 export const CRD_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../crds/stacks.longshore.io.yaml');
 

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createCaches } from '../controller/caches.ts';
-import { Controller } from '../controller/controller.ts';
+import { createStackController } from '../controller/controller.ts';
 import { eventRecorder } from '../controller/events.ts';
 import { NamespaceLevels } from '../controller/namespace-levels.ts';
 import { SchedulableNodes } from '../controller/schedulable-nodes.ts';
@@ -23,10 +23,11 @@ import { kubeEventReader } from '../facade/kube-events.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
-import { withConnectionReuse } from '../kube/connection-reuse.ts';
-import { keyOf } from '../kube/informer.ts';
-import { LeaderElector } from '../kube/leader-election.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
+import { withConnectionReuse } from '../runtime/connection-reuse.ts';
+import { type Controller, whenAborted } from '../runtime/controller.ts';
+import { keyOf } from '../runtime/informer.ts';
+import { LeaderElector } from '../runtime/leader-election.ts';
 import { workloadKind } from '../translate/defaults.ts';
 import {
   desiredObjects,
@@ -131,7 +132,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   const images = imageResolver(config, metrics);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
-  const controller = new Controller(
+  const controller = createStackController(
     caches,
     {
       caches,
@@ -170,6 +171,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     {
       workers: config.LONGSHORE_WORKERS,
       logger,
+      drainTimeoutMs: config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000,
       metrics: {
         ...metrics.controller,
         reconciled: (seconds, outcome) => {
@@ -283,15 +285,23 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
   servers.push(ops);
   const opsUrl = await listen(ops, config.LONGSHORE_OPS_PORT, config.LONGSHORE_LISTEN_ADDRESS);
 
+  // The controller works while this process leads, until the lead is lost or stop() is called:
+  // either aborts its run, whose workers then finish what is in flight (bounded).
+  const shutdown = new AbortController();
+  let term: AbortController | undefined;
+  let running: Promise<void> = Promise.resolve();
   let elector: LeaderElector | undefined;
   let leading = false;
   const lead = () => {
     leading = true;
-    void syncing.then(() => {
-      if (stopping) return undefined;
+    term = new AbortController();
+    const signal = AbortSignal.any([shutdown.signal, term.signal]);
+    running = (async () => {
+      await Promise.race([syncing, whenAborted(signal)]);
+      if (signal.aborted) return;
       poller?.start();
-      return controller.run();
-    });
+      await controller.run(signal);
+    })().catch((err: unknown) => logger.error({ err: String((err as Error)?.message ?? err) }, 'the controller failed'));
   };
   if (config.LONGSHORE_CONTROLLER) {
     if (config.LONGSHORE_LEADER_ELECTION) {
@@ -305,7 +315,8 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         onStoppedLeading: () => {
           leading = false;
           poller?.stop();
-          void controller.stop().then(() => opts.onLostLeadership?.());
+          term?.abort();
+          void running.then(() => opts.onLostLeadership?.());
         },
       });
       elector.start();
@@ -325,7 +336,9 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       idleGc.stop();
       stopping = true;
       poller?.stop();
-      await controller.stop(config.LONGSHORE_SHUTDOWN_TIMEOUT_SECONDS * 1000);
+      shutdown.abort();
+      await running;
+      for (const i of caches.all) i.stop();
       namespaceLevels.stop();
       nodes.stop();
       await elector?.stop();

@@ -6,7 +6,7 @@
 // service would shadow it (logged once at start).
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { statusOf } from '../kube/api-error.ts';
+import { statusOf } from '../runtime/api-error.ts';
 
 export async function clusterDnsAddress(setting: string, kubeConfig: KubeConfig, logger: Logger): Promise<string | undefined> {
   if (setting === 'none') return undefined;

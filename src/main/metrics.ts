@@ -1,8 +1,8 @@
 // Prometheus metrics through prom-client (the maintained standard for Node; it also gives
 // process and event-loop metrics for free). One registry per process.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ControllerMetrics } from '../controller/controller.ts';
 import { STACK_STATES, type Stack } from '../model/stack.ts';
+import type { ControllerMetrics } from '../runtime/controller.ts';
 
 export interface Metrics {
   registry: Registry;

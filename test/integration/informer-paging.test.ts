@@ -3,8 +3,8 @@
 import { CoreV1Api, CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Informer } from '../../src/kube/informer.ts';
 import { GROUP, PLURAL, VERSION } from '../../src/model/stack.ts';
+import { Informer } from '../../src/runtime/informer.ts';
 import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { StackClient } from './support/stacks.ts';

@@ -5,7 +5,7 @@
 import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Informer } from '../../src/kube/informer.ts';
+import { Informer } from '../../src/runtime/informer.ts';
 import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { apiProxy } from './support/proxy.ts';

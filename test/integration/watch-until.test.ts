@@ -1,10 +1,10 @@
-// Waiting on the cluster by a watch (src/kube/watch-until.ts): used to wait for the CRD to be
+// Waiting on the cluster by a watch (src/runtime/watch-until.ts): used to wait for the CRD to be
 // Established and, in the bench, for a namespace to be gone.
 import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Informer } from '../../src/kube/informer.ts';
-import { watchUntil } from '../../src/kube/watch-until.ts';
+import { Informer } from '../../src/runtime/informer.ts';
+import { watchUntil } from '../../src/runtime/watch-until.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 
 const kc = kubeConfig();

@@ -6,8 +6,8 @@
 // trigger; the URL (its secret) is never logged.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
-import { KubeApiError } from '../../kube/api-error.ts';
 import type { Stack } from '../../model/stack.ts';
+import { KubeApiError } from '../../runtime/api-error.ts';
 import { actionOutcome, actionToJson, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';

@@ -1,6 +1,6 @@
 // Waiting by a watch for what one collection of a namespace holds (all its Stacks Running, no
 // Deployment left, ...): the project's own Informer lists the collection, watches it, and the
-// condition is looked at once the list is in and again after every event (src/kube/watch-until.ts),
+// condition is looked at once the list is in and again after every event (src/runtime/watch-until.ts),
 // so nothing polls and nothing sleeps. On the deadline the error says what was awaited and what
 // the collection held then.
 import {
@@ -14,9 +14,9 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { Informer, type InformerOptions, type ListPage } from '../../../src/kube/informer.ts';
-import { watchUntil } from '../../../src/kube/watch-until.ts';
 import { GROUP, PLURAL, type Stack, VERSION } from '../../../src/model/stack.ts';
+import { Informer, type InformerOptions, type ListPage } from '../../../src/runtime/informer.ts';
+import { watchUntil } from '../../../src/runtime/watch-until.ts';
 
 /** One collection of one namespace, as an Informer lists and watches it. */
 export interface Collection<T extends KubernetesObject> {

@@ -1,13 +1,13 @@
-// The controller's error policy over an in-memory cluster: a reconcile that keeps failing
-// otherwise than by a refused apply is written into the Stack's status after one retry.
-import pino from 'pino';
+// The Stack error policy over an in-memory cluster: a reconcile that keeps failing otherwise
+// than by a refused apply is written into the Stack's status after one retry; a write conflict
+// is retried soon and says nothing.
 import { describe, expect, it } from 'vitest';
-import { Controller } from '../../../src/controller/controller.ts';
 import type { Translator } from '../../../src/controller/reconcile.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
 import { service, stack } from '../translate/fixtures.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
+import { runStackController } from './support/run-controller.ts';
 
 async function until<T>(what: string, check: () => T | undefined, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,8 +29,7 @@ describe('the controller', () => {
       return desiredObjects(s, defaultTranslateOptions, surroundings);
     };
     const deps = c.deps({ translate });
-    const controller = new Controller(deps.caches, deps, { workers: 1, logger: pino({ level: 'silent' }) });
-    await controller.run();
+    const { stop } = runStackController(deps);
     try {
       const failed = await until('Synced=False', () => {
         const synced = c.stack('team-a', 'shop').status?.conditions?.find((x) => x.type === 'Synced');
@@ -57,7 +56,28 @@ describe('the controller', () => {
         ['Synced', 'True'],
       ]);
     } finally {
-      await controller.stop(1_000);
+      await stop();
+    }
+  });
+
+  it('retries a write conflict soon, with no ReconcileFailed Event and nothing said in status', async () => {
+    const c = new FakeCluster();
+    c.addStack(stack([service('web')], {}, { namespace: 'team-a' }));
+    let conflicts = 2;
+    const translate: Translator = (s, surroundings) => {
+      if (conflicts-- > 0) throw Object.assign(new Error('the object has been modified'), { code: 409 });
+      return desiredObjects(s, defaultTranslateOptions, surroundings);
+    };
+    const deps = c.deps({ translate });
+    const { stop } = runStackController(deps);
+    try {
+      await until('Synced=True', () =>
+        c.stack('team-a', 'shop').status?.conditions?.some((x) => x.type === 'Synced' && x.status === 'True') ? true : undefined,
+      );
+      expect(c.events().filter((e) => e.reason === 'ReconcileFailed')).toEqual([]);
+      expect(c.statusWrites().some((s) => s.conditions?.some((x) => x.reason === 'ReconcileError'))).toBe(false);
+    } finally {
+      await stop();
     }
   });
 });

@@ -1,12 +1,11 @@
 // What the controller keeps per Stack and per child goes when they are deleted: a cluster that
 // creates and deletes stacks all day must not grow the controller's heap.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Controller } from '../../../src/controller/controller.ts';
 import { eventFolder } from '../../../src/controller/events.ts';
 import { CHILD_KINDS } from '../../../src/kube/children.ts';
 import { service, stack } from '../translate/fixtures.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
+import { runStackController } from './support/run-controller.ts';
 
 async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,8 +20,7 @@ describe('the controller forgets deleted objects', () => {
     const c = new FakeCluster();
     for (let i = 0; i < 20; i++) c.addStack(stack([service('web')], {}, { namespace: 'team-a', name: `s${i}` }));
     const deps = c.deps();
-    const controller = new Controller(deps.caches, deps, { workers: 2, logger: pino({ level: 'silent' }) });
-    await controller.run();
+    const { controller, stop } = runStackController(deps, 2);
     try {
       await until('every stack reconciled', () => c.statusWrites().length >= 20 && controller.queue.inFlight === 0);
       expect(deps.appliedGenerations.size).toBeGreaterThan(0);
@@ -34,7 +32,7 @@ describe('the controller forgets deleted objects', () => {
       expect(deps.appliedGenerations.size).toBe(0);
       expect(deps.statusVersions.size).toBe(0);
     } finally {
-      await controller.stop(1_000);
+      await stop();
     }
   });
 });

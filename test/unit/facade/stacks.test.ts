@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceUuid } from '../../../src/facade/uuid5.ts';
-import { KubeApiError } from '../../../src/kube/api-error.ts';
+import { KubeApiError } from '../../../src/runtime/api-error.ts';
 import { createStack, type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;

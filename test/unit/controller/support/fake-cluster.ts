@@ -10,8 +10,8 @@ import type { Recorder } from '../../../../src/controller/events.ts';
 import type { ReconcileDeps } from '../../../../src/controller/reconcile.ts';
 import type { StatusWriter } from '../../../../src/controller/status-writer.ts';
 import { CHILD_KINDS, type ChildClient, type ChildKind } from '../../../../src/kube/children.ts';
-import type { Informer } from '../../../../src/kube/informer.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
+import type { Informer } from '../../../../src/runtime/informer.ts';
 import { desiredObjects } from '../../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../../src/translate/options.ts';
 

@@ -15,8 +15,8 @@ import type {
 } from '../../../../src/facade/deps.ts';
 import { sortByCreation } from '../../../../src/facade/stack-order.ts';
 import { mergePatch } from '../../../../src/facade/writes.ts';
-import { KubeApiError } from '../../../../src/kube/api-error.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
+import { KubeApiError } from '../../../../src/runtime/api-error.ts';
 
 export class FakeCluster implements StackWriter {
   /** What the API server holds, by namespace/name. */

@@ -1,4 +1,4 @@
-// The one shape of a Kubernetes API error in Longshore: KubeApiError (status code, the Status
+// The one shape of a Kubernetes API error: KubeApiError (status code, the Status
 // reason, the API server's message), made from whatever client-node threw (an ApiException
 // whose body is the Status as JSON text), and what the callers ask of one: its code, its
 // message for a person, and whether waiting may cure it. A refusal (4xx: admission, a webhook,

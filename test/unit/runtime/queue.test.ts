@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WorkQueue } from '../../../src/controller/queue.ts';
+import { WorkQueue } from '../../../src/runtime/queue.ts';
 
 describe('WorkQueue', () => {
   it('hands out a key once however often it was added while waiting', async () => {
@@ -39,7 +39,10 @@ describe('WorkQueue', () => {
 
   it('backs off a failing key exponentially, up to the cap, and forgets on success', () => {
     const q = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 100 });
+    // backoffOf tells the wait before it is taken (an error policy's message says it).
+    expect(q.backoffOf('ns/a')).toBe(10);
     expect([1, 2, 3, 4, 5].map(() => q.addRateLimited('ns/a'))).toEqual([10, 20, 40, 80, 100]);
+    expect(q.backoffOf('ns/a')).toBe(100);
     expect(q.retries('ns/a')).toBe(5);
     q.forget('ns/a');
     expect(q.addRateLimited('ns/a')).toBe(10);

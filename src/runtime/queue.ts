@@ -75,11 +75,15 @@ export class WorkQueue {
     this.timers.set(key, { at, timer });
   }
 
-  /** Re-adds a failed key after its backoff: base * 2^failures, capped. */
+  /** How long addRateLimited would wait for the key now: base * 2^failures, capped. */
+  backoffOf(key: string): number {
+    return Math.min(this.baseDelayMs * 2 ** this.retries(key), this.maxDelayMs);
+  }
+
+  /** Re-adds a failed key after its backoff (backoffOf), and counts one more failure. */
   addRateLimited(key: string): number {
-    const n = this.failures.get(key) ?? 0;
-    this.failures.set(key, n + 1);
-    const delay = Math.min(this.baseDelayMs * 2 ** n, this.maxDelayMs);
+    const delay = this.backoffOf(key);
+    this.failures.set(key, this.retries(key) + 1);
     this.addAfter(key, delay);
     return delay;
   }

@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { asKubeApiError, describeError, errorMessage, isTransient, KubeApiError } from '../../../src/kube/api-error.ts';
+import { asKubeApiError, describeError, errorMessage, isTransient, KubeApiError } from '../../../src/runtime/api-error.ts';
 
 const status = (code: number, message: string) =>
   new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', message, code }), { a: 'b' });

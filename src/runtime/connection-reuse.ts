@@ -11,6 +11,9 @@ type CreateDispatcher = (cluster: unknown, agentOptions: Record<string, unknown>
 
 const MAX_AGENTS = 8;
 
+/** The KubeConfigs already patched: a second call must not wrap the wrapper. */
+const patched = new WeakSet<KubeConfig>();
+
 function optionsKey(cluster: unknown, agentOptions: Record<string, unknown>): string {
   const c = cluster as { server?: string; proxyUrl?: string; skipTLSVerify?: boolean } | null;
   const material = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].map((k) => {
@@ -24,8 +27,8 @@ function optionsKey(cluster: unknown, agentOptions: Record<string, unknown>): st
 
 /** Makes `kc` reuse connections; returns the same KubeConfig. */
 export function withConnectionReuse(kc: KubeConfig): KubeConfig {
-  const target = kc as unknown as { createDispatcher: CreateDispatcher; __longshoreReuse?: true };
-  if (target.__longshoreReuse) return kc;
+  if (patched.has(kc)) return kc;
+  const target = kc as unknown as { createDispatcher: CreateDispatcher };
   const original = target.createDispatcher.bind(kc);
   const agents = new Map<string, unknown>();
   target.createDispatcher = (cluster, agentOptions) => {
@@ -41,6 +44,6 @@ export function withConnectionReuse(kc: KubeConfig): KubeConfig {
     agents.set(key, agent);
     return agent;
   };
-  target.__longshoreReuse = true;
+  patched.add(kc);
   return kc;
 }

@@ -26,7 +26,7 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** The collection's path, e.g. /apis/apps/v1/deployments. */
   path: string;
   labelSelector?: string;
-  /** e.g. metadata.name=stacks.longshore.io: one object of a cluster-wide kind. */
+  /** e.g. metadata.name=kube-system: one object of a cluster-wide kind. */
   fieldSelector?: string;
   /** Lists one page; the continue token goes in `_continue`, as client-node names it. */
   list: (opts: { labelSelector?: string; fieldSelector?: string; limit: number; _continue?: string }) => Promise<ListPage<T>>;
@@ -39,8 +39,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   inactivityTimeoutMs?: number;
   onWatchRestart?: (reason: string) => void;
   /**
-   * Named indexes: each files an object under one value (its owning Stack's key, say) or
-   * several (the stacks it links to).
+   * Named indexes: each files an object under one value (its owner's key, say) or several
+   * (the objects it refers to).
    */
   indexers?: Record<string, (obj: T) => string | readonly string[] | undefined>;
 }

@@ -2,8 +2,8 @@
 // each test here fails if an upgrade changes what the workaround relies on.
 import { HttpMethod, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { withConnectionReuse } from '../../../src/kube/connection-reuse.ts';
-import { setInactivityTimeout } from '../../../src/kube/informer.ts';
+import { withConnectionReuse } from '../../../src/runtime/connection-reuse.ts';
+import { setInactivityTimeout } from '../../../src/runtime/informer.ts';
 
 function kubeConfig(ca: string): KubeConfig {
   const kc = new KubeConfig();

@@ -1,6 +1,6 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { LeaseObserver, microTime } from '../../../src/kube/leader-election.ts';
+import { LeaseObserver, microTime } from '../../../src/runtime/leader-election.ts';
 
 describe('Lease times', () => {
   it('are written with six fractional digits, as the API server parses MicroTime', () => {
