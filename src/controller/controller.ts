@@ -9,7 +9,9 @@ import { keyOf } from '../kube/informer.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
 import { WorkQueue } from './queue.ts';
-import { ApplyFailedError, type ReconcileDeps, type ReconcileResult, reconcile, reportReconcileFailure } from './reconcile.ts';
+import type { ReconcileDeps, ReconcileResult } from './reconcile-deps.ts';
+import { ApplyFailedError } from './report.ts';
+import { StackReconciler } from './stack-reconciler.ts';
 
 export interface ControllerMetrics {
   reconciled(seconds: number, outcome: 'success' | 'error'): void;
@@ -36,6 +38,7 @@ export function errorPolicy(err: unknown, queue: WorkQueue, key: string): number
 
 export class Controller {
   readonly queue: WorkQueue;
+  readonly reconciler: StackReconciler;
   private readonly caches: Caches;
   private readonly deps: ReconcileDeps;
   private readonly opts: ControllerOptions;
@@ -46,6 +49,7 @@ export class Controller {
     this.caches = caches;
     this.deps = deps;
     this.opts = opts;
+    this.reconciler = new StackReconciler(deps);
     this.queue = new WorkQueue({ onAdd: (d) => opts.metrics?.queueDepth(d) });
     // A stack and the stacks that link to it (`service.stack`): its state, its Services' cluster
     // IPs and its pods' addresses are part of theirs (their status, their DNS names).
@@ -55,10 +59,7 @@ export class Controller {
     };
     caches.stacks.on((type, obj) => {
       // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
-      if (type === 'delete') {
-        deps.statusVersions.delete(keyOf(obj));
-        deps.tokenSecrets.delete(keyOf(obj));
-      }
+      if (type === 'delete') this.reconciler.forgetStack(keyOf(obj));
       withDependents(keyOf(obj));
     });
     const toOwner = (_type: string, obj: KubernetesObject) => {
@@ -69,7 +70,7 @@ export class Controller {
     // deleted Stack, which reconcile never sees to prune.
     const forgetChild = (type: string, obj: KubernetesObject) => {
       const uid = obj.metadata?.uid;
-      if (type === 'delete' && uid !== undefined) deps.appliedGenerations.delete(uid);
+      if (type === 'delete' && uid !== undefined) this.reconciler.forgetChild(uid);
     };
     for (const informer of Object.values(caches.children)) {
       informer.on(forgetChild);
@@ -105,7 +106,7 @@ export class Controller {
       const failedBefore = this.queue.retries(item.key);
       let result: ReconcileResult | undefined;
       try {
-        result = await reconcile(item.key, this.deps, { retries: failedBefore });
+        result = await this.reconciler.reconcile(item.key, { retries: failedBefore });
         if (!result.deferred) this.queue.forget(item.key);
         this.opts.metrics?.reconciled((performance.now() - started) / 1000, 'success');
         if (result.requeueAfterMs !== undefined) this.queue.addAfter(item.key, result.requeueAfterMs);
@@ -123,9 +124,11 @@ export class Controller {
         // A refused apply is in status already (reconcile wrote it); any other failure is
         // written there once it persists past one retry.
         if (stack && !conflict && !(err instanceof ApplyFailedError) && failedBefore >= 1)
-          await reportReconcileFailure(item.key, this.deps, err, failedBefore).catch((e: unknown) =>
-            this.opts.logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
-          );
+          await this.reconciler
+            .reportFailure(item.key, err, failedBefore)
+            .catch((e: unknown) =>
+              this.opts.logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
+            );
         this.opts.logger[conflict ? 'debug' : 'warn'](
           {
             namespace,

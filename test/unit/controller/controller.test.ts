@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Controller } from '../../../src/controller/controller.ts';
-import type { Translator } from '../../../src/controller/reconcile.ts';
+import type { Translator } from '../../../src/controller/reconcile-deps.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
 import { service, stack } from '../translate/fixtures.ts';
