@@ -1,7 +1,7 @@
 // The Stack controller: the generic controller runtime (src/runtime/controller.ts) wired to
 // Stacks. Which events queue which stack (a stack and the stacks that link to it; a child's or
 // a pod's owning stack), what is forgotten when a Stack or a child goes, reconcile
-// (reconcile.ts), and the Stack error policy: a write conflict is retried soon, anything else
+// (stack-reconciler.ts), and the Stack error policy: a write conflict is retried soon, anything else
 // after the key's backoff, with an Event, a log line, and the failure written into status once
 // it persists.
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -11,7 +11,9 @@ import { Controller, type ControllerMetrics, type ErrorPolicy, type RetryDecisio
 import { keyOf } from '../runtime/informer.ts';
 import type { Caches } from './caches.ts';
 import { stackKeyOf } from './caches.ts';
-import { ApplyFailedError, type ReconcileDeps, reconcile, reportReconcileFailure } from './reconcile.ts';
+import type { ReconcileDeps } from './reconcile-deps.ts';
+import { ApplyFailedError } from './report.ts';
+import { StackReconciler } from './stack-reconciler.ts';
 
 export interface StackControllerOptions {
   workers: number;
@@ -31,7 +33,7 @@ export function retryDecision(err: unknown): RetryDecision {
  * The retry decision, and what a failure is told by: an Event on the Stack, the failure in its
  * status once it persists past one retry, and a log line.
  */
-function stackErrorPolicy(caches: Caches, deps: ReconcileDeps, logger: Logger): ErrorPolicy {
+function stackErrorPolicy(caches: Caches, deps: ReconcileDeps, reconciler: StackReconciler, logger: Logger): ErrorPolicy {
   return async (err, key, ctx) => {
     const decision = retryDecision(err);
     const retryInMs = decision === 'backoff' ? ctx.backoffMs : decision.retryAfterMs;
@@ -45,9 +47,11 @@ function stackErrorPolicy(caches: Caches, deps: ReconcileDeps, logger: Logger): 
     // A refused apply is in status already (reconcile wrote it); any other failure is
     // written there once it persists past one retry.
     if (stack && !conflict && !(err instanceof ApplyFailedError) && ctx.retries >= 1)
-      await reportReconcileFailure(key, deps, err, ctx.retries).catch((e: unknown) =>
-        logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
-      );
+      await reconciler
+        .reportFailure(key, err, ctx.retries)
+        .catch((e: unknown) =>
+          logger.debug({ namespace, name, err: (e as Error)?.message }, 'could not report the failure in status'),
+        );
     logger[conflict ? 'debug' : 'warn'](
       {
         namespace,
@@ -68,12 +72,16 @@ function stackErrorPolicy(caches: Caches, deps: ReconcileDeps, logger: Logger): 
  * A controller of the Stacks in `caches`: synced before work starts, every stack looked at
  * once per run, and again whenever it, a stack it links to, or one of its children changes.
  */
-export function createStackController(caches: Caches, deps: ReconcileDeps, opts: StackControllerOptions): Controller {
+/** The runtime's controller, with the reconciler it runs (its memory, for tests and metrics). */
+export type StackController = Controller & { readonly reconciler: StackReconciler };
+
+export function createStackController(caches: Caches, deps: ReconcileDeps, opts: StackControllerOptions): StackController {
+  const reconciler = new StackReconciler(deps);
   const controller = new Controller({
     caches: caches.all,
     keys: () => [...caches.stacks.list()].map(keyOf),
-    reconcile: (key, ctx) => reconcile(key, deps, { retries: ctx.retries }),
-    errorPolicy: stackErrorPolicy(caches, deps, opts.logger),
+    reconcile: (key, ctx) => reconciler.reconcile(key, { retries: ctx.retries }),
+    errorPolicy: stackErrorPolicy(caches, deps, reconciler, opts.logger),
     workers: opts.workers,
     logger: opts.logger,
     ...(opts.metrics && { metrics: opts.metrics }),
@@ -88,10 +96,7 @@ export function createStackController(caches: Caches, deps: ReconcileDeps, opts:
   };
   caches.stacks.on((type, obj) => {
     // What is kept per Stack goes with it (a Stack of the same name later starts afresh).
-    if (type === 'delete') {
-      deps.statusVersions.delete(keyOf(obj));
-      deps.tokenSecrets.delete(keyOf(obj));
-    }
+    if (type === 'delete') reconciler.forgetStack(keyOf(obj));
     withDependents(keyOf(obj));
   });
   const toOwner = (_type: string, obj: KubernetesObject) => {
@@ -102,12 +107,12 @@ export function createStackController(caches: Caches, deps: ReconcileDeps, opts:
   // deleted Stack, which reconcile never sees to prune.
   const forgetChild = (type: string, obj: KubernetesObject) => {
     const uid = obj.metadata?.uid;
-    if (type === 'delete' && uid !== undefined) deps.appliedGenerations.delete(uid);
+    if (type === 'delete' && uid !== undefined) reconciler.forgetChild(uid);
   };
   for (const informer of Object.values(caches.children)) {
     informer.on(forgetChild);
     informer.on(toOwner);
   }
   caches.pods.on(toOwner);
-  return controller;
+  return Object.assign(controller, { reconciler });
 }

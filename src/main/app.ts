@@ -161,10 +161,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
         });
       },
       rules: { progressDeadlineSeconds: config.LONGSHORE_PROGRESS_DEADLINE_SECONDS, publishing: translateOptions },
-      appliedGenerations: new Map(),
-      statusVersions: new Map(),
       createSecret: secretCreator(kubeConfig),
-      tokenSecrets: new Map(),
       onWrite: metrics.apiWrite,
       ...(images !== undefined && { images }),
     },

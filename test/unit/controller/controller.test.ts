@@ -2,7 +2,7 @@
 // than by a refused apply is written into the Stack's status after one retry; a write conflict
 // is retried soon and says nothing.
 import { describe, expect, it } from 'vitest';
-import type { Translator } from '../../../src/controller/reconcile.ts';
+import type { Translator } from '../../../src/controller/reconcile-deps.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
 import { service, stack } from '../translate/fixtures.ts';

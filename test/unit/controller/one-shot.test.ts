@@ -3,7 +3,6 @@
 // ended pods (those that succeeded, or all) but keeps the Job, the record of the run.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../../src/controller/reconcile.ts';
 import type { ServiceSpec, Stack } from '../../../src/model/stack.ts';
 import { service, stack } from '../translate/fixtures.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
@@ -36,22 +35,22 @@ const deletes = (c: FakeCluster) => c.log.flatMap((e) => (e.what === 'delete' ? 
 describe('a service run as a Job', () => {
   it('is applied once and left alone while its definition is unchanged', async () => {
     const c = clusterWith(service('once', { autorestart: 'OFF' }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     expect(c.children.Job.get(`${NS}/shop-once`)).toBeDefined();
     const before = c.log.length;
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(c.log.slice(before).filter((e) => e.what === 'apply' || e.what === 'delete')).toEqual([]);
   });
 
   it('is replaced by a fresh run on a redeploy (its pod template cannot change)', async () => {
     const c = clusterWith(service('once', { autorestart: 'OFF' }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     const first = c.children.Job.get(`${NS}/shop-once`)?.metadata?.uid;
     const s = c.stack(NS, 'shop');
     c.addStack({ ...s, spec: { ...s.spec, redeploy: { revision: 1 } }, metadata: { ...s.metadata, generation: 2 } });
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(deletes(c)).toEqual(['Job/shop-once']);
     const second = c.children.Job.get(`${NS}/shop-once`) as { metadata?: { uid?: string }; spec?: { template?: object } };
     expect(second.metadata?.uid).not.toBe(first);
@@ -59,11 +58,11 @@ describe('a service run as a Job', () => {
 
   it('is deleted when the stack stops, and created again when it starts', async () => {
     const c = clusterWith(service('once', { autorestart: 'OFF' }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     const s = c.stack(NS, 'shop');
     c.addStack({ ...s, spec: { ...s.spec, desiredState: 'Stopped' }, metadata: { ...s.metadata, generation: 2 } });
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(c.children.Job.get(`${NS}/shop-once`)).toBeUndefined();
     const stopped = c.stack(NS, 'shop');
     c.addStack({
@@ -71,7 +70,7 @@ describe('a service run as a Job', () => {
       spec: { ...stopped.spec, desiredState: 'Running' },
       metadata: { ...stopped.metadata, generation: 3 },
     });
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(c.children.Job.get(`${NS}/shop-once`)).toBeDefined();
   });
 });
@@ -82,7 +81,7 @@ describe('autodestroy', () => {
     pod(c, 'a', 'once', 'Succeeded');
     pod(c, 'b', 'once', 'Failed');
     pod(c, 'c', 'once', 'Running');
-    await reconcile(KEY, c.deps());
+    await c.reconciler().reconcile(KEY);
     expect(deletes(c)).toEqual(['Pod/a']);
     expect(c.children.Job.get(`${NS}/shop-once`)).toBeDefined();
   });
@@ -94,7 +93,7 @@ describe('autodestroy', () => {
       pod(c, 'a', 'once', 'Succeeded');
       pod(c, 'b', 'once', 'Failed');
       pod(c, 'c', 'once', 'Running');
-      await reconcile(KEY, c.deps());
+      await c.reconciler().reconcile(KEY);
     }
     expect(deletes(always).sort()).toEqual(['Pod/a', 'Pod/b']);
     expect(deletes(off)).toEqual([]);

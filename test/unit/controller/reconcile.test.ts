@@ -2,7 +2,7 @@
 // that a state change's Event is recorded before the status write that shows the change, so
 // that a process dying between the two cannot lose it.
 import { describe, expect, it } from 'vitest';
-import { ApplyFailedError, reconcile } from '../../../src/controller/reconcile.ts';
+import { ApplyFailedError } from '../../../src/controller/report.ts';
 import type { Condition, StackStatus } from '../../../src/model/stack.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
@@ -53,9 +53,9 @@ describe('a child the API server refuses', () => {
   it('is reported on the stack (Synced=False, Degraded=True) and on its service, the rest applied, and retried', async () => {
     const c = cluster();
     c.refuse.set('Service/shop-web', { error: apiError(422, PORT_TAKEN), persist: true });
-    const deps = c.deps();
+    const reconciler = c.reconciler();
 
-    const failed = reconcile(KEY, deps);
+    const failed = reconciler.reconcile(KEY);
     await expect(failed).rejects.toBeInstanceOf(ApplyFailedError);
     await expect(failed).rejects.toThrow(`not applied: web: Service shop-web: HTTP 422: ${PORT_TAKEN}`);
 
@@ -84,7 +84,7 @@ describe('a child the API server refuses', () => {
 
     // Its pods run, but not as specified (no published port): never Running, nor Degraded=False.
     c.rollOut(KEY);
-    await expect(reconcile(KEY, deps, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
     const later = c.stack(NS, 'shop').status;
     expect(later?.state).toBe('Partly running');
     expect(later?.services?.map((s) => s.state)).toEqual(['Partly running', 'Running']);
@@ -92,18 +92,18 @@ describe('a child the API server refuses', () => {
 
     // Retried (the reconcile fails again) without writing the same status again.
     const writes = c.statusWrites().length;
-    await expect(reconcile(KEY, deps, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
-    await expect(reconcile(KEY, deps, { retries: 3 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 3 })).rejects.toBeInstanceOf(ApplyFailedError);
     expect(c.statusWrites().length).toBe(writes);
   });
 
   it('never says Degraded=False on a spec change while the refusal persists', async () => {
     const c = cluster();
     c.refuse.set('Service/shop-web', { error: apiError(422, PORT_TAKEN), persist: true });
-    const deps = c.deps();
-    await expect(reconcile(KEY, deps)).rejects.toBeInstanceOf(ApplyFailedError);
+    const reconciler = c.reconciler();
+    await expect(reconciler.reconcile(KEY)).rejects.toBeInstanceOf(ApplyFailedError);
     c.rollOut(KEY);
-    await expect(reconcile(KEY, deps, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
     const s = c.stack(NS, 'shop');
     c.stacks.put({
       ...s,
@@ -111,7 +111,7 @@ describe('a child the API server refuses', () => {
       metadata: { ...s.metadata, generation: 2 },
     } as never);
     const before = c.statusWrites().length;
-    await expect(reconcile(KEY, deps, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
     const written = c.statusWrites().slice(before);
     expect(written.length).toBe(1); // no transitional status before the verdict
     for (const w of written) expect(condition(w, 'Degraded')?.status).toBe('True');
@@ -122,7 +122,7 @@ describe('a child the API server refuses', () => {
     const c = cluster();
     const denied = 'admission webhook "images.example.com" denied the request: images must come from registry.example.com';
     c.refuse.set('Deployment/shop-db', { error: apiError(403, denied), persist: true });
-    await expect(reconcile(KEY, c.deps())).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(c.reconciler().reconcile(KEY)).rejects.toBeInstanceOf(ApplyFailedError);
     const status = c.stack(NS, 'shop').status;
     expect(status?.services?.[1]).toMatchObject({ name: 'db', state: 'Not running' });
     expect(condition(status, 'Synced')?.message).toBe(`db: Deployment shop-db: HTTP 403: ${denied}`);
@@ -132,11 +132,11 @@ describe('a child the API server refuses', () => {
   it('says Synced=True and Degraded=False once the apply succeeds', async () => {
     const c = cluster();
     c.refuse.set('Service/shop-web', { error: apiError(422, PORT_TAKEN), persist: true });
-    const deps = c.deps();
-    await expect(reconcile(KEY, deps)).rejects.toBeInstanceOf(ApplyFailedError);
+    const reconciler = c.reconciler();
+    await expect(reconciler.reconcile(KEY)).rejects.toBeInstanceOf(ApplyFailedError);
     c.refuse.clear();
     c.rollOut(KEY);
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     const status = c.stack(NS, 'shop').status;
     expect(condition(status, 'Synced')).toMatchObject({ status: 'True', reason: 'ReconcileSuccess' });
     expect(condition(status, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
@@ -145,7 +145,7 @@ describe('a child the API server refuses', () => {
     expect(status?.services?.[0]).not.toHaveProperty('message');
     // Converged: another reconcile writes nothing.
     const writes = c.log.length;
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(c.log.slice(writes)).toEqual([]);
   });
 });
@@ -153,12 +153,12 @@ describe('a child the API server refuses', () => {
 describe('a cache behind our own status write', () => {
   it('defers the reconcile (not a success: a failing key keeps its count of failures)', async () => {
     const c = cluster();
-    const deps = c.deps();
+    const reconciler = c.reconciler();
     const before = c.stack(NS, 'shop');
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     c.stacks.put(before as never); // the watch event of our write has not arrived yet
     const writes = c.log.length;
-    expect(await reconcile(KEY, deps, { retries: 3 })).toEqual({ deferred: true });
+    expect(await reconciler.reconcile(KEY, { retries: 3 })).toEqual({ deferred: true });
     expect(c.log.length).toBe(writes);
   });
 });
@@ -168,8 +168,8 @@ describe('a service some of whose children are refused', () => {
     const c = new FakeCluster();
     const data = service('data', { bindings: [{ containerPath: '/data' }] });
     c.addStack(stack([data], {}, { namespace: NS }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     const claims = () => [...c.children.PersistentVolumeClaim.list()].map((o) => o.metadata?.name);
     const [old] = claims();
     expect(old).toBeDefined();
@@ -184,12 +184,12 @@ describe('a service some of whose children are refused', () => {
     expect(wanted).not.toContain(old);
     const quota = 'persistentvolumeclaims "x" is forbidden: exceeded quota: storage, requested: requests.storage=1Gi';
     for (const name of wanted) c.refuse.set(`PersistentVolumeClaim/${name}`, { error: apiError(403, quota), persist: true });
-    await expect(reconcile(KEY, deps)).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY)).rejects.toBeInstanceOf(ApplyFailedError);
     expect(claims()).toContain(old);
     expect(condition(c.stack(NS, 'shop').status, 'Synced')?.message).toContain(`HTTP 403: ${quota}`);
 
     c.refuse.clear();
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(claims()).not.toContain(old);
   });
 });
@@ -198,14 +198,14 @@ describe('a failure that may pass by itself (5xx, 429, network)', () => {
   it('fails the reconcile as before at first, says Synced=False once it persists past one retry, Degraded once it lasts', async () => {
     const c = cluster();
     c.refuse.set('Deployment/shop-web', { error: apiError(503, 'etcdserver: leader changed'), persist: true });
-    const deps = c.deps();
+    const reconciler = c.reconciler();
 
-    await expect(reconcile(KEY, deps, { retries: 0 })).rejects.toMatchObject({ code: 503 });
+    await expect(reconciler.reconcile(KEY, { retries: 0 })).rejects.toMatchObject({ code: 503 });
     // Only the transitional state was written, with no verdict on the apply.
     expect(c.statusWrites().map((s) => s.state)).toEqual(['Starting']);
     expect(condition(c.stack(NS, 'shop').status, 'Synced')).toBeUndefined();
 
-    await expect(reconcile(KEY, deps, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);
     const status = c.stack(NS, 'shop').status;
     expect(condition(status, 'Synced')).toMatchObject({
       status: 'False',
@@ -219,12 +219,12 @@ describe('a failure that may pass by itself (5xx, 429, network)', () => {
 
     // Further retries write nothing while the failure stays the same.
     const writes = c.statusWrites().length;
-    await expect(reconcile(KEY, deps, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
-    await expect(reconcile(KEY, deps, { retries: 0 })).rejects.toMatchObject({ code: 503 });
+    await expect(reconciler.reconcile(KEY, { retries: 2 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 0 })).rejects.toMatchObject({ code: 503 });
     expect(c.statusWrites().length).toBe(writes);
 
     // Lasting (about a minute of backoff): a failure of the service like a refusal.
-    await expect(reconcile(KEY, deps, { retries: 10 })).rejects.toBeInstanceOf(ApplyFailedError);
+    await expect(reconciler.reconcile(KEY, { retries: 10 })).rejects.toBeInstanceOf(ApplyFailedError);
     const lasting = c.stack(NS, 'shop').status;
     expect(condition(lasting, 'Degraded')).toMatchObject({ status: 'True', reason: 'ApplyFailed' });
     expect(lasting?.services?.[0]).toMatchObject({
@@ -234,7 +234,7 @@ describe('a failure that may pass by itself (5xx, 429, network)', () => {
     });
 
     c.refuse.clear();
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(condition(c.stack(NS, 'shop').status, 'Synced')).toMatchObject({ status: 'True', reason: 'ReconcileSuccess' });
   });
 });
@@ -242,8 +242,8 @@ describe('a failure that may pass by itself (5xx, 429, network)', () => {
 describe('a Deployment whose Pods are refused (ReplicaFailure FailedCreate)', () => {
   it('makes the stack Degraded with the API server message, the service Not running', async () => {
     const c = cluster();
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     c.rollOut(KEY);
     const d = c.children.Deployment.get(`${NS}/shop-web`);
     c.setWorkloadStatus('Deployment', NS, 'shop-web', {
@@ -260,7 +260,7 @@ describe('a Deployment whose Pods are refused (ReplicaFailure FailedCreate)', ()
         { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: 'Created new replica set' },
       ],
     });
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     const status = c.stack(NS, 'shop').status;
     expect(condition(status, 'Degraded')).toMatchObject({
       status: 'True',
@@ -277,10 +277,10 @@ describe('a Deployment whose Pods are refused (ReplicaFailure FailedCreate)', ()
 describe("a state change's Event", () => {
   it('is recorded before the status write that shows the change', async () => {
     const c = cluster();
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     c.rollOut(KEY);
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(c.stack(NS, 'shop').status?.state).toBe('Running');
     expect(c.events().filter((e) => e.message.startsWith('stack is'))).toEqual([
       { reason: 'Starting', message: 'stack is Starting' },
@@ -295,10 +295,10 @@ describe("a state change's Event", () => {
       c.beforeStatusWrite = undefined;
       throw new Error('SIGKILL');
     };
-    await expect(reconcile(KEY, c.deps())).rejects.toThrow('SIGKILL');
+    await expect(c.reconciler().reconcile(KEY)).rejects.toThrow('SIGKILL');
     expect(c.statusWrites()).toEqual([]);
     // A new process, no memory of the old one's.
-    await reconcile(KEY, c.deps());
+    await c.reconciler().reconcile(KEY);
     expect(c.stack(NS, 'shop').status?.state).toBe('Starting');
     expect(c.events().filter((e) => e.reason === 'Starting').length).toBe(2); // a duplicate, not a gap
     expectEventBeforeEachStateChange(c.log);
@@ -306,19 +306,19 @@ describe("a state change's Event", () => {
 
   it('is already recorded when the process dies right after the status write', async () => {
     const c = cluster();
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     c.rollOut(KEY);
     c.afterStatusWrite = () => {
       c.afterStatusWrite = undefined;
       throw new Error('SIGKILL');
     };
-    await expect(reconcile(KEY, deps)).rejects.toThrow('SIGKILL');
+    await expect(reconciler.reconcile(KEY)).rejects.toThrow('SIGKILL');
     expect(c.stack(NS, 'shop').status?.state).toBe('Running');
     expect(c.events().map((e) => e.reason)).toContain('Running');
     // The new process finds the change made and recorded: nothing more to say.
     const before = c.log.length;
-    await reconcile(KEY, c.deps());
+    await c.reconciler().reconcile(KEY);
     expect(c.log.slice(before).filter((e) => e.what !== 'apply')).toEqual([]);
     expectEventBeforeEachStateChange(c.log);
   });
@@ -339,7 +339,7 @@ describe("a state change's Event", () => {
         const run = async () => {
           for (let attempt = 0; attempt < 3; attempt++) {
             try {
-              await reconcile(KEY, c.deps());
+              await c.reconciler().reconcile(KEY);
               return;
             } catch {
               // the process died: a new one starts
@@ -370,16 +370,16 @@ describe('the warnings of a stack', () => {
   it('are shown in the Warnings condition and recorded as Events once, not at every reconcile', async () => {
     const c = new FakeCluster();
     c.addStack(stack([linked, db], {}, { namespace: NS }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     expect(condition(c.stack(NS, 'shop').status, 'Warnings')).toMatchObject({
       status: 'True',
       reason: 'CannotBeKnown',
       message: WARNING,
     });
     c.rollOut(KEY);
-    await reconcile(KEY, deps);
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
+    await reconciler.reconcile(KEY);
     expect(c.stack(NS, 'shop').status?.state).toBe('Running');
     expect(c.events().filter((e) => e.reason === 'CannotBeKnown')).toEqual([{ reason: 'CannotBeKnown', message: WARNING }]);
     // Recorded before the status write that shows them, so a crash in between cannot lose them.
@@ -391,14 +391,14 @@ describe('the warnings of a stack', () => {
   it('go away with their cause: Warnings=False once the sibling lists its port', async () => {
     const c = new FakeCluster();
     c.addStack(stack([linked, db], {}, { namespace: NS }));
-    const deps = c.deps();
-    await reconcile(KEY, deps);
+    const reconciler = c.reconciler();
+    await reconciler.reconcile(KEY);
     c.addStack({
       ...c.stack(NS, 'shop'),
       spec: { desiredState: 'Running', services: [linked, service('db', { containerPorts: [{ innerPort: 5432 }] })] },
       metadata: { ...c.stack(NS, 'shop').metadata, generation: 2 },
     });
-    await reconcile(KEY, deps);
+    await reconciler.reconcile(KEY);
     expect(condition(c.stack(NS, 'shop').status, 'Warnings')).toMatchObject({ status: 'False', reason: 'NoWarnings' });
   });
 });

@@ -1,4 +1,4 @@
-// In-memory stand-ins for reconcile's dependencies: the caches (as informers would fill them,
+// In-memory stand-ins for a StackReconciler's dependencies: the caches (as informers would fill them,
 // at once), child clients that apply into them (or fail as told), a status writer with
 // resourceVersion preconditions, and an Event recorder. Every write and Event goes to one
 // log, in order, so tests can say what happened before what.
@@ -7,7 +7,8 @@ import pino from 'pino';
 import type { Caches } from '../../../../src/controller/caches.ts';
 import { stackKeyOf } from '../../../../src/controller/caches.ts';
 import type { Recorder } from '../../../../src/controller/events.ts';
-import type { ReconcileDeps } from '../../../../src/controller/reconcile.ts';
+import type { ReconcileDeps } from '../../../../src/controller/reconcile-deps.ts';
+import { StackReconciler } from '../../../../src/controller/stack-reconciler.ts';
 import type { StatusWriter } from '../../../../src/controller/status-writer.ts';
 import { CHILD_KINDS, type ChildClient, type ChildKind } from '../../../../src/kube/children.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
@@ -202,7 +203,7 @@ export class FakeCluster {
     this.log.push({ what: 'event', type, reason, message });
   };
 
-  /** A fresh process's dependencies over this cluster (no memory of earlier applies or writes). */
+  /** A process's dependencies over this cluster. */
   deps(over: Partial<ReconcileDeps> = {}): ReconcileDeps {
     return {
       caches: this.caches(),
@@ -220,12 +221,14 @@ export class FakeCluster {
         this.log.push({ what: 'delete', kind: 'Pod', name });
       },
       rules: { progressDeadlineSeconds: 600 },
-      appliedGenerations: new Map(),
-      statusVersions: new Map(),
       createSecret: this.createSecret,
-      tokenSecrets: new Map(),
       ...over,
     };
+  }
+
+  /** A fresh process's reconciler over this cluster (no memory of earlier applies or writes). */
+  reconciler(over: Partial<ReconcileDeps> = {}): StackReconciler {
+    return new StackReconciler(this.deps(over));
   }
 
   events(): { reason: string; message: string }[] {
