@@ -21,15 +21,15 @@ import { describeError, errorMessage, isTransient, statusOf } from '../kube/api-
 import { CHILD_KINDS, type ChildClient, type ChildKind } from '../kube/children.ts';
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
+import { mergeConditions } from '../states/conditions.ts';
+import { reasonOf, TRANSITIONAL_STATES, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from '../states/derive.ts';
+import { type ApplyFailure, type Conflict, type DerivedCondition, formatApplyFailure } from '../states/input.ts';
 import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import {
   blockedServices,
-  type Conflict,
   controlledBy,
   formatProblem,
-  mergeConditions,
   type Problem,
-  reasonOf,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_UID_ANNOTATION,
   type SecretObject,
@@ -37,13 +37,8 @@ import {
   type Surroundings,
   serviceChildName,
   serviceNeedsRecreate,
-  TRANSITIONAL_STATES,
   type Translation,
-  WARNINGS_CONDITION,
-  WARNINGS_REASON,
-  warningsCondition,
 } from '../translate/index.ts';
-import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '../translate/status-input.ts';
 import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, cachedSpecEditors, GRANT_FIELDS, SERVICE_LABEL } from './caches.ts';

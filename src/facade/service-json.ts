@@ -5,10 +5,10 @@
 
 import { serviceToApi } from '../dockercloud/api-fields.ts';
 import type { PublishedPortStatus, ServiceSpec, Stack } from '../model/stack.ts';
+import { isSynchronized } from '../states/presented.ts';
 import { stackDomainName } from '../translate/names.ts';
 import { dockerCloudDate } from './dates.ts';
 import { serviceUri, stackUri } from './paths.ts';
-import { isSynchronized } from './presented-state.ts';
 import { serviceUuid } from './uuid5.ts';
 
 export type ServiceJson = Record<string, unknown> & {

@@ -4,14 +4,14 @@
 import type { Context } from 'koa';
 import { type FieldError, validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
-import { actionRefusal } from '../../translate/actions.ts';
-import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
+import { actionRefusal, targetState } from '../../states/actions.ts';
+import { presentedState } from '../../states/presented.ts';
+import { ACTIONS_ANNOTATION, type ActionRecord } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
 import type { FacadeEnv } from '../env.ts';
 import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
 import { linkErrors } from '../link-check.ts';
-import { presentedState } from '../presented-state.ts';
 import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
 import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
 import { findStack, noteStack, param, respondWithStack } from './common.ts';
@@ -29,7 +29,7 @@ export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
     uuid: env.newUuid(),
     action: 'create',
     generation: 1, // a new object's generation
-    target: targetState(undefined),
+    target: targetState('never-started'),
     requestedAt: env.now().toISOString(),
   };
   const stack: Stack = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSynchronized, presentedState } from '../../../src/facade/presented-state.ts';
 import type { DesiredState, Stack, StackState } from '../../../src/model/stack.ts';
+import { isSynchronized, presentedState } from '../../../src/states/presented.ts';
 
 function stack(desired: DesiredState | undefined, generation: number, observed: number | undefined, state?: StackState): Stack {
   return {

@@ -4,7 +4,7 @@
 // (`delete` returns the stack "Terminating"), so until the controller has observed the latest
 // generation the façade shows where the stack is heading instead of where it was.
 import type { Stack, StackState } from '../model/stack.ts';
-import { lifecycle } from '../translate/lifecycle.ts';
+import { lifecycle } from './lifecycle.ts';
 
 /** What the controller last reported, "Not Running" before its first report. */
 export function reportedState(stack: Stack): StackState {
