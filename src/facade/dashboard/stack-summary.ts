@@ -4,7 +4,7 @@
 // unit tests call it on Stacks from the cache.
 import type { Condition, Stack } from '../../model/stack.ts';
 import { allowedActions, type StackAction } from '../../states/actions.ts';
-import { presentedState } from '../../states/presented.ts';
+import { presentedState, reportedServiceState } from '../../states/presented.ts';
 import { isPublished, portProtocol } from '../../translate/defaults.ts';
 import { stackDomainName } from '../../translate/names.ts';
 import { actionOutcome, actionToJson, readActions } from '../actions.ts';
@@ -58,7 +58,7 @@ export function stackSummary(stack: Stack): StackSummary {
       uuid: serviceUuid(uid, svc.name),
       name: svc.name,
       image: svc.image,
-      state: status?.state ?? 'Not running',
+      state: reportedServiceState(status),
       readyContainers: status?.readyContainers ?? 0,
       currentContainers: status?.currentContainers ?? 0,
       targetContainers: status?.targetContainers ?? svc.targetNumContainers ?? 1,
