@@ -6,7 +6,7 @@
 // Errors name the service by position and by the name the client gave it, then the key as
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
-import { type FieldError, type Result, type Unlisted, zodIssueMessage } from '../model/errors.ts';
+import { type Checked, type FieldError, type Unlisted, zodIssueMessage } from '../model/errors.ts';
 import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from '../model/stack.ts';
 import { quote, show } from '../util/show.ts';
 import { API_KEYS } from './api-fields.ts';
@@ -81,16 +81,16 @@ function readName(raw: Record<string, unknown>, draft: ReturnType<typeof newDraf
       return;
     }
     const name = serviceName(given);
-    if (name.ok) draft.setName(name.name, 'name');
-    else draft.report('name', name.message);
+    if (name.ok) draft.setName(name.value, 'name');
+    else draft.report('name', name.error);
     return;
   }
   // Docker Cloud's default: the image's name (tutum/hello-world:latest -> hello-world).
   if (typeof raw['image'] !== 'string') return;
   const fromImage = nameFromImage(raw['image']);
   const name = serviceName(fromImage);
-  if (name.ok) draft.setName(name.name, 'image');
-  else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.message}`);
+  if (name.ok) draft.setName(name.value, 'image');
+  else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.error}`);
 }
 
 function convertService(raw: unknown, index: number, maxIssues: number): Converted | ServiceIssue {
@@ -259,7 +259,7 @@ function compareItems(a: readonly number[], b: readonly number[]): number {
 }
 
 /** The façade's entry point: `services` of a request body, or its problems (REQUEST_ISSUE_BOUNDS). */
-export function servicesFromRequest(services: unknown): Result<ServiceSpec[]> {
+export function servicesFromRequest(services: unknown): Checked<ServiceSpec[]> {
   const converted = convertServices(services, REQUEST_ISSUE_BOUNDS);
   // Docker Cloud's API has no place for warnings: the controller shows what matters of them
   // (the Stack's Warnings condition); `longshore convert` prints them all.

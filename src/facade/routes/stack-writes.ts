@@ -2,7 +2,7 @@
 // update replaces the services, in any state the action table allows (all but Terminating and
 // Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
-import { type FieldError, validateStackSpec } from '../../model/errors.ts';
+import { type Checked, validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
 import { actionRefusal, targetState } from '../../states/actions.ts';
 import { presentedState } from '../../states/presented.ts';
@@ -77,28 +77,23 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
 async function checkSpec(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<StackSpec> {
   const checked = await specErrors(env, namespace, name, spec);
   if (!checked.ok) throw badRequest(formatFieldErrors(checked.errors));
-  return checked.spec;
+  return checked.value;
 }
 
 /** What checkSpec refuses, as a list (the dashboard shows each at its key before saving). */
-export async function specErrors(
-  env: FacadeEnv,
-  namespace: string,
-  name: string,
-  spec: unknown,
-): Promise<{ ok: true; spec: StackSpec } | { ok: false; errors: FieldError[] }> {
+export async function specErrors(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<Checked<StackSpec>> {
   const result = validateStackSpec(spec);
   if (!result.ok) return result;
-  const refused = await env.policy(result.spec, { namespace, name });
+  const refused = await env.policy(result.value, { namespace, name });
   if (refused.length > 0) return { ok: false, errors: refused };
-  const links = await linkErrors(namespace, name, result.spec, await env.view.list(namespace), env.lookupService);
+  const links = await linkErrors(namespace, name, result.value, await env.view.list(namespace), env.lookupService);
   if (links.length > 0) return { ok: false, errors: links };
-  return { ok: true, spec: result.spec };
+  return result;
 }
 
 /** The spec as the API server will validate it. */
 function validSpec(spec: unknown): StackSpec {
   const result = validateStackSpec(spec);
   if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
-  return result.spec;
+  return result.value;
 }
