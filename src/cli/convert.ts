@@ -232,7 +232,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
   if (!converted.ok) {
     return {
       ok: false,
-      errors: converted.issues.map((i) => formatWarning(fromIssue(i, origins))),
+      errors: converted.errors.map((i) => formatWarning(fromIssue(i, origins))),
       warnings: inFileOrder(warnings, files, origins),
     };
   }

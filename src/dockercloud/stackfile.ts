@@ -206,7 +206,7 @@ export function parseStackFile(
   if (converted.ok) return { ok: true, value: converted.value, warnings: read.warnings };
   return {
     ok: false,
-    errors: converted.issues.map((issue) => ({ field: stackFileField(issue, read.value), message: issue.message })),
+    errors: converted.errors.map((issue) => ({ field: stackFileField(issue, read.value), message: issue.message })),
     warnings: read.warnings,
   };
 }
