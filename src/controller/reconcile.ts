@@ -22,8 +22,9 @@ import { CHILD_KINDS, type ChildClient, type ChildKind } from '../kube/children.
 import { isNewerResourceVersion } from '../kube/resource-version.ts';
 import { type Condition, type Stack, StackSpec, type StackState, type StackStatus } from '../model/stack.ts';
 import { mergeConditions } from '../states/conditions.ts';
-import { reasonOf, TRANSITIONAL_STATES, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from '../states/derive.ts';
+import { reasonOf, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from '../states/derive.ts';
 import { type ApplyFailure, type Conflict, type DerivedCondition, formatApplyFailure } from '../states/input.ts';
+import { TRANSITIONAL_STATES } from '../states/kinds.ts';
 import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import {
   blockedServices,

@@ -15,7 +15,7 @@
 // (carriesOn), and is Failed, "superseded", otherwise. A terminate repeated while Terminating
 // writes nothing and answers with the terminate already recorded.
 import type { Stack, StackState } from '../model/stack.ts';
-import { SETTLED_STATES } from '../states/derive.ts';
+import { SETTLED_STATES } from '../states/kinds.ts';
 import { reportedState } from '../states/presented.ts';
 import { readAnnotationList } from './annotation-list.ts';
 import { dockerCloudDate } from './dates.ts';

@@ -27,6 +27,7 @@
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
 import { formatProblem, type Problem } from '../translate/problem.ts';
 import { type ApplyFailure, type DerivedCondition, type DerivedStatus, formatApplyFailure, type StatusInput } from './input.ts';
+import { TRANSITIONAL_STATES } from './kinds.ts';
 import { type Lifecycle, lifecycle } from './lifecycle.ts';
 import { type ServiceFacts, serviceFacts } from './service.ts';
 
@@ -147,16 +148,6 @@ function daemonSetDeadlineExceeded(input: StatusInput, svc: ServiceSpec): boolea
   const previous = stack.status?.services?.find((s) => s.name === svc.name)?.state;
   return progressing.reason === 'ProgressDeadlineExceeded' && (previous === 'Partly running' || previous === 'Not running');
 }
-
-/** The states a stack passes through on its way to another (Progressing=True while in one). */
-export const TRANSITIONAL_STATES: readonly StackState[] = ['Starting', 'Redeploying', 'Stopping', 'Terminating'];
-
-/**
- * The states a stack rests in once nothing is under way: it leaves them only when its spec or
- * its cluster changes, so an action aiming elsewhere has failed. (Partly running is always
- * Degraded, which tells why on its own.)
- */
-export const SETTLED_STATES: readonly StackState[] = ['Running', 'Stopped', 'Not Running', 'Terminated'];
 
 /**
  * "Partly running" → "PartlyRunning": a state as one CamelCase word, the reason of a condition
