@@ -3,9 +3,10 @@
 // servicesFromRequest converts and validates both. Every mistake is a 400 naming the field.
 
 import { servicesFromRequest } from '../dockercloud/service-request.ts';
-import { formatZodIssues } from '../model/errors.ts';
+import { formatFieldErrors, formatZodIssues } from '../model/errors.ts';
 import { Nickname, type ServiceSpec, StackName } from '../model/stack.ts';
-import { badRequest, formatFieldErrors, quote } from './errors.ts';
+import { quote } from '../util/show.ts';
+import { badRequest } from './errors.ts';
 
 export interface CreateRequest {
   name: string;

@@ -7,11 +7,12 @@ import type { Context } from 'koa';
 import type { Stack } from '../../model/stack.ts';
 import { actionRefusal, actionVerdict } from '../../states/actions.ts';
 import { presentedState } from '../../states/presented.ts';
+import { quote } from '../../util/show.ts';
 import { type ActionRecord, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import type { Verb } from '../deps.ts';
 import type { FacadeEnv } from '../env.ts';
-import { badRequest, conflict, quote } from '../errors.ts';
+import { badRequest, conflict } from '../errors.ts';
 import { changeStack, type PlannedChange } from '../writes.ts';
 import { findStack, param, queryValue, respondWithStack } from './common.ts';
 

@@ -2,7 +2,7 @@
 // update replaces the services, in any state the action table allows (all but Terminating and
 // Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
-import { type Checked, validateStackSpec } from '../../model/errors.ts';
+import { type Checked, formatFieldErrors, validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
 import { actionRefusal, targetState } from '../../states/actions.ts';
 import { presentedState } from '../../states/presented.ts';
@@ -10,7 +10,7 @@ import { ACTIONS_ANNOTATION, type ActionRecord } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
 import type { FacadeEnv } from '../env.ts';
-import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
+import { badRequest, conflict } from '../errors.ts';
 import { linkErrors } from '../link-check.ts';
 import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
 import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
