@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { isDns1123Label, toDns1123Label } from '../dockercloud/service-names.ts';
 import { type ConvertedServices, convertServices, type ServiceIssue } from '../dockercloud/service-request.ts';
 import { readStackFile, type StackFileService } from '../dockercloud/stackfile.ts';
+import { type Checked, formatFieldError } from '../model/errors.ts';
 import { API_VERSION, KIND, type ServiceSpec, type Stack, StackName, type StackSpec } from '../model/stack.ts';
 import {
   DEFAULT_POD_SECURITY_LEVEL,
@@ -22,6 +23,7 @@ import {
   policyProblems,
   stackWarnings,
 } from '../translate/index.ts';
+import { fail, ok, type Result } from '../util/result.ts';
 import { convertPortWarnings } from './port-warnings.ts';
 
 export interface StackFileInput {
@@ -60,33 +62,26 @@ export function formatWarning(w: ConvertWarning): string {
   return [...where, w.message].join(': ');
 }
 
-export type ConvertResult =
-  | { ok: true; manifest: string; warnings: ConvertWarning[] }
-  | {
-      ok: false;
-      errors: string[];
-      warnings: ConvertWarning[];
-      /** The services are refused by the Pod Security level only: another level would take them. */
-      refusedByPolicy?: boolean;
-    };
+/** The Stack manifest (YAML), or every error; the warnings either way. */
+export type ConvertResult = Checked<string, string> & {
+  warnings: ConvertWarning[];
+  /** A refusal by the Pod Security level only: another level would take the services. */
+  refusedByPolicy?: boolean;
+};
 
 /** The stack's name: --name, or the first file's base name made a DNS-1123 label (docker-cloud.yml -> docker-cloud). */
-function stackName(
-  files: readonly StackFileInput[],
-  given: string | undefined,
-): { ok: true; name: string } | { ok: false; error: string } {
+function stackName(files: readonly StackFileInput[], given: string | undefined): Result<string> {
   if (given !== undefined) {
-    if (StackName.safeParse(given).success) return { ok: true, name: given };
+    if (StackName.safeParse(given).success) return ok(given);
     const suggestion = toDns1123Label(given);
-    return {
-      ok: false,
-      error: `--name "${given}" is not a valid stack name: it must be a DNS-1123 label${suggestion === '' ? '' : `, such as "${suggestion}"`}`,
-    };
+    return fail(
+      `--name "${given}" is not a valid stack name: it must be a DNS-1123 label${suggestion === '' ? '' : `, such as "${suggestion}"`}`,
+    );
   }
   const first = files[0]?.path ?? '';
   const derived = toDns1123Label(basename(first).replace(/\.(ya?ml)$/i, ''));
-  if (derived === '') return { ok: false, error: `cannot make a stack name of "${basename(first)}": give one with --name` };
-  return { ok: true, name: derived };
+  if (derived === '') return fail(`cannot make a stack name of "${basename(first)}": give one with --name`);
+  return ok(derived);
 }
 
 interface Origin {
@@ -224,9 +219,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
     const read = readStackFile(file.text, { env: opts.env ?? {} });
     warnings.push(...read.warnings.map((w) => ({ file: file.path, ...w })));
     if (!read.ok) {
-      errors.push(
-        ...read.errors.map((e) => (e.field === '' ? `${file.path}: ${e.message}` : `${file.path}: ${e.field}: ${e.message}`)),
-      );
+      errors.push(...read.errors.map((e) => `${file.path}: ${formatFieldError(e)}`));
       continue;
     }
     for (const service of read.value) merged.set(service.name, { path: file.path, service });
@@ -239,7 +232,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
   if (!converted.ok) {
     return {
       ok: false,
-      errors: converted.issues.map((i) => formatWarning(fromIssue(i, origins))),
+      errors: converted.errors.map((i) => formatWarning(fromIssue(i, origins))),
       warnings: inFileOrder(warnings, files, origins),
     };
   }
@@ -256,7 +249,7 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
   const level = opts.podSecurityLevel ?? DEFAULT_POD_SECURITY_LEVEL;
   const refused = policyProblems(spec, defaultTranslateOptions, {
     namespace: opts.namespace ?? '',
-    name: name.name,
+    name: name.value,
     podSecurityLevel: level,
   });
   if (refused.length > 0)
@@ -270,13 +263,13 @@ export function convertStackFiles(files: readonly StackFileInput[], opts: Conver
   const stack: Omit<Stack, 'metadata'> & { metadata: { name: string; namespace?: string } } = {
     apiVersion: API_VERSION,
     kind: KIND,
-    metadata: { name: name.name, ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }) },
+    metadata: { name: name.value, ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }) },
     spec,
   };
   // kubectl reads YAML 1.1, where an unquoted OFF, yes or 22:22 is no string: write for it, quoting those.
   return {
     ok: true,
-    manifest: stringify(stack, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
+    value: stringify(stack, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
     warnings: sorted,
   };
 }
@@ -313,7 +306,7 @@ export interface ConvertIo {
 function podSecurityLevel(
   given: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-): { ok: true; level: PodSecurityLevel } | { ok: false; error: string } {
+): Result<PodSecurityLevel> {
   const fromEnv = env['LONGSHORE_POD_SECURITY_DEFAULT'];
   const [what, value] =
     given !== undefined
@@ -321,8 +314,8 @@ function podSecurityLevel(
       : fromEnv !== undefined && fromEnv !== ''
         ? ['LONGSHORE_POD_SECURITY_DEFAULT', fromEnv]
         : ['', DEFAULT_POD_SECURITY_LEVEL];
-  if (isPodSecurityLevel(value)) return { ok: true, level: value };
-  return { ok: false, error: `${what} "${value}" is not a Pod Security level: use ${POD_SECURITY_LEVELS.join(', ')}` };
+  if (isPodSecurityLevel(value)) return ok(value);
+  return fail(`${what} "${value}" is not a Pod Security level: use ${POD_SECURITY_LEVELS.join(', ')}`);
 }
 
 /** Runs `longshore convert ARGS`; returns the exit code (0 converted, 1 refused input, 2 wrong usage). */
@@ -365,19 +358,19 @@ export async function runConvert(args: readonly string[], io: ConvertIo): Promis
     namespace: parsed.values.namespace,
     start: parsed.values.start,
     env: io.env,
-    podSecurityLevel: level.level,
+    podSecurityLevel: level.value,
   });
   for (const w of result.warnings) io.stderr(`warning: ${formatWarning(w)}\n`);
   if (!result.ok) {
     io.stderr(`${result.errors.join('\n')}\n`);
     if (result.refusedByPolicy === true)
       io.stderr(
-        `(checked against Pod Security level "${level.level}", as Longshore would check a namespace without the ${POD_SECURITY_ENFORCE_LABEL} label; ` +
+        `(checked against Pod Security level "${level.value}", as Longshore would check a namespace without the ${POD_SECURITY_ENFORCE_LABEL} label; ` +
           `give the level of the namespace the stack is for with --pod-security-level)\n`,
       );
     return 1;
   }
-  io.stdout(result.manifest);
+  io.stdout(result.value);
   return 0;
 }
 

@@ -5,7 +5,8 @@
 import type { KubernetesObject, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { CHILD_KINDS, type ChildKind } from '../kube/children.ts';
 import type { Stack } from '../model/stack.ts';
-import { type Conflict, controlledBy } from '../translate/index.ts';
+import type { Conflict } from '../states/input.ts';
+import { controlledBy } from '../translate/index.ts';
 import { allBounded } from '../util/bounded.ts';
 import { SERVICE_LABEL } from './caches.ts';
 import type { Plan } from './plan.ts';

@@ -3,13 +3,8 @@
 // writes nothing.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { StackStatus } from '../model/stack.ts';
-import {
-  blockedServices,
-  type Surroundings,
-  serviceChildName,
-  TRANSITIONAL_STATES,
-  type Translation,
-} from '../translate/index.ts';
+import { TRANSITIONAL_STATES } from '../states/kinds.ts';
+import { blockedServices, type Surroundings, serviceChildName, type Translation } from '../translate/index.ts';
 import type { Observation } from './observe.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';
 import { computeStatus } from './status.ts';

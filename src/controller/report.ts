@@ -10,8 +10,8 @@
 import type { Logger } from 'pino';
 import type { Condition, Stack, StackState, StackStatus } from '../model/stack.ts';
 import { describeError, isTransient } from '../runtime/api-error.ts';
-import { type Conflict, mergeConditions } from '../translate/index.ts';
-import { type ApplyFailure, type DerivedCondition, formatApplyFailure } from '../translate/status-input.ts';
+import { mergeConditions } from '../states/conditions.ts';
+import { type ApplyFailure, type Conflict, type DerivedCondition, formatApplyFailure } from '../states/input.ts';
 import type { FailedApply } from './apply-children.ts';
 import type { Observation } from './observe.ts';
 import type { Plan, ValidObservation } from './plan.ts';

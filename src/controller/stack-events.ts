@@ -3,14 +3,8 @@
 // visible is awaited before that write: a process dying in between records it again (a
 // duplicate, never a gap).
 import type { Stack, StackState } from '../model/stack.ts';
-import {
-  formatProblem,
-  type Problem,
-  reasonOf,
-  WARNINGS_CONDITION,
-  WARNINGS_REASON,
-  warningsCondition,
-} from '../translate/index.ts';
+import { reasonOf, WARNINGS_CONDITION, WARNINGS_REASON, warningsCondition } from '../states/derive.ts';
+import { formatProblem, type Problem } from '../translate/index.ts';
 import { recordImageEvents, type StackImages } from './images.ts';
 import type { Plan } from './plan.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';

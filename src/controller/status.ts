@@ -1,20 +1,14 @@
 // Gathers what the cluster reports about a Stack's children from the caches and turns it into
-// the Stack's status with the pure state rules (src/translate/state.ts). Times that record a
+// the Stack's status with the pure state rules (src/states/derive.ts). Times that record a
 // step (deployed, destroyed) and condition transition times carry over from the old status.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Condition, ServiceImageStatus, ServiceStatus, Stack, StackStatus } from '../model/stack.ts';
-import {
-  type Conflict,
-  deriveStatus,
-  mergeConditions,
-  type ObservedPods,
-  type Problem,
-  type StatusInput,
-  type WorkloadObservation,
-} from '../translate/index.ts';
+import { mergeConditions } from '../states/conditions.ts';
+import { deriveStatus } from '../states/derive.ts';
+import type { ApplyFailure, Conflict, ObservedPods, StatusInput, WorkloadObservation } from '../states/input.ts';
+import type { Problem } from '../translate/index.ts';
 import type { TranslateOptions } from '../translate/options.ts';
 import { type ObservedService, publishedPorts } from '../translate/published-ports.ts';
-import type { ApplyFailure } from '../translate/status-input.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { type Caches, SERVICE_LABEL } from './caches.ts';
 

@@ -119,11 +119,11 @@ const linkedToServiceKey: KeyHandler = {
       const alias = unset(o['name']) ? undefined : readString(o['name'], `${at}.name`, ctx.report);
       if (target === undefined) return;
       const sibling = linkTarget(target);
-      if (!sibling.ok) ctx.report(`${at}.to_service`, sibling.message);
+      if (!sibling.ok) ctx.report(`${at}.to_service`, sibling.error);
       else
         ctx.add(
           'linkedToService',
-          alias === undefined ? { toService: sibling.name } : { toService: sibling.name, name: alias },
+          alias === undefined ? { toService: sibling.value } : { toService: sibling.value, name: alias },
           at,
           true,
         );
@@ -158,9 +158,9 @@ const bindingsKey: KeyHandler = {
       }
       if (volumesFrom !== undefined) {
         const sibling = volumesFromService(volumesFrom);
-        if (sibling.ok) binding.volumesFrom = sibling.name;
+        if (sibling.ok) binding.volumesFrom = sibling.value;
         else {
-          ctx.report(`${at}.volumes_from`, sibling.message);
+          ctx.report(`${at}.volumes_from`, sibling.error);
           ok = false;
         }
       }

@@ -9,6 +9,7 @@
 //    other containers use, and they would stop finding the service.
 
 import { DNS1123_LABEL } from '../model/stack.ts';
+import { fail, ok, type Result } from '../util/result.ts';
 import { quote } from '../util/show.ts';
 
 const MAX_LABEL = 63;
@@ -29,17 +30,15 @@ export function isDns1123Label(name: string): boolean {
 }
 
 /** The service name Longshore uses for `raw`, or why there is none. */
-export function serviceName(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+export function serviceName(raw: string): Result<string> {
   const folded = raw.toLowerCase();
-  if (isDns1123Label(folded)) return { ok: true, name: folded };
+  if (isDns1123Label(folded)) return ok(folded);
   const suggestion = toDns1123Label(raw);
   const hint = suggestion === '' ? '' : `; rename it, for example to ${quote(suggestion)}`;
-  return {
-    ok: false,
-    message:
-      `${quote(raw)} is not a valid service name: Kubernetes needs a DNS-1123 label ` +
+  return fail(
+    `${quote(raw)} is not a valid service name: Kubernetes needs a DNS-1123 label ` +
       `(at most 63 letters, digits and "-", starting and ending with a letter or digit)${hint}`,
-  };
+  );
 }
 
 /** Docker Cloud's default service name: the image's name without registry, namespace, tag or digest. */
@@ -55,19 +54,18 @@ export function nameFromImage(image: string): string {
  * is folded to lower case like a service name (Docker Cloud's stack names had capitals too);
  * whether the target exists is decided where the namespace is known (façade, controller).
  */
-export function linkTarget(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+export function linkTarget(raw: string): Result<string> {
   if (raw.startsWith('/api/'))
-    return { ok: false, message: `links to ${quote(raw)}, a resource URI: name the service instead ("db", or "db.stack")` };
+    return fail(`links to ${quote(raw)}, a resource URI: name the service instead ("db", or "db.stack")`);
   const parts = raw.split('.');
-  if (parts.length > 2)
-    return { ok: false, message: `links to ${quote(raw)}: name a service as "service" or "service.stack" (one dot at most)` };
+  if (parts.length > 2) return fail(`links to ${quote(raw)}: name a service as "service" or "service.stack" (one dot at most)`);
   const names: string[] = [];
   for (const part of parts) {
     const checked = serviceName(part);
-    if (!checked.ok) return { ok: false, message: `links to ${quote(raw)}: ${checked.message}` };
-    names.push(checked.name);
+    if (!checked.ok) return fail(`links to ${quote(raw)}: ${checked.error}`);
+    names.push(checked.value);
   }
-  return { ok: true, name: names.join('.') };
+  return ok(names.join('.'));
 }
 
 /**
@@ -75,19 +73,17 @@ export function linkTarget(raw: string): { ok: true; name: string } | { ok: fals
  * stack (`svc.stack`); Longshore refuses that: a stack's volumes are claims it owns, mounted
  * by its own pods on one node (ReadWriteOnce), and they go when that stack is terminated.
  */
-export function volumesFromService(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+export function volumesFromService(raw: string): Result<string> {
   if (raw.startsWith('/api/'))
-    return { ok: false, message: `takes volumes from ${quote(raw)}, a resource URI: name a service of this stack instead` };
+    return fail(`takes volumes from ${quote(raw)}, a resource URI: name a service of this stack instead`);
   const dot = raw.indexOf('.');
   if (dot >= 0) {
     const service = raw.slice(0, dot);
     const stack = raw.slice(dot + 1);
-    return {
-      ok: false,
-      message:
-        `takes volumes from service ${quote(service)} of stack ${quote(stack)}: volumes are not shared across stacks ` +
+    return fail(
+      `takes volumes from service ${quote(service)} of stack ${quote(stack)}: volumes are not shared across stacks ` +
         "(a stack's volumes are claims it owns, mounted on one node, removed with it); put both services in one stack",
-    };
+    );
   }
   return serviceName(raw);
 }

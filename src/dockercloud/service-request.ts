@@ -6,7 +6,7 @@
 // Errors name the service by position and by the name the client gave it, then the key as
 // the client spelled it: `services[1] (db).ports[0]: ...`.
 
-import { type FieldError, type Result, type Unlisted, zodIssueMessage } from '../model/errors.ts';
+import { type Checked, type FieldError, type Unlisted, zodIssueMessage } from '../model/errors.ts';
 import { crossServiceIssues, MAX_SERVICES, ServiceSpec } from '../model/stack.ts';
 import { quote, show } from '../util/show.ts';
 import { API_KEYS } from './api-fields.ts';
@@ -81,16 +81,16 @@ function readName(raw: Record<string, unknown>, draft: ReturnType<typeof newDraf
       return;
     }
     const name = serviceName(given);
-    if (name.ok) draft.setName(name.name, 'name');
-    else draft.report('name', name.message);
+    if (name.ok) draft.setName(name.value, 'name');
+    else draft.report('name', name.error);
     return;
   }
   // Docker Cloud's default: the image's name (tutum/hello-world:latest -> hello-world).
   if (typeof raw['image'] !== 'string') return;
   const fromImage = nameFromImage(raw['image']);
   const name = serviceName(fromImage);
-  if (name.ok) draft.setName(name.name, 'image');
-  else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.message}`);
+  if (name.ok) draft.setName(name.value, 'image');
+  else draft.report('name', `no name is given, and the one taken from the image does not do: ${name.error}`);
 }
 
 function convertService(raw: unknown, index: number, maxIssues: number): Converted | ServiceIssue {
@@ -150,12 +150,12 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/g;
 export function convertServices(
   input: unknown,
   bounds: IssueBounds = UNBOUNDED,
-): ConvertedServices | ({ ok: false; issues: ServiceIssue[]; warnings?: ServiceIssue[] } & Unlisted) {
+): ConvertedServices | ({ ok: false; errors: ServiceIssue[]; warnings?: ServiceIssue[] } & Unlisted) {
   if (isAbsent(input)) return { ok: true, value: [], warnings: [], originOf: [] };
   if (!Array.isArray(input))
-    return { ok: false, issues: [{ at: '', message: `must be a list of services, not ${typeName(input)}` }] };
+    return { ok: false, errors: [{ at: '', message: `must be a list of services, not ${typeName(input)}` }] };
   if (input.length > MAX_SERVICES)
-    return { ok: false, issues: [{ at: '', message: `a stack has at most ${MAX_SERVICES} services, not ${input.length}` }] };
+    return { ok: false, errors: [{ at: '', message: `a stack has at most ${MAX_SERVICES} services, not ${input.length}` }] };
   const issues: ServiceIssue[] = [];
   let omitted = 0;
   const converted: (Converted | undefined)[] = [];
@@ -164,7 +164,7 @@ export function convertServices(
   for (let index = 0; index < input.length; index++) {
     if (issues.length >= bounds.total) {
       // Enough to act on: the rest is not looked at (and may hold more problems).
-      return { ok: false, issues: sortIssues(issues, keyOrders), omitted, incomplete: true };
+      return { ok: false, errors: sortIssues(issues, keyOrders), omitted, incomplete: true };
     }
     const raw: unknown = input[index];
     const keys = isMapping(raw) ? Object.keys(raw) : [];
@@ -197,7 +197,7 @@ export function convertServices(
     keyOrders,
   );
   if (issues.length > 0)
-    return { ok: false, issues: sortIssues(issues, keyOrders), warnings, ...(omitted > 0 ? { omitted } : {}) };
+    return { ok: false, errors: sortIssues(issues, keyOrders), warnings, ...(omitted > 0 ? { omitted } : {}) };
   return { ok: true, value: converted.map((c) => c!.spec), warnings, originOf: converted.map((c) => c!.originOf) };
 }
 
@@ -259,11 +259,11 @@ function compareItems(a: readonly number[], b: readonly number[]): number {
 }
 
 /** The façade's entry point: `services` of a request body, or its problems (REQUEST_ISSUE_BOUNDS). */
-export function servicesFromRequest(services: unknown): Result<ServiceSpec[]> {
+export function servicesFromRequest(services: unknown): Checked<ServiceSpec[]> {
   const converted = convertServices(services, REQUEST_ISSUE_BOUNDS);
   // Docker Cloud's API has no place for warnings: the controller shows what matters of them
   // (the Stack's Warnings condition); `longshore convert` prints them all.
   if (converted.ok) return { ok: true, value: converted.value };
-  const { issues, ok: _, warnings: __, ...unlisted } = converted;
-  return { ok: false, errors: issuesToFieldErrors(issues), ...unlisted };
+  const { errors, ok: _, warnings: __, ...unlisted } = converted;
+  return { ok: false, errors: issuesToFieldErrors(errors), ...unlisted };
 }

@@ -163,12 +163,12 @@ const linksKey: KeyHandler = {
       const target = colon < 0 ? text : text.slice(0, colon);
       const alias = colon < 0 ? undefined : text.slice(colon + 1);
       const sibling = linkTarget(target);
-      if (!sibling.ok) ctx.report(at, sibling.message);
+      if (!sibling.ok) ctx.report(at, sibling.error);
       else if (alias === '') ctx.report(at, `${quote(text)}: the alias after ":" is empty`);
       else
         ctx.add(
           'linkedToService',
-          alias === undefined ? { toService: sibling.name } : { toService: sibling.name, name: alias },
+          alias === undefined ? { toService: sibling.value } : { toService: sibling.value, name: alias },
           at,
           false,
         );
@@ -256,11 +256,11 @@ const volumesFromKey: KeyHandler = {
         return;
       }
       const sibling = volumesFromService(target!);
-      if (!sibling.ok) ctx.report(at, sibling.message);
+      if (!sibling.ok) ctx.report(at, sibling.error);
       else
         ctx.add(
           'bindings',
-          rewritable === undefined ? { volumesFrom: sibling.name } : { volumesFrom: sibling.name, rewritable },
+          rewritable === undefined ? { volumesFrom: sibling.value } : { volumesFrom: sibling.value, rewritable },
           at,
           false,
         );

@@ -9,7 +9,7 @@
 // as written (`DEBUG: True` is "True", `TIMEOUT: 1.0` is "1.0"), since they end up as text.
 // Duplicate keys are refused (PyYAML silently keeps the last one).
 import { isMap, isScalar, parseDocument, type Scalar } from 'yaml';
-import type { FieldError, Result } from '../model/errors.ts';
+import type { Checked, FieldError } from '../model/errors.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import { show } from '../util/show.ts';
 import { type Interpolation, injectEnvironment, interpolateValue } from './interpolate.ts';
@@ -34,7 +34,7 @@ export interface StackFileWarning {
   message: string;
 }
 
-export type StackFileRead = ({ ok: true; value: StackFileService[] } | { ok: false; errors: FieldError[] }) & {
+export type StackFileRead = Checked<StackFileService[]> & {
   warnings: StackFileWarning[];
 };
 
@@ -199,14 +199,14 @@ export function stackFileField(issue: ServiceIssue, services: readonly StackFile
 export function parseStackFile(
   text: string,
   opts: StackFileOptions = {},
-): Result<ServiceSpec[]> & { warnings: StackFileWarning[] } {
+): Checked<ServiceSpec[]> & { warnings: StackFileWarning[] } {
   const read = readStackFile(text, opts);
   if (!read.ok) return read;
   const converted = convertServices(read.value.map((s) => s.body));
   if (converted.ok) return { ok: true, value: converted.value, warnings: read.warnings };
   return {
     ok: false,
-    errors: converted.issues.map((issue) => ({ field: stackFileField(issue, read.value), message: issue.message })),
+    errors: converted.errors.map((issue) => ({ field: stackFileField(issue, read.value), message: issue.message })),
     warnings: read.warnings,
   };
 }

@@ -8,17 +8,18 @@
 // stack is in the action's target state, Failed once it settled elsewhere. Nothing but the
 // façade writes the annotation, and nothing needs a store of its own.
 //
-// Actions overlap: the table of actions (translate/actions.ts) accepts a redeploy during an
+// Actions overlap: the table of actions (states/actions.ts) accepts a redeploy during an
 // update's rollout, a stop while Starting, a terminate at any time. When an action is written,
 // each earlier one still In progress is settled against it (appendAction): it follows the new
 // action (`followedBy`: it ends as that one ends) when the new one carries its purpose on
 // (carriesOn), and is Failed, "superseded", otherwise. A terminate repeated while Terminating
 // writes nothing and answers with the terminate already recorded.
-import type { DesiredState, Stack, StackState } from '../model/stack.ts';
+import type { Stack, StackState } from '../model/stack.ts';
+import { SETTLED_STATES } from '../states/kinds.ts';
+import { reportedState } from '../states/presented.ts';
 import { readAnnotationList } from './annotation-list.ts';
 import { dockerCloudDate } from './dates.ts';
 import { APP_PREFIX, actionUri, stackUri } from './paths.ts';
-import { reportedState } from './presented-state.ts';
 
 export const ACTIONS_ANNOTATION = 'longshore.io/actions';
 
@@ -47,20 +48,6 @@ export interface ActionOutcome {
   state: ActionState;
   endedAt: string | null;
   message: string;
-}
-
-/** The state an action is done in, given the desired state its write leaves in the spec. */
-export function targetState(desired: DesiredState | undefined): StackState {
-  switch (desired) {
-    case 'Running':
-      return 'Running';
-    case 'Stopped':
-      return 'Stopped';
-    case 'Terminated':
-      return 'Terminated';
-    default:
-      return 'Not Running';
-  }
 }
 
 /** The actions recorded on a stack, oldest first; an unreadable annotation counts as none. */
@@ -144,16 +131,14 @@ export function actionOutcome(record: ActionRecord, stack: Stack, all: readonly 
 }
 
 /** Conditions the controller sets True when a stack cannot reach its desired state by itself
- * (translate/status-input.ts: Ready, Progressing, Degraded). */
+ * (states/derive.ts: Ready, Progressing, Degraded). */
 const FAILURE_CONDITIONS = ['Degraded'];
 
 /** Why the stack will not reach another state without a new action, or null if it still may. */
 function settledElsewhere(stack: Stack, state: StackState): string | null {
   const failing = stack.status?.conditions?.find((c) => FAILURE_CONDITIONS.includes(c.type) && c.status === 'True');
   if (failing !== undefined) return `the stack is ${state}: ${failing.reason}: ${failing.message}`;
-  if (state === 'Running' || state === 'Stopped' || state === 'Not Running' || state === 'Terminated') {
-    return `the stack settled in state ${state}`;
-  }
+  if (SETTLED_STATES.includes(state)) return `the stack settled in state ${state}`;
   return null;
 }
 

@@ -17,8 +17,3 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
-
-/** Field errors (from the model's validation) as one message, the model's own format, bounded. */
-export { formatFieldErrors } from '../model/errors.ts';
-/** A value quoted in a message, shortened: error messages never echo a request's long values. */
-export { quote } from '../util/show.ts';

@@ -4,7 +4,8 @@
 //   - Go follows `next` after cutting its first 5 characters ("/api/"): `next` must be a path
 //     starting with /api/, never an absolute URL.
 // `limit=0` means "as many as allowed" (Tastypie's reading), i.e. the maximum page size.
-import { badRequest, quote } from './errors.ts';
+import { quote } from '../util/show.ts';
+import { badRequest } from './errors.ts';
 
 export interface Page {
   limit: number;

@@ -2,10 +2,11 @@
 // informer cache and writes through the Kubernetes API (both injected, see deps.ts); it never
 // listens by itself and never waits on the reconcile loop. main mounts it and adds /healthz.
 import Koa, { type Context, type Next } from 'koa';
+import { quote } from '../util/show.ts';
 import { dashboardRouter } from './dashboard/routes.ts';
 import type { FacadeDeps } from './deps.ts';
 import { type FacadeEnv, makeEnv } from './env.ts';
-import { HttpError, quote } from './errors.ts';
+import { HttpError } from './errors.ts';
 import { collapseSlashes } from './paths.ts';
 import { buildRouter, routeLabel } from './router.ts';
 

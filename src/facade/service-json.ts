@@ -5,10 +5,10 @@
 
 import { serviceToApi } from '../dockercloud/api-fields.ts';
 import type { PublishedPortStatus, ServiceSpec, Stack } from '../model/stack.ts';
+import { isSynchronized, reportedServiceState } from '../states/presented.ts';
 import { stackDomainName } from '../translate/names.ts';
 import { dockerCloudDate } from './dates.ts';
 import { serviceUri, stackUri } from './paths.ts';
-import { isSynchronized } from './presented-state.ts';
 import { serviceUuid } from './uuid5.ts';
 
 export type ServiceJson = Record<string, unknown> & {
@@ -34,7 +34,7 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
     name: svc.name,
     image_name: svc.image,
     image_tag: imageTag(svc.image),
-    state: status?.state ?? 'Not running',
+    state: reportedServiceState(status),
     synchronized: isSynchronized(stack),
     current_num_containers: status?.currentContainers ?? 0,
     running_num_containers: status?.readyContainers ?? 0,

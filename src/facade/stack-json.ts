@@ -1,9 +1,9 @@
 // A Stack as Docker Cloud's API shows it. Go decodes strictly: `services` an array of strings,
 // dates strings or null, `synchronized` a bool; every object carries its `resource_uri`.
 import type { Stack } from '../model/stack.ts';
+import { isSynchronized, presentedState } from '../states/presented.ts';
 import { dockerCloudDate } from './dates.ts';
 import { serviceUri, stackUri } from './paths.ts';
-import { isSynchronized, presentedState } from './presented-state.ts';
 import { serviceUuid } from './uuid5.ts';
 
 export interface StackJson {

@@ -3,8 +3,10 @@
 // servicesFromRequest converts and validates both. Every mistake is a 400 naming the field.
 
 import { servicesFromRequest } from '../dockercloud/service-request.ts';
+import { formatFieldErrors, formatZodIssues } from '../model/errors.ts';
 import { Nickname, type ServiceSpec, StackName } from '../model/stack.ts';
-import { badRequest, formatFieldErrors, quote } from './errors.ts';
+import { quote } from '../util/show.ts';
+import { badRequest } from './errors.ts';
 
 export interface CreateRequest {
   name: string;
@@ -29,9 +31,7 @@ export function parseCreateRequest(body: unknown): CreateRequest {
     throw badRequest('name: required (a DNS-1123 label such as "my-stack")');
   if (typeof name !== 'string') throw badRequest(`name: must be a string, got ${typeName(name)}`);
   const checked = StackName.safeParse(name);
-  if (!checked.success) {
-    throw badRequest(`name: ${quote(name)} ${checked.error.issues.map((i) => i.message).join('; ')}`);
-  }
+  if (!checked.success) throw badRequest(formatFieldErrors(formatZodIssues(checked.error.issues, 'name', 'api')));
   const nickname = parseNickname(fields['nickname']);
   return {
     name,
@@ -73,7 +73,7 @@ function parseNickname(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`nickname: must be a string, got ${typeName(value)}`);
   const checked = Nickname.safeParse(value);
-  if (!checked.success) throw badRequest(`nickname: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  if (!checked.success) throw badRequest(formatFieldErrors(formatZodIssues(checked.error.issues, 'nickname', 'api')));
   return value;
 }
 

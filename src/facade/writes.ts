@@ -6,7 +6,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Stack } from '../model/stack.ts';
 import { KubeApiError } from '../runtime/api-error.ts';
-import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions, targetState } from './actions.ts';
+import { targetState } from '../states/actions.ts';
+import { lifecycle } from '../states/lifecycle.ts';
+import { ACTIONS_ANNOTATION, type ActionKind, type ActionRecord, appendAction, readActions } from './actions.ts';
 import type { StackPatch } from './deps.ts';
 import type { FacadeEnv } from './env.ts';
 import { badRequest, conflict, HttpError, notFound } from './errors.ts';
@@ -71,8 +73,7 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
       uuid,
       action: change.action,
       generation,
-      // A Stack being deleted is going whatever its spec says.
-      target: current.metadata.deletionTimestamp !== undefined ? 'Terminated' : targetState(nextSpec.desiredState),
+      target: targetState(lifecycle({ ...current, spec: nextSpec })),
       requestedAt: env.now().toISOString(),
     };
     const patch: StackPatch = {

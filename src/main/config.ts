@@ -3,6 +3,7 @@
 // is listed in the README.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { formatZodIssues } from '../model/errors.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -133,10 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((k) => env[k] !== undefined && env[k] !== '')
       .map((k) => [k, env[k]]),
   );
-  const parsed = ConfigSchema.safeParse(picked);
+  const parsed = ConfigSchema.safeParse(picked, { reportInput: true });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `${String(i.path[0])}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`,
+    // The fields are the variables' names (the schema is flat): each is shown with its value.
+    const lines = formatZodIssues(parsed.error.issues, '', 'kubernetes').map(
+      (e) => `${e.field}=${JSON.stringify(picked[e.field])}: ${e.message}`,
     );
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }

@@ -3,6 +3,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { STACK_STATES, type Stack } from '../model/stack.ts';
 import type { ControllerMetrics } from '../runtime/controller.ts';
+import { reportedState } from '../states/presented.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -88,7 +89,7 @@ export function createMetrics(): Metrics {
     collect() {
       const counts = new Map<string, number>(STACK_STATES.map((s) => [s, 0]));
       for (const s of stackSource()) {
-        const state = s.status?.state ?? 'Not Running';
+        const state = reportedState(s);
         counts.set(state, (counts.get(state) ?? 0) + 1);
       }
       for (const [state, n] of counts) this.set({ state }, n);

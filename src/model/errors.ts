@@ -13,10 +13,11 @@ export interface FieldError {
 
 /**
  * The outcome of a conversion or validation that reports every problem, not just the first:
- * up to a limit. `omitted` counts problems found but not kept; `incomplete` says the input was
- * not looked at to the end (too many problems already), so there may be more.
+ * util/result.ts's Result with the list as `errors`, up to a limit. `omitted` counts problems
+ * found but not kept; `incomplete` says the input was not looked at to the end (too many
+ * problems already), so there may be more.
  */
-export type Result<T> = { ok: true; value: T } | ({ ok: false; errors: FieldError[] } & Unlisted);
+export type Checked<T, E = FieldError> = { ok: true; value: T } | ({ ok: false; errors: E[] } & Unlisted);
 
 /** Problems a bounded report leaves out. */
 export interface Unlisted {
@@ -108,8 +109,8 @@ export function zodIssueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /** Validates a Stack's spec as the Kubernetes API will (see crd.ts), with `spec.` paths. */
-export function validateStackSpec(input: unknown): { ok: true; spec: StackSpec } | { ok: false; errors: FieldError[] } {
+export function validateStackSpec(input: unknown): Checked<StackSpec> {
   const parsed = StackSpec.safeParse(input, { reportInput: true });
-  if (parsed.success) return { ok: true, spec: parsed.data };
+  if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, errors: formatZodIssues(parsed.error.issues, 'spec', 'kubernetes') };
 }

@@ -57,7 +57,7 @@ function commandLine(svc: ServiceSpec, problems: Problem[]): { command?: string[
       problems.push({ service: svc.name, field, message: `cannot be split into words: it ${result.error}` });
       return undefined;
     }
-    return result.words.map(escapeKubernetesExpansion);
+    return result.value.map(escapeKubernetesExpansion);
   };
   const entrypoint = split('entrypoint');
   const run = split('runCommand');

@@ -1,5 +1,6 @@
 // What every part of a stack's translation needs to know about the stack as a whole.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { lifecycle } from '../states/lifecycle.ts';
 import type { TranslateOptions } from './options.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 
@@ -11,7 +12,7 @@ export interface StackContext {
   options: TranslateOptions;
   /** The stack's services by name, to resolve links and volumes_from. */
   services: ReadonlyMap<string, ServiceSpec>;
-  /** Whether pods should run now (desiredState Running). */
+  /** Whether pods should run now (desiredState Running, and not being deleted). */
   running: boolean;
   /** spec.redeploy.revision, 0 when never redeployed. */
   redeployRevision: number;
@@ -34,7 +35,7 @@ export function stackContext(
     uid,
     options,
     services: new Map(stack.spec.services.map((s) => [s.name, s])),
-    running: stack.spec.desiredState === 'Running',
+    running: lifecycle(stack) === 'running',
     redeployRevision: stack.spec.redeploy?.revision ?? 0,
     volumesRevision: stack.spec.redeploy?.volumesRevision ?? 0,
     stack,

@@ -2,11 +2,11 @@
 // objects for server-side apply. Pure and deterministic: the same Stack and options give the
 // same objects, fields and order, so applying them twice changes nothing.
 import type { ServiceSpec, Stack } from '../model/stack.ts';
+import { lifecycle } from '../states/lifecycle.ts';
 import { apiAccessObjects, apiTokenSecret, hasGlobalRole } from './api-access.ts';
 import { type StackContext, stackContext } from './context.ts';
 import { stackDomainObjects } from './discovery.ts';
 import { compareObjects, type KubeObject, type SecretObject } from './kube-object.ts';
-import { lifecycle } from './lifecycle.ts';
 import { planLinks, type ResolvedLink } from './links.ts';
 import { defaultTranslateOptions, type TranslateOptions } from './options.ts';
 import { podTemplate } from './pod-template.ts';

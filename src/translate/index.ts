@@ -1,12 +1,10 @@
-// The translation room's public face: Stack → Kubernetes objects, and observed children →
-// Docker Cloud states. Everything here is pure.
-export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
+// The translation room's public face: Stack → Kubernetes objects (the Docker Cloud state rules
+// are src/states/). Everything here is pure.
 export {
   apiTokenSecretName,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   SERVICE_ACCOUNT_UID_ANNOTATION,
 } from './api-access.ts';
-export { mergeConditions } from './conditions.ts';
 export { blockedServices, desiredObjects, type Translation } from './desired.ts';
 export { LABEL_SLICE_MANAGED_BY, LABEL_SLICE_SERVICE, SLICE_MANAGER, stackDomain } from './discovery.ts';
 export type {
@@ -53,21 +51,5 @@ export {
 } from './policy.ts';
 export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
-export {
-  deriveStatus,
-  reasonOf,
-  TRANSITIONAL_STATES,
-  WARNINGS_CONDITION,
-  WARNINGS_REASON,
-  warningsCondition,
-} from './state.ts';
-export type {
-  Conflict,
-  DerivedCondition,
-  DerivedStatus,
-  ObservedPods,
-  StatusInput,
-  WorkloadObservation,
-} from './status-input.ts';
 export { EMPTY_SURROUNDINGS, type PlainService, plainServiceOf, type Surroundings } from './surroundings.ts';
 export { stackWarnings } from './warnings.ts';

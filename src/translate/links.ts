@@ -5,9 +5,9 @@
 // and every alias that names something else becomes a DNS name of the stack's own domain (see
 // discovery.ts); the variables are written into the linking container's env.
 import type { ContainerPort, EnvVar, ServiceSpec, Stack } from '../model/stack.ts';
+import { lifecycle } from '../states/lifecycle.ts';
 import type { StackContext } from './context.ts';
 import { linkAlias, portProtocol } from './defaults.ts';
-import { lifecycle } from './lifecycle.ts';
 import { aliasHostName, isDns1123Label, reservedNameReason } from './names.ts';
 import type { Problem } from './problem.ts';
 import type { PlainService } from './surroundings.ts';

@@ -7,12 +7,12 @@
 // literally; inside double quotes a backslash escapes only `"` and `\` (otherwise it stays);
 // quoted and unquoted parts next to each other form one word; `''` is an empty word. Nothing is
 // expanded: `$HOME`, `*` and `~` stay as written (Docker runs the words without a shell).
-
-export type ShellWords = { ok: true; words: string[] } | { ok: false; error: string };
+import { fail, ok, type Result } from '../util/result.ts';
 
 const BLANKS = ' \t\n\r';
 
-export function splitShellWords(input: string): ShellWords {
+/** The words, or what makes the string unsplittable ("has a single quote that is never closed"). */
+export function splitShellWords(input: string): Result<string[]> {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -25,19 +25,19 @@ export function splitShellWords(input: string): ShellWords {
       inWord = false;
       i++;
     } else if (c === '\\') {
-      if (i + 1 >= input.length) return { ok: false, error: 'ends with a backslash that escapes nothing' };
+      if (i + 1 >= input.length) return fail('ends with a backslash that escapes nothing');
       word += input[i + 1];
       inWord = true;
       i += 2;
     } else if (c === "'") {
       const end = input.indexOf("'", i + 1);
-      if (end < 0) return { ok: false, error: 'has a single quote that is never closed' };
+      if (end < 0) return fail('has a single quote that is never closed');
       word += input.slice(i + 1, end);
       inWord = true;
       i = end + 1;
     } else if (c === '"') {
       const quoted = readDoubleQuoted(input, i + 1);
-      if (quoted === undefined) return { ok: false, error: 'has a double quote that is never closed' };
+      if (quoted === undefined) return fail('has a double quote that is never closed');
       word += quoted.text;
       inWord = true;
       i = quoted.next;
@@ -48,7 +48,7 @@ export function splitShellWords(input: string): ShellWords {
     }
   }
   if (inWord) words.push(word);
-  return { ok: true, words };
+  return ok(words);
 }
 
 /** Reads from just after an opening `"` to its closing `"`; undefined when there is none. */

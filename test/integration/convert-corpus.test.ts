@@ -35,7 +35,7 @@ describe('converting the corpus of real stack files', () => {
       for (const e of result.errors) expect(e).toMatch(new RegExp(`^${file.replace(/\./g, '\\.')}: `));
       return;
     }
-    const manifest = parse(result.manifest, { version: '1.1' }) as { metadata: { name: string } };
+    const manifest = parse(result.value, { version: '1.1' }) as { metadata: { name: string } };
     await custom.createNamespacedCustomObject({
       group: GROUP,
       version: VERSION,

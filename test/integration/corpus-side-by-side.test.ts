@@ -181,7 +181,7 @@ for (const file of files) {
     podSecurityLevel: 'privileged',
   });
   if (!result.ok) refusedAtConversion.set(file, result.errors);
-  else converted.push({ file, name, spec: (parse(result.manifest, { version: '1.1' }) as { spec: StackSpec }).spec });
+  else converted.push({ file, name, spec: (parse(result.value, { version: '1.1' }) as { spec: StackSpec }).spec });
 }
 
 /** Every `service.stack` a converted file links to, other than its own stack: stack → services. */

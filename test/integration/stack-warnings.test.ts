@@ -43,7 +43,7 @@ describe('the warnings of a stack', () => {
       ),
       expect.stringMatching(/^docker-cloud\.yml: service "web": volumes_from\[0\]: "certs" declares no volumes/),
     ]);
-    const spec = (parse(converted.manifest) as { spec: StackSpec }).spec;
+    const spec = (parse(converted.value) as { spec: StackSpec }).spec;
     await stacks.create('chat', spec);
 
     const expected = [

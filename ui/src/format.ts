@@ -1,18 +1,17 @@
 // How values read on the page.
+import { TRANSITIONAL_STATES } from '../../src/states/kinds.ts';
+
+/** States of stacks and services under way, and actions not ended yet. */
+const BUSY: readonly string[] = [...TRANSITIONAL_STATES, 'In progress'];
 
 /** A state's colour class; the state's own text is always shown beside it. */
 export function stateClass(state: string): string {
+  if (BUSY.includes(state)) return 'state state-busy';
   switch (state) {
     case 'Running':
       return 'state state-good';
     case 'Partly running':
       return 'state state-warn';
-    case 'Starting':
-    case 'Redeploying':
-    case 'Stopping':
-    case 'Terminating':
-    case 'In progress':
-      return 'state state-busy';
     case 'Failed':
       return 'state state-bad';
     case 'Success':

@@ -5,7 +5,7 @@ import type { PlacedProblem } from '../../src/facade/dashboard/stackfile-check.t
 export type { StackEvent } from '../../src/facade/dashboard/deps.ts';
 export type { ActionJson, ServiceSummary, StackSummary } from '../../src/facade/dashboard/stack-summary.ts';
 export type { PlacedProblem } from '../../src/facade/dashboard/stackfile-check.ts';
-export type { StackAction } from '../../src/translate/actions.ts';
+export type { StackAction } from '../../src/states/actions.ts';
 
 export interface Session {
   username: string;

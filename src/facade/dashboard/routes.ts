@@ -99,11 +99,11 @@ async function check(ctx: Context, env: FacadeEnv): Promise<void> {
     return;
   }
   if (errors.length === 0) {
-    const spec = await specErrors(env, namespace, name, { services: result.specs });
-    if (!spec.ok) errors.push(...placeSpecErrors(text, result.specs, spec.errors));
+    const spec = await specErrors(env, namespace, name, { services: result.value.specs });
+    if (!spec.ok) errors.push(...placeSpecErrors(text, result.value.specs, spec.errors));
   }
   ctx.body =
     errors.length > 0
       ? { ok: false, errors, warnings: result.warnings }
-      : { ok: true, errors: [], warnings: result.warnings, services: result.services };
+      : { ok: true, errors: [], warnings: result.warnings, services: result.value.services };
 }

@@ -3,11 +3,11 @@
 // actions the state allows, the recent actions with their outcomes). Pure: the stream and the
 // unit tests call it on Stacks from the cache.
 import type { Condition, Stack } from '../../model/stack.ts';
-import { allowedActions, type StackAction } from '../../translate/actions.ts';
+import { allowedActions, type StackAction } from '../../states/actions.ts';
+import { presentedState, reportedServiceState } from '../../states/presented.ts';
 import { isPublished, portProtocol } from '../../translate/defaults.ts';
 import { stackDomainName } from '../../translate/names.ts';
 import { actionOutcome, actionToJson, readActions } from '../actions.ts';
-import { presentedState } from '../presented-state.ts';
 import { type StackJson, stackToJson } from '../stack-json.ts';
 import { serviceUuid } from '../uuid5.ts';
 
@@ -41,7 +41,7 @@ export interface StackSummary extends StackJson {
   servicesReady: string;
   services_detail: ServiceSummary[];
   conditions: Condition[];
-  /** What translate/actions.ts's table accepts in this state (the façade decides by the same). */
+  /** What states/actions.ts's table accepts in this state (the façade decides by the same). */
   allowedActions: StackAction[];
   /** The latest recorded actions, newest last, as the audit API shows them. */
   actions: ActionJson[];
@@ -58,7 +58,7 @@ export function stackSummary(stack: Stack): StackSummary {
       uuid: serviceUuid(uid, svc.name),
       name: svc.name,
       image: svc.image,
-      state: status?.state ?? 'Not running',
+      state: reportedServiceState(status),
       readyContainers: status?.readyContainers ?? 0,
       currentContainers: status?.currentContainers ?? 0,
       targetContainers: status?.targetContainers ?? svc.targetNumContainers ?? 1,

@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { convertServices } from '../../dockercloud/service-request.ts';
 import { readStackFile, type StackFileWarning, stackFileField } from '../../dockercloud/stackfile.ts';
 import { STACKFILE_KEYS } from '../../dockercloud/stackfile-keys.ts';
-import { type FieldError, snakeCase } from '../../model/errors.ts';
+import { type Checked, type FieldError, snakeCase } from '../../model/errors.ts';
 import type { ServiceSpec } from '../../model/stack.ts';
 
 /**
@@ -29,15 +29,13 @@ export interface PlacedProblem {
   message: string;
 }
 
-export type StackFileCheck =
-  | {
-      ok: true;
-      /** The services as the docker-cloud CLI sends them: the body of a create or an update. */
-      services: Record<string, unknown>[];
-      specs: ServiceSpec[];
-      warnings: string[];
-    }
-  | { ok: false; errors: PlacedProblem[]; warnings: string[] };
+export interface CheckedStackFile {
+  /** The services as the docker-cloud CLI sends them: the body of a create or an update. */
+  services: Record<string, unknown>[];
+  specs: ServiceSpec[];
+}
+
+export type StackFileCheck = Checked<CheckedStackFile, PlacedProblem> & { warnings: string[] };
 
 /** A reading warning as convert prints it, without the file: `service "web": key: message`. */
 function warningText(w: StackFileWarning): string {
@@ -53,11 +51,11 @@ export function checkStackFile(text: string): StackFileCheck {
   if (!converted.ok) {
     return {
       ok: false,
-      errors: converted.issues.map((issue) => place({ field: stackFileField(issue, read.value), message: issue.message })),
+      errors: converted.errors.map((issue) => place({ field: stackFileField(issue, read.value), message: issue.message })),
       warnings,
     };
   }
-  return { ok: true, services: read.value.map((s) => s.body), specs: converted.value, warnings };
+  return { ok: true, value: { services: read.value.map((s) => s.body), specs: converted.value }, warnings };
 }
 
 /**

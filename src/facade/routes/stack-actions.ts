@@ -1,17 +1,18 @@
 // start, stop, redeploy and terminate: each only changes the spec (desiredState, or the
 // redeploy counter) and answers 202 with the stack at once; the controller does the work.
-// Which action each state allows is translate/actions.ts's table: an action it refuses is
+// Which action each state allows is states/actions.ts's table: an action it refuses is
 // answered 409, the state named; a terminate of a stack already Terminating changes nothing
 // and answers with the terminate already under way.
 import type { Context } from 'koa';
 import type { Stack } from '../../model/stack.ts';
-import { actionRefusal, actionVerdict } from '../../translate/actions.ts';
+import { actionRefusal, actionVerdict } from '../../states/actions.ts';
+import { presentedState } from '../../states/presented.ts';
+import { quote } from '../../util/show.ts';
 import { type ActionRecord, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import type { Verb } from '../deps.ts';
 import type { FacadeEnv } from '../env.ts';
-import { badRequest, conflict, quote } from '../errors.ts';
-import { presentedState } from '../presented-state.ts';
+import { badRequest, conflict } from '../errors.ts';
 import { changeStack, type PlannedChange } from '../writes.ts';
 import { findStack, param, queryValue, respondWithStack } from './common.ts';
 

@@ -2,16 +2,16 @@
 // update replaces the services, in any state the action table allows (all but Terminating and
 // Terminated). Both answer with what the API server returned.
 import type { Context } from 'koa';
-import { type FieldError, validateStackSpec } from '../../model/errors.ts';
+import { type Checked, formatFieldErrors, validateStackSpec } from '../../model/errors.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../../model/stack.ts';
-import { actionRefusal } from '../../translate/actions.ts';
-import { ACTIONS_ANNOTATION, type ActionRecord, targetState } from '../actions.ts';
+import { actionRefusal, targetState } from '../../states/actions.ts';
+import { presentedState } from '../../states/presented.ts';
+import { ACTIONS_ANNOTATION, type ActionRecord } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
 import type { FacadeEnv } from '../env.ts';
-import { badRequest, conflict, formatFieldErrors } from '../errors.ts';
+import { badRequest, conflict } from '../errors.ts';
 import { linkErrors } from '../link-check.ts';
-import { presentedState } from '../presented-state.ts';
 import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
 import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
 import { findStack, noteStack, param, respondWithStack } from './common.ts';
@@ -29,7 +29,7 @@ export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
     uuid: env.newUuid(),
     action: 'create',
     generation: 1, // a new object's generation
-    target: targetState(undefined),
+    target: targetState('never-started'),
     requestedAt: env.now().toISOString(),
   };
   const stack: Stack = {
@@ -77,28 +77,23 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
 async function checkSpec(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<StackSpec> {
   const checked = await specErrors(env, namespace, name, spec);
   if (!checked.ok) throw badRequest(formatFieldErrors(checked.errors));
-  return checked.spec;
+  return checked.value;
 }
 
 /** What checkSpec refuses, as a list (the dashboard shows each at its key before saving). */
-export async function specErrors(
-  env: FacadeEnv,
-  namespace: string,
-  name: string,
-  spec: unknown,
-): Promise<{ ok: true; spec: StackSpec } | { ok: false; errors: FieldError[] }> {
+export async function specErrors(env: FacadeEnv, namespace: string, name: string, spec: unknown): Promise<Checked<StackSpec>> {
   const result = validateStackSpec(spec);
   if (!result.ok) return result;
-  const refused = await env.policy(result.spec, { namespace, name });
+  const refused = await env.policy(result.value, { namespace, name });
   if (refused.length > 0) return { ok: false, errors: refused };
-  const links = await linkErrors(namespace, name, result.spec, await env.view.list(namespace), env.lookupService);
+  const links = await linkErrors(namespace, name, result.value, await env.view.list(namespace), env.lookupService);
   if (links.length > 0) return { ok: false, errors: links };
-  return { ok: true, spec: result.spec };
+  return result;
 }
 
 /** The spec as the API server will validate it. */
 function validSpec(spec: unknown): StackSpec {
   const result = validateStackSpec(spec);
   if (!result.ok) throw badRequest(formatFieldErrors(result.errors));
-  return result.spec;
+  return result.value;
 }

@@ -249,7 +249,7 @@ describe('convertStackFiles on the corpus', () => {
     const result = convertStackFiles([{ path, text: readFileSync(path, 'utf8') }]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const manifest = parse(result.manifest);
+    const manifest = parse(result.value);
     expect(manifest.metadata.name).toBe('018-develar-cloud-intellij');
     expect(manifest.spec.services.map((s: { name: string }) => s.name)).toEqual(['mqauth', 'certs-mq', 'certs-web', 'mq', 'web']);
   });

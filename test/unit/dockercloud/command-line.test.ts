@@ -17,7 +17,7 @@ describe('command lines', () => {
     [['/bin/true'], '/bin/true'],
   ])('joins %j so that it splits back', (args, line) => {
     expect(joinCommandLine(args)).toBe(line);
-    expect(splitShellWords(line)).toEqual({ ok: true, words: args });
+    expect(splitShellWords(line)).toEqual({ ok: true, value: args });
   });
 });
 
@@ -27,7 +27,7 @@ describe('service names', () => {
     ['pieTracker', 'pietracker'],
     ['MariadbGalera', 'mariadbgalera'],
   ])('%s is the service %s', (raw, name) => {
-    expect(serviceName(raw)).toEqual({ ok: true, name });
+    expect(serviceName(raw)).toEqual({ ok: true, value: name });
   });
 
   it.each([
@@ -38,7 +38,7 @@ describe('service names', () => {
   ])('%s is refused, suggesting %s', (raw, suggestion) => {
     const result = serviceName(raw);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toContain(`for example to "${suggestion}"`);
+    if (!result.ok) expect(result.error).toContain(`for example to "${suggestion}"`);
   });
 
   it('makes labels of anything, for stack names', () => {
@@ -54,25 +54,25 @@ describe('service names', () => {
   });
 
   it("reads a link's target: a service, or service.stack folded to lower case", () => {
-    expect(linkTarget('DB')).toEqual({ ok: true, name: 'db' });
-    expect(linkTarget('postgres.PostgREST')).toEqual({ ok: true, name: 'postgres.postgrest' });
-    expect(linkTarget('a.b.c')).toMatchObject({ ok: false, message: expect.stringContaining('one dot at most') });
+    expect(linkTarget('DB')).toEqual({ ok: true, value: 'db' });
+    expect(linkTarget('postgres.PostgREST')).toEqual({ ok: true, value: 'postgres.postgrest' });
+    expect(linkTarget('a.b.c')).toMatchObject({ ok: false, error: expect.stringContaining('one dot at most') });
     expect(linkTarget('my_db.other')).toMatchObject({
       ok: false,
-      message: expect.stringContaining('"my_db" is not a valid service name'),
+      error: expect.stringContaining('"my_db" is not a valid service name'),
     });
-    expect(linkTarget('/api/app/v1/service/x/')).toMatchObject({ ok: false, message: expect.stringContaining('resource URI') });
+    expect(linkTarget('/api/app/v1/service/x/')).toMatchObject({ ok: false, error: expect.stringContaining('resource URI') });
   });
 
   it('refuses volumes from another stack, and resource URIs', () => {
     expect(volumesFromService('db.other')).toMatchObject({
       ok: false,
-      message: expect.stringContaining('of stack "other": volumes are not shared across stacks'),
+      error: expect.stringContaining('of stack "other": volumes are not shared across stacks'),
     });
     expect(volumesFromService('/api/app/v1/service/x/')).toMatchObject({
       ok: false,
-      message: expect.stringContaining('resource URI'),
+      error: expect.stringContaining('resource URI'),
     });
-    expect(volumesFromService('DB')).toEqual({ ok: true, name: 'db' });
+    expect(volumesFromService('DB')).toEqual({ ok: true, value: 'db' });
   });
 });

@@ -7,7 +7,6 @@ import {
   appendAction,
   carriesOn,
   readActions,
-  targetState,
 } from '../../../src/facade/actions.ts';
 import type { Stack, StackStatus } from '../../../src/model/stack.ts';
 
@@ -215,15 +214,6 @@ describe('overlapping actions', () => {
     expect(actionOutcome(t, s, [t]).state).toBe('In progress');
     const r = rec('r', 'redeploy', 2, 'Running');
     expect(actionOutcome(r, s, [r])).toMatchObject({ state: 'Failed', message: 'the stack is being deleted' });
-  });
-});
-
-describe('targetState', () => {
-  it('maps the desired state to the state that means done', () => {
-    expect(targetState(undefined)).toBe('Not Running');
-    expect(targetState('Running')).toBe('Running');
-    expect(targetState('Stopped')).toBe('Stopped');
-    expect(targetState('Terminated')).toBe('Terminated');
   });
 });
 

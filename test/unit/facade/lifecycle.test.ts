@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ROWS, actionRefusal, actionVerdict } from '../../../src/translate/actions.ts';
+import { ACTION_ROWS, actionRefusal, actionVerdict } from '../../../src/states/actions.ts';
 import { createStack, type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;

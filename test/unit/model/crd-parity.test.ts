@@ -3,7 +3,7 @@
 // same cases against the CRD.
 import { describe, expect, it } from 'vitest';
 import { validateStackSpec } from '../../../src/model/errors.ts';
-import { transitionErrors } from '../../../src/model/transitions.ts';
+import { transitionErrors } from '../../../src/states/transitions.ts';
 import { INVALID_SPECS, TRANSITION_CASES, VALID_SPECS } from './spec-cases.ts';
 
 describe('specs zod must accept', () => {

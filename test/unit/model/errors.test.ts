@@ -49,7 +49,7 @@ describe('validateStackSpec', () => {
   it('gives the spec back when it is valid', () => {
     expect(validateStackSpec({ services: [{ name: 'web', image: 'nginx' }] })).toEqual({
       ok: true,
-      spec: { services: [{ name: 'web', image: 'nginx' }] },
+      value: { services: [{ name: 'web', image: 'nginx' }] },
     });
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStackFile } from '../../../src/dockercloud/stackfile.ts';
 import type { ServiceSpec } from '../../../src/model/stack.ts';
-import { deriveStatus } from '../../../src/translate/state.ts';
+import { deriveStatus } from '../../../src/states/derive.ts';
 import { CORPUS_DIR as CORPUS } from '../../support/corpus.ts';
 import { stack, translate } from './fixtures.ts';
 

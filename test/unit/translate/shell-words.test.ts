@@ -5,7 +5,7 @@ import { splitShellWords } from '../../../src/translate/shell-words.ts';
 const words = (text: string) => {
   const r = splitShellWords(text);
   if (!r.ok) throw new Error(r.error);
-  return r.words;
+  return r.value;
 };
 
 describe('splitShellWords (Python shlex.split, POSIX mode)', () => {

@@ -37,7 +37,7 @@ describe('a stack as the dashboard shows it', () => {
     expect(s.conditions[0]?.type).toBe('Degraded');
   });
 
-  it('allows the actions translate/actions.ts allows in the state shown', () => {
+  it('allows the actions states/actions.ts allows in the state shown', () => {
     expect(stackSummary(stack()).allowedActions).toEqual(['stop', 'redeploy', 'terminate', 'update']);
     const neverStarted = stack({ spec: { services: [{ name: 'web', image: 'nginx' }] }, status: { state: 'Not Running' } });
     expect(stackSummary(neverStarted).allowedActions).toEqual(['start', 'terminate', 'update']);

@@ -6,8 +6,8 @@ describe('checking a stack file for the dashboard', () => {
     const result = checkStackFile('web:\n  image: nginx:1.27\n  ports:\n    - "80"\n');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.services).toEqual([{ name: 'web', image: 'nginx:1.27', ports: ['80'] }]);
-    expect(result.specs[0]?.containerPorts?.[0]).toMatchObject({ innerPort: 80, published: true });
+    expect(result.value.services).toEqual([{ name: 'web', image: 'nginx:1.27', ports: ['80'] }]);
+    expect(result.value.specs[0]?.containerPorts?.[0]).toMatchObject({ innerPort: 80, published: true });
   });
 
   it('places a refused value at the line of its key, named as in the file', () => {

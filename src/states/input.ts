@@ -1,7 +1,7 @@
 // What the state rules read (everything the cluster reports about a Stack's children, as the
 // controller gathers it from its caches) and what they produce.
 import type { Condition, ServiceStatus, Stack, StackState } from '../model/stack.ts';
-import type { Problem } from './problem.ts';
+import type { Problem } from '../translate/problem.ts';
 
 /**
  * A service's Deployment, DaemonSet or Job as its status reports it (DaemonSet and Job fields
@@ -134,7 +134,7 @@ export interface DerivedStatus {
   state: StackState;
   /** In stack order. */
   services: DerivedServiceStatus[];
-  /** "ready/total": services in state Running (or run to completion, see state.ts), out of all. */
+  /** "ready/total": services in state Running (or run to completion, see derive.ts), out of all. */
   servicesReady: string;
   /** Every child is at the current spec (Docker Cloud's `synchronized`). */
   synchronized: boolean;

@@ -25,29 +25,11 @@
 // message; it never makes the stack Degraded) and Synced (Crossplane's: whether the last
 // reconcile applied everything).
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
+import { formatProblem, type Problem } from '../translate/problem.ts';
+import { type ApplyFailure, type DerivedCondition, type DerivedStatus, formatApplyFailure, type StatusInput } from './input.ts';
+import { TRANSITIONAL_STATES } from './kinds.ts';
 import { type Lifecycle, lifecycle } from './lifecycle.ts';
-import { formatProblem, type Problem } from './problem.ts';
-import { type ServiceFacts, serviceFacts } from './service-state.ts';
-import {
-  type ApplyFailure,
-  type DerivedCondition,
-  type DerivedStatus,
-  formatApplyFailure,
-  type StatusInput,
-} from './status-input.ts';
-
-export { actionRefusal, allowedActions, STACK_ACTIONS, type StackAction } from './actions.ts';
-export { mergeConditions } from './conditions.ts';
-export {
-  type ApplyFailure,
-  type DerivedCondition,
-  type DerivedServiceStatus,
-  type DerivedStatus,
-  formatApplyFailure,
-  type ObservedPods,
-  type StatusInput,
-  type WorkloadObservation,
-} from './status-input.ts';
+import { type ServiceFacts, serviceFacts } from './service.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 600;
 const MAX_MESSAGE = 2048;
@@ -166,9 +148,6 @@ function daemonSetDeadlineExceeded(input: StatusInput, svc: ServiceSpec): boolea
   const previous = stack.status?.services?.find((s) => s.name === svc.name)?.state;
   return progressing.reason === 'ProgressDeadlineExceeded' && (previous === 'Partly running' || previous === 'Not running');
 }
-
-/** The states a stack passes through on its way to another (Progressing=True while in one). */
-export const TRANSITIONAL_STATES: readonly StackState[] = ['Starting', 'Redeploying', 'Stopping', 'Terminating'];
 
 /**
  * "Partly running" → "PartlyRunning": a state as one CamelCase word, the reason of a condition

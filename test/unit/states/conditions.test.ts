@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../../src/model/stack.ts';
-import { mergeConditions } from '../../../src/translate/conditions.ts';
+import { mergeConditions } from '../../../src/states/conditions.ts';
 
 const EARLIER = '2024-05-01T10:00:00Z';
 const NOW = new Date('2024-05-01T12:00:00.789Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSynchronized, presentedState } from '../../../src/facade/presented-state.ts';
 import type { DesiredState, Stack, StackState } from '../../../src/model/stack.ts';
+import { isSynchronized, presentedState, reportedServiceState } from '../../../src/states/presented.ts';
 
 function stack(desired: DesiredState | undefined, generation: number, observed: number | undefined, state?: StackState): Stack {
   return {
@@ -70,5 +70,14 @@ describe('isSynchronized', () => {
       s.status!.synchronized = true;
       expect(isSynchronized(s)).toBe(true);
     }
+  });
+});
+
+describe('reportedServiceState', () => {
+  it('is the state of the service\'s entry in status, "Not running" before the controller reported one', () => {
+    expect(reportedServiceState(undefined)).toBe('Not running');
+    expect(
+      reportedServiceState({ name: 'web', state: 'Scaling', targetContainers: 2, currentContainers: 1, readyContainers: 1 }),
+    ).toBe('Scaling');
   });
 });

@@ -2,7 +2,7 @@
 // same keeps its lastTransitionTime even when its reason or message changes (Kubernetes API
 // conventions). Conditions of other types (written by someone else) are kept as they are.
 import type { Condition } from '../model/stack.ts';
-import type { DerivedCondition } from './status-input.ts';
+import type { DerivedCondition } from './input.ts';
 
 export function mergeConditions(
   old: readonly Condition[] | undefined,

@@ -1,9 +1,9 @@
 // Rules about how a spec may change, which no single spec can break: the CRD's transition
 // rules (crd.ts, SPEC_RULES on the spec) said in process. The crd-parity tests hold the two
 // to the same answers; the façade refuses such changes earlier, by the actions a state allows
-// (translate/actions.ts: no update of a Terminated stack).
-import type { FieldError } from './errors.ts';
-import type { StackSpec } from './stack.ts';
+// (actions.ts: no update of a Terminated stack).
+import type { FieldError } from '../model/errors.ts';
+import type { StackSpec } from '../model/stack.ts';
 
 export function transitionErrors(oldSpec: StackSpec, newSpec: StackSpec): FieldError[] {
   const errors: FieldError[] = [];

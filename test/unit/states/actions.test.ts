@@ -13,8 +13,11 @@ import {
   rowsAllowing,
   STACK_ACTIONS,
   type StackAction,
+  targetState,
   type Verdict,
-} from '../../../src/translate/actions.ts';
+} from '../../../src/states/actions.ts';
+import { lifecycle } from '../../../src/states/lifecycle.ts';
+import { stack } from '../translate/fixtures.ts';
 
 // The whole table, written out: every row × every action.
 const EXPECTED: Record<ActionRow, Record<StackAction, Verdict>> = {
@@ -99,6 +102,20 @@ describe('the action table', () => {
       'cannot terminate a stack that is Terminated: terminate is allowed when Not Running (never started), Not Running (failed to start), Starting, Running, Partly running, Redeploying, Stopping, Stopped or Terminating',
     );
     expect(actionRefusal('Terminating', 'update', 'Terminated')).toMatch(/^cannot update a stack that is Terminating: /);
+  });
+});
+
+describe('targetState', () => {
+  it('is the state the spec sends the stack to', () => {
+    expect(targetState(lifecycle(stack([], { desiredState: undefined })))).toBe('Not Running');
+    expect(targetState(lifecycle(stack([], { desiredState: 'Running' })))).toBe('Running');
+    expect(targetState(lifecycle(stack([], { desiredState: 'Stopped' })))).toBe('Stopped');
+    expect(targetState(lifecycle(stack([], { desiredState: 'Terminated' })))).toBe('Terminated');
+  });
+
+  it('is Terminated for a stack being deleted, whatever its spec says', () => {
+    const deleting = stack([], { desiredState: 'Running' }, { deletionTimestamp: '2024-03-01T12:00:00Z' });
+    expect(targetState(lifecycle(deleting))).toBe('Terminated');
   });
 });
 

@@ -2,9 +2,9 @@
 // The previous status only tells apart situations the cluster reports identically: a service
 // scaling from a start, a rollout's last pods from a first start, a lost pod from a start.
 import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
-import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
+import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from '../translate/defaults.ts';
+import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './input.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './status-input.ts';
 
 /** What the stack-wide rules need to know about one service besides its status. */
 export interface ServiceFacts {
@@ -41,7 +41,7 @@ export interface ServiceObservation {
   revision: string;
   /** The service cannot be applied (a translation problem or a name owned by someone else). */
   blocked: boolean;
-  /** For a DaemonSet, which has no deadline of its own (see state.ts). */
+  /** For a DaemonSet, which has no deadline of its own (see derive.ts). */
   daemonSetDeadlineExceeded: boolean;
   /** Why some of its children could not be applied (the API server refused them); absent when all were. */
   applyFailure?: string | undefined;
@@ -192,7 +192,7 @@ function serviceState(o: ServiceObservation, d: Derived): ServiceState {
 function runningServiceState(o: ServiceObservation, d: Derived): ServiceState {
   const { w, target, ready } = d;
   // A service whose containers ended as they should (exited successfully) is Stopped, as
-  // Docker Cloud showed it; the stack counts it as running as asked (see state.ts).
+  // Docker Cloud showed it; the stack counts it as running as asked (see derive.ts).
   if (d.done) return 'Stopped';
   if (w === undefined) return o.blocked || d.failing ? 'Not running' : 'Starting';
   if (w.kind === 'Job') return runningJobState(o, d, w);

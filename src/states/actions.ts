@@ -21,6 +21,7 @@
 // of which nothing runs (desiredState Running: every rollout failed, or a service cannot be
 // applied). Starting it again, stopping it and redeploying it all mean something there.
 import type { DesiredState, StackState } from '../model/stack.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 export const STACK_ACTIONS = ['start', 'stop', 'redeploy', 'terminate', 'update'] as const;
 export type StackAction = (typeof STACK_ACTIONS)[number];
@@ -109,4 +110,21 @@ export function actionRefusal(state: StackState, action: StackAction, desiredSta
 function joinOr(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+/**
+ * The state an action is done in: where its write sends the stack (the lifecycle of the spec
+ * it leaves, a Stack being deleted going whatever its spec says).
+ */
+export function targetState(phase: Lifecycle): StackState {
+  switch (phase) {
+    case 'running':
+      return 'Running';
+    case 'stopped':
+      return 'Stopped';
+    case 'terminated':
+      return 'Terminated';
+    case 'never-started':
+      return 'Not Running';
+  }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceStatus, Stack, StackStatus } from '../../../src/model/stack.ts';
-import { deriveStatus, type StatusInput, type WorkloadObservation } from '../../../src/translate/state.ts';
-import { service, stack } from './fixtures.ts';
+import { deriveStatus } from '../../../src/states/derive.ts';
+import type { StatusInput, WorkloadObservation } from '../../../src/states/input.ts';
+import { service, stack } from '../translate/fixtures.ts';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 

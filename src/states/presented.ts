@@ -3,12 +3,17 @@
 // old spec. Docker Cloud answered an accepted action with the transitional state at once
 // (`delete` returns the stack "Terminating"), so until the controller has observed the latest
 // generation the façade shows where the stack is heading instead of where it was.
-import type { Stack, StackState } from '../model/stack.ts';
-import { lifecycle } from '../translate/lifecycle.ts';
+import type { ServiceState, ServiceStatus, Stack, StackState } from '../model/stack.ts';
+import { lifecycle } from './lifecycle.ts';
 
 /** What the controller last reported, "Not Running" before its first report. */
 export function reportedState(stack: Stack): StackState {
   return stack.status?.state ?? 'Not Running';
+}
+
+/** What the controller last reported of a service (its entry in status), "Not running" before that. */
+export function reportedServiceState(status: ServiceStatus | undefined): ServiceState {
+  return status?.state ?? 'Not running';
 }
 
 /** Whether the controller's status describes the current spec. */
