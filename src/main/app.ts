@@ -128,7 +128,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
-  const images = imageResolver(config, metrics);
+  const images = await imageResolver(config, metrics, kubeConfig, logger);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = new Controller(
