@@ -25,8 +25,9 @@ export function parseDockerConfig(text: string, source: string, legacy = false):
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+  } catch {
+    // Not the parser's message: it quotes the text, which holds credentials.
+    throw new Error(`${source}: not JSON`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error(`${source}: must be a JSON object`);
   const auths = legacy ? doc : (doc as { auths?: unknown }).auths;

@@ -31,6 +31,7 @@ describe('parseDockerConfig', () => {
 
   it('names the source and the entry when something is wrong, never a credential', () => {
     expect(() => parseDockerConfig('{', '/etc/auth.json')).toThrow('/etc/auth.json: not JSON');
+    expect(() => parseDockerConfig('{"auths": {"r": {"auth": "c2VjcmV0"}}', 'f')).toThrow(/^f: not JSON$/);
     expect(() => parseDockerConfig(JSON.stringify({ auths: [] }), 'f')).toThrow('f: "auths" must be an object of registries');
     expect(() => parseDockerConfig(config({ 'r.example': { auth: b64('nocolon') } }), 'f')).toThrow(
       'f: auths["r.example"].auth must be the base64 of user:password',
