@@ -4,11 +4,15 @@
 // kubernetes.io/dockerconfigjson Secret for the proxy: a service running as it resolves its tag
 // to the digest; a service of roles: [global], running as the stack's own ServiceAccount (no pull
 // secrets), is refused and says so; credentials the registry stops taking are reported, and the
-// service keeps the digest it runs.
+// service keeps the digest it runs. An administrator's auth file serves every namespace.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/model/stack.ts';
+import { atEnd } from './support/cleanup.ts';
 import { createTestNamespace, kubeConfig } from './support/cluster.ts';
 import { runLongshore } from './support/longshore.ts';
 import { basicAuthProxy, pushImage, runningImage, testRegistry } from './support/registry.ts';
@@ -108,6 +112,41 @@ describe.skipIf(reason !== undefined)('registry credentials from pull secrets', 
     expect(shown).not.toContain(auth);
     expect(await longshore.metrics.registry.metrics()).toMatch(
       /longshore_registry_requests_total\{source="reconcile",outcome="refused"\} [1-9]/,
+    );
+  });
+});
+
+describe.skipIf(reason !== undefined)('registry credentials from an auth file', async () => {
+  const target = 'address' in registry ? registry.address : '';
+  const password = randomBytes(12).toString('hex');
+  const proxy = await basicAuthProxy(target, 'admin', password);
+  const kc = kubeConfig();
+  const ns = await createTestNamespace('authfile');
+  const stacks = new StackClient(kc, ns);
+  const repository = `longshore-test/private-${randomBytes(4).toString('hex')}`;
+  const image = `${proxy.address}/${repository}:v1`;
+  // What an administrator mounts from a Secret of longshore-system: no right needed, and no
+  // pull secret in the stacks' namespace.
+  const dir = await mkdtemp(join(tmpdir(), 'longshore-registry-auth-'));
+  atEnd(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.json');
+  await writeFile(file, JSON.stringify({ auths: { [`http://${proxy.address}/v2/`]: { username: 'admin', password } } }));
+  await runLongshore(ns, { LONGSHORE_RESOLVE_DIGESTS: 'true', LONGSHORE_REGISTRY_AUTH_FILE: file });
+
+  it("resolves every namespace's tags of the registries the file names", async () => {
+    const digest = await pushImage(target, repository, 'v1');
+    await stacks.create('private', { desiredState: 'Running', services: [{ name: 'web', image, roles: ['global'] }] });
+    await waitFor('the service to run the digest', 60_000, async () =>
+      (await runningImage(stacks, 'private', 'web')) === `${proxy.address}/${repository}@${digest}` ? true : undefined,
+    );
+    expect(proxy.forwarded).toBeGreaterThan(0);
+  });
+
+  it('refuses to start on a file it cannot use, naming it', async () => {
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{"auths": ');
+    await expect(runLongshore(ns, { LONGSHORE_RESOLVE_DIGESTS: 'true', LONGSHORE_REGISTRY_AUTH_FILE: broken })).rejects.toThrow(
+      `LONGSHORE_REGISTRY_AUTH_FILE=${broken}: not JSON`,
     );
   });
 });
