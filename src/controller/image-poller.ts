@@ -2,8 +2,9 @@
 // of their registries again, one registry's questions one after the other with a gap between
 // them (a registry sees at most `perRegistryPerMinute` of them a minute), registries side by
 // side. A tag followed in several namespaces is asked once per set of credentials they pull
-// with (the same answer serves namespaces with the same credentials). A reference whose answer changed wakes the stacks naming it; their reconcile decides
-// whether a digest really moved (src/controller/images.ts).
+// with (one answer serves namespaces with the same credentials). A reference whose answer
+// changed wakes the stacks naming it; their reconcile decides whether a digest really moved
+// (src/controller/images.ts).
 import type { Logger } from 'pino';
 import type { Stack } from '../model/stack.ts';
 import { parseImageReference } from '../registry/reference.ts';
