@@ -186,6 +186,8 @@ export interface CacheOptions {
   /** Watch one namespace only; all namespaces when absent. */
   namespace?: string;
   onWatchRestart?: (informer: string, reason: string) => void;
+  /** More indexes of the Stacks, for other readers of the same cache (the façade's triggers). */
+  stackIndexers?: Record<string, (s: Stack) => string | readonly string[] | undefined>;
 }
 
 export function createCaches(opts: CacheOptions): Caches {
@@ -213,6 +215,7 @@ export function createCaches(opts: CacheOptions): Caches {
       namespace: (s) => s.metadata?.namespace,
       // The stacks whose links name this one (`service.stack`): they reconcile when it changes.
       linksTo: (s) => linkedStackKeys(s),
+      ...opts.stackIndexers,
     },
     onWatchRestart: restart('stacks'),
   });

@@ -1,14 +1,23 @@
 // Autoredeploy by polling: every interval, the tags that autoredeploy services follow are asked
 // of their registries again, one registry's questions one after the other with a gap between
 // them (a registry sees at most `perRegistryPerMinute` of them a minute), registries side by
-// side. A reference whose answer changed wakes the stacks naming it; their reconcile decides
-// whether a digest really moved (src/controller/images.ts).
+// side. A tag followed in several namespaces is asked once per set of credentials they pull
+// with (one answer serves namespaces with the same credentials). A reference whose answer
+// changed wakes the stacks naming it; their reconcile decides whether a digest really moved
+// (src/controller/images.ts).
 import type { Logger } from 'pino';
 import type { Stack } from '../model/stack.ts';
 import { parseImageReference } from '../registry/reference.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { isPinnedAlready } from './image-pins.ts';
-import type { ImageResolver, ResolutionSource } from './image-resolver.ts';
+import type { ImageResolver, PullScope, ResolutionSource } from './image-resolver.ts';
+import { pullScope } from './images.ts';
+
+/** A tag followed, with whose pull credentials it is asked. */
+export interface FollowedImage {
+  reference: string;
+  scope: PullScope;
+}
 
 export interface ImagePollerOptions {
   resolver: ImageResolver;
@@ -20,9 +29,9 @@ export interface ImagePollerOptions {
   logger: Logger;
 }
 
-/** The references autoredeploy services follow, by registry. */
-export function followedReferences(stacks: readonly Stack[]): Map<string, string[]> {
-  const byRegistry = new Map<string, Set<string>>();
+/** The references autoredeploy services follow, by registry, each once per ServiceAccount pulling it. */
+export function followedReferences(stacks: readonly Stack[]): Map<string, FollowedImage[]> {
+  const byRegistry = new Map<string, Map<string, FollowedImage>>();
   for (const stack of stacks) {
     if (stack.metadata.deletionTimestamp) continue;
     for (const svc of stack.spec.services) {
@@ -33,10 +42,15 @@ export function followedReferences(stacks: readonly Stack[]): Map<string, string
       } catch {
         continue; // the service's status says what is wrong with it
       }
-      byRegistry.set(registry, (byRegistry.get(registry) ?? new Set()).add(svc.image));
+      const scope = pullScope(stack, svc);
+      const followed = byRegistry.get(registry) ?? new Map<string, FollowedImage>();
+      followed.set(JSON.stringify([svc.image, scope.namespace, scope.serviceAccount]), { reference: svc.image, scope });
+      byRegistry.set(registry, followed);
     }
   }
-  return new Map([...byRegistry].map(([r, refs]) => [r, [...refs].sort()]));
+  return new Map(
+    [...byRegistry].map(([r, followed]) => [r, [...followed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, f]) => f)]),
+  );
 }
 
 /** Stacks with an autoredeploy service naming one of these references. */
@@ -49,17 +63,25 @@ export function stacksFollowing(stacks: readonly Stack[], references: ReadonlySe
  * whose reference's answer changed. Shared by the poll and the webhook.
  */
 export async function refreshReferences(
-  byRegistry: ReadonlyMap<string, readonly string[]>,
+  byRegistry: ReadonlyMap<string, readonly FollowedImage[]>,
   o: Pick<ImagePollerOptions, 'resolver' | 'stacks' | 'wake'> & { gapMs: number; source: ResolutionSource },
 ): Promise<void> {
   const changed = new Set<string>();
   await Promise.all(
-    [...byRegistry.values()].map(async (refs) => {
-      for (const [i, ref] of refs.entries()) {
-        if (i > 0) await new Promise((r) => setTimeout(r, o.gapMs));
-        const before = o.resolver.known(ref)?.resolution;
-        const after = (await o.resolver.ask(ref, o.source)).resolution;
-        if (stableStringify(before ?? null) !== stableStringify(after)) changed.add(ref);
+    [...byRegistry.values()].map(async (followed) => {
+      const asked = new Set<string>();
+      for (const { reference, scope } of followed) {
+        // Namespaces pulling with the same credentials (or none) share one question.
+        const key = await o.resolver
+          .identify(reference, scope)
+          .then((q) => q.key)
+          .catch(() => undefined);
+        if (key !== undefined && asked.has(key)) continue;
+        if (asked.size > 0) await new Promise((r) => setTimeout(r, o.gapMs));
+        if (key !== undefined) asked.add(key);
+        const before = (await o.resolver.known(reference, scope))?.resolution;
+        const after = (await o.resolver.ask(reference, o.source, scope)).resolution;
+        if (stableStringify(before ?? null) !== stableStringify(after)) changed.add(reference);
       }
     }),
   );

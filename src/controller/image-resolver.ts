@@ -2,7 +2,18 @@
 // stack naming one reference shares one request in flight and one answer. A reconcile asks only
 // when a service needs a new answer (src/controller/image-pins.ts); the poller and the webhook
 // refresh the answers autoredeploy services follow. A failure is not asked again for a while.
+// Answers are kept per reference and per set of credentials the question is asked with (the
+// pull secrets of the namespace, an administrator's auth file): a stack without the credentials
+// another has learns nothing from that stack's answer.
+import { createHash } from 'node:crypto';
+import type { Credentials } from '../registry/client.ts';
 import type { Resolution } from './image-pins.ts';
+
+/** Whose pull credentials apply: the ServiceAccount a service's pods run as. */
+export interface PullScope {
+  namespace: string;
+  serviceAccount: string;
+}
 
 /** What brought an answer: a reconcile that needed one, the poll, or a registry's webhook. */
 export type ResolutionSource = 'reconcile' | 'poll' | 'webhook';
@@ -17,8 +28,13 @@ export interface Answer {
 }
 
 export interface ImageResolverOptions {
-  /** Asks the registry; rejects with a message saying why not. */
-  resolve: (reference: string) => Promise<string>;
+  /** Asks the registry with these credentials (none: anonymously); rejects with a message saying why not. */
+  resolve: (reference: string, credentials: readonly Credentials[]) => Promise<string>;
+  /**
+   * The credentials to ask with, in the order the kubelet tries them (src/main/pull-credentials.ts);
+   * none when absent. Rejects when they cannot be read: the question is then not asked.
+   */
+  credentials?: (reference: string, scope: PullScope | undefined) => Promise<readonly Credentials[]>;
   /** How long a failure to reach the registry is answered from memory before asking again. */
   failureRetryMs?: number;
   /**
@@ -47,27 +63,61 @@ export class ImageResolver {
   }
 
   /** The last answer, without asking. */
-  known(reference: string): Answer | undefined {
-    return this.answers.get(reference);
+  async known(reference: string, scope?: PullScope): Promise<Answer | undefined> {
+    const question = await this.identify(reference, scope).catch(() => undefined);
+    return question === undefined ? undefined : this.answers.get(question.key);
   }
 
   /**
    * A fresh answer: asked now (or joining a question in flight), unless the last answer is a
    * failure younger than failureRetryMs.
    */
-  async fresh(reference: string, source: ResolutionSource): Promise<Answer> {
-    const last = this.answers.get(reference);
+  async fresh(reference: string, source: ResolutionSource, scope?: PullScope): Promise<Answer> {
+    const question = await this.identify(reference, scope).catch((err: unknown) => this.unreadable(reference, source, err));
+    if ('resolution' in question) return question;
+    const last = this.answers.get(question.key);
     if (last?.retryMs !== undefined && this.now() - last.at < last.retryMs) return last;
-    return this.ask(reference, source);
+    return this.put(reference, source, question);
   }
 
   /** Asks the registry now (joining a question in flight). */
-  ask(reference: string, source: ResolutionSource): Promise<Answer> {
-    const pending = this.inFlight.get(reference);
+  async ask(reference: string, source: ResolutionSource, scope?: PullScope): Promise<Answer> {
+    const question = await this.identify(reference, scope).catch((err: unknown) => this.unreadable(reference, source, err));
+    return 'resolution' in question ? question : this.put(reference, source, question);
+  }
+
+  /**
+   * What one question is keyed by: the reference, and a hash of the credentials it is asked
+   * with (never the credentials themselves). Two scopes with the same credentials share answers.
+   */
+  async identify(reference: string, scope?: PullScope): Promise<{ key: string; credentials: readonly Credentials[] }> {
+    const credentials = (await this.opts.credentials?.(reference, scope)) ?? [];
+    if (credentials.length === 0) return { key: reference, credentials };
+    const hash = createHash('sha256');
+    for (const c of credentials) hash.update(`${c.username.length}:${c.username}${c.password.length}:${c.password}`);
+    return { key: `${reference}#${hash.digest('hex').slice(0, 32)}`, credentials };
+  }
+
+  /** The credentials could not be read (the API server, a Secret's contents): a failure, tried again soon. */
+  private unreadable(reference: string, source: ResolutionSource, err: unknown): Answer {
+    return {
+      resolution: { error: `${reference}: ${(err as Error)?.message ?? String(err)}` },
+      at: this.now(),
+      source,
+      retryMs: this.opts.failureRetryMs ?? 10_000,
+    };
+  }
+
+  private put(
+    reference: string,
+    source: ResolutionSource,
+    { key, credentials }: { key: string; credentials: readonly Credentials[] },
+  ): Promise<Answer> {
+    const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
     const at = this.now();
     const question = this.opts
-      .resolve(reference)
+      .resolve(reference, credentials)
       .then(
         (digest): Answer => {
           this.opts.onAnswer?.(source, 'digest');
@@ -81,8 +131,8 @@ export class ImageResolver {
         },
       )
       .then((answer) => {
-        this.answers.delete(reference);
-        this.answers.set(reference, answer);
+        this.answers.delete(key);
+        this.answers.set(key, answer);
         const max = this.opts.maxEntries ?? 10_000;
         for (const oldest of this.answers.keys()) {
           if (this.answers.size <= max) break;
@@ -90,8 +140,8 @@ export class ImageResolver {
         }
         return answer;
       })
-      .finally(() => this.inFlight.delete(reference));
-    this.inFlight.set(reference, question);
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, question);
     return question;
   }
 }

@@ -1,12 +1,25 @@
 // The digests a stack's services run at, for one reconcile: each service's pin from status,
 // renewed from the registry's answers where image-pins.ts says it must be (src/controller/
 // image-resolver.ts asks the registry, once for all stacks naming a reference).
-import type { ServiceImageStatus, Stack } from '../model/stack.ts';
+import type { ServiceImageStatus, ServiceSpec, Stack } from '../model/stack.ts';
 import { parseImageReference } from '../registry/reference.ts';
+import { hasGlobalRole } from '../translate/api-access.ts';
 import { ANNOTATION_IMAGE_PUSHED } from '../translate/labels.ts';
+import { apiAccessName } from '../translate/names.ts';
 import type { Recorder } from './events.ts';
-import { isPinnedAlready, needsResolution, nextPin } from './image-pins.ts';
-import type { Answer, ImageResolver, ResolutionSource } from './image-resolver.ts';
+import { isPinnedAlready, needsResolution, nextPin, pinRevision } from './image-pins.ts';
+import type { Answer, ImageResolver, PullScope, ResolutionSource } from './image-resolver.ts';
+
+/**
+ * The ServiceAccount the service's pods run as, whose imagePullSecrets the kubelet pulls with:
+ * the stack's own for roles: [global] (pod-template.ts), the namespace's `default` otherwise.
+ */
+export function pullScope(stack: Stack, svc: ServiceSpec): PullScope {
+  return {
+    namespace: stack.metadata.namespace,
+    serviceAccount: hasGlobalRole(svc) ? apiAccessName(stack.metadata.name) : 'default',
+  };
+}
 
 /** An autoredeploy service whose tag moved: its pods roll out on the new digest. */
 export interface MovedImage {
@@ -42,20 +55,22 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
     stack.spec.services.map(async (svc) => {
       if (isPinnedAlready(svc.image)) return;
       const pin = previous.get(svc.name);
+      const at = pinRevision(revision, stack.spec.redeploy?.services?.[svc.name]);
+      const scope = pullScope(stack, svc);
       // A reference no registry could answer for: said once, never asked, run as written.
       const invalid = referenceProblem(svc.image);
       if (invalid !== undefined) {
-        pins.set(svc.name, { reference: svc.image, revision, message: invalid });
+        pins.set(svc.name, { reference: svc.image, ...at, message: invalid });
         if (pin?.message !== invalid) failed.push({ service: svc.name, message: invalid });
         return;
       }
-      const needed = needsResolution(svc, pin, revision);
+      const needed = needsResolution(svc, pin, at);
       const answer = needed
-        ? await resolver.fresh(svc.image, 'reconcile')
+        ? await resolver.fresh(svc.image, 'reconcile', scope)
         : svc.autoredeploy === true
-          ? await followed(resolver, svc.image, pushedAt)
+          ? await followed(resolver, svc.image, scope, pushedAt)
           : undefined;
-      const next = nextPin(svc, pin, revision, answer?.resolution);
+      const next = nextPin(svc, pin, at, answer?.resolution);
       pins.set(svc.name, next);
       if (needed && next.message !== undefined && answer?.retryMs !== undefined)
         retryAfterMs = Math.min(retryAfterMs ?? answer.retryMs, answer.retryMs);
@@ -77,10 +92,15 @@ function referenceProblem(image: string): string | undefined {
 }
 
 /** The answer an autoredeploy service follows: the last known, or a fresh one after a webhook's push. */
-async function followed(resolver: ImageResolver, reference: string, pushedAt: number): Promise<Answer | undefined> {
-  const known = resolver.known(reference);
+async function followed(
+  resolver: ImageResolver,
+  reference: string,
+  scope: PullScope,
+  pushedAt: number,
+): Promise<Answer | undefined> {
+  const known = await resolver.known(reference, scope);
   if (Number.isNaN(pushedAt) || (known !== undefined && known.at >= pushedAt)) return known;
-  return resolver.fresh(reference, 'webhook');
+  return resolver.fresh(reference, 'webhook', scope);
 }
 
 /** The Stack's Events for what changed: a tag followed to a new digest, an image not resolved. */

@@ -18,6 +18,11 @@ export interface StackReader {
   /** The cached Stack with this metadata.uid, any namespace. */
   byUid(uid: string): Stack | undefined;
   /**
+   * Optional: the cached Stacks holding a trigger with this uuid (an index: triggers.ts); without
+   * it, a trigger call looks through listAll.
+   */
+  byTrigger?(uuid: string): readonly Stack[];
+  /**
    * Optional: the newest resourceVersion the cache has caught up with (its list's, or its last
    * watch event's or bookmark's). It lets the façade tell a Stack deleted since this process
    * wrote it from one the cache has not received yet, without asking the API server.
@@ -73,6 +78,10 @@ export interface FacadeConfig {
   readYourWritesMs: number;
   /** How long a write the cache lacks is believed before asking the API server, in ms. */
   readYourWritesGraceMs: number;
+  /** Calls a minute one trigger takes (per process). */
+  triggerCallsPerMinute: number;
+  /** Calls a minute all triggers together take (per process): a token bucket that size. */
+  triggerCallsPerMinuteTotal: number;
 }
 
 export const DEFAULT_FACADE_CONFIG: FacadeConfig = {
@@ -83,6 +92,8 @@ export const DEFAULT_FACADE_CONFIG: FacadeConfig = {
   actionHistory: 10,
   readYourWritesMs: 60_000,
   readYourWritesGraceMs: 2_000,
+  triggerCallsPerMinute: 10,
+  triggerCallsPerMinuteTotal: 120,
 };
 
 export interface FacadeDeps {

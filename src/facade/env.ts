@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ActionLookup } from './action-lookup.ts';
 import { type Authenticator, DEFAULT_FACADE_CONFIG, type FacadeConfig, type FacadeDeps, type StackWriter } from './deps.ts';
 import { StackView } from './stack-view.ts';
-import { CallLimiter } from './triggers.ts';
+import { CallLimiter, TokenBucket } from './triggers.ts';
 
 export interface FacadeEnv {
   view: StackView;
@@ -20,6 +20,8 @@ export interface FacadeEnv {
   lookupService: NonNullable<FacadeDeps['lookupService']>;
   /** How often each trigger has been called lately (routes/triggers.ts). */
   triggerCalls: CallLimiter;
+  /** The trigger calls this process still takes, all triggers together. */
+  triggerBucket: TokenBucket;
   /** The registry webhook's token; absent: no webhook endpoint. */
   webhookToken?: string;
 }
@@ -43,7 +45,8 @@ export function makeEnv(deps: FacadeDeps): FacadeEnv {
     newUuid: deps.newUuid ?? randomUUID,
     policy: deps.policy ?? (() => []),
     lookupService: deps.lookupService ?? (async () => undefined),
-    triggerCalls: new CallLimiter(),
+    triggerCalls: new CallLimiter(config.triggerCallsPerMinute),
+    triggerBucket: new TokenBucket(config.triggerCallsPerMinuteTotal),
     ...(deps.webhookToken !== undefined && { webhookToken: deps.webhookToken }),
   };
 }

@@ -5,10 +5,11 @@
 import type { Stack } from '../model/stack.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';
+import { TRIGGER_INDEX } from './triggers.ts';
 
 /** What this needs of the informer (src/runtime/informer.ts), no more. */
 export interface StackCache {
-  byIndex(index: 'namespace' | 'uid', value: string): Stack[];
+  byIndex(index: 'namespace' | 'uid' | typeof TRIGGER_INDEX, value: string): Stack[];
   list(): Iterable<Stack>;
   readonly latestResourceVersion: string;
   on(handler: (type: 'add' | 'update' | 'delete', obj: Stack, old: Stack | undefined) => void): void;
@@ -34,6 +35,7 @@ export function informerStackReader(cache: StackCache): StackReader {
     },
     listAll: () => Array.from(cache.list()),
     byUid: (uid) => cache.byIndex('uid', uid)[0],
+    byTrigger: (uuid) => cache.byIndex(TRIGGER_INDEX, uuid),
     resourceVersion: () => cache.latestResourceVersion,
   };
 }

@@ -115,6 +115,24 @@ export class StackView {
     return out;
   }
 
+  /**
+   * The stacks that may hold a trigger with this uuid: the cache's index (every stack without
+   * one), and the façade's own recent writes the cache may lack (a trigger just created).
+   */
+  async byTrigger(uuid: string): Promise<Stack[]> {
+    const found = new Map<string, Stack>();
+    for (const stack of this.#reader.byTrigger?.(uuid) ?? this.#reader.listAll()) {
+      const uid = stack.metadata.uid ?? '';
+      found.set(uid, this.#recent.has(uid) ? ((await this.#newest(stack, uid)) ?? stack) : stack);
+    }
+    for (const uid of [...this.#recent.keys()]) {
+      if (found.has(uid)) continue;
+      const stack = await this.#newest(this.#reader.byUid(uid), uid);
+      if (stack !== undefined) found.set(uid, stack);
+    }
+    return [...found.values()];
+  }
+
   /** The newer of the cached copy and the remembered write; forgets what is no longer needed. */
   async #newest(cached: Stack | undefined, uid: string): Promise<Stack | undefined> {
     const recent = this.#recent.get(uid);

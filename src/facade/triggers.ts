@@ -23,6 +23,16 @@ export interface TriggerRecord {
   operation: TriggerOperation;
 }
 
+/**
+ * The informer index of Stacks by their triggers' uuids (src/main/app.ts declares it), so that
+ * a call, which needs no credential, finds its stack without walking the cache.
+ */
+export const TRIGGER_INDEX = 'trigger';
+export function triggerIndex(stack: Stack): string[] | undefined {
+  if (stack.metadata.annotations?.[TRIGGERS_ANNOTATION] === undefined) return undefined;
+  return readTriggers(stack).map((t) => t.uuid);
+}
+
 /** The triggers recorded on a stack; an unreadable annotation counts as none. */
 export function readTriggers(stack: Stack): TriggerRecord[] {
   return readAnnotationList(stack, TRIGGERS_ANNOTATION, isTriggerRecord);
@@ -62,6 +72,37 @@ export function triggerUri(namespace: string, serviceUuid: string, uuid: string)
 export function triggerToJson(namespace: string, serviceUuid: string, t: TriggerRecord) {
   const resource = triggerUri(namespace, serviceUuid, t.uuid);
   return { uuid: t.uuid, name: t.name, operation: t.operation, url: `${resource}call/`, resource_uri: resource };
+}
+
+/**
+ * How many trigger calls this process takes, all triggers together: a token bucket of
+ * `capacity` tokens, refilled evenly over `refillMs` (a burst up to the capacity, then the
+ * rate). It bounds the writes that calls without credentials make, whatever the number of
+ * triggers or URLs leaked.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number | undefined;
+  private readonly capacity: number;
+  private readonly msPerToken: number;
+
+  constructor(capacity: number, refillMs = 60_000) {
+    this.capacity = capacity;
+    this.tokens = capacity;
+    this.msPerToken = refillMs / capacity;
+  }
+
+  /** Takes a token now; the seconds until one is there when none is. */
+  take(now: number): number | undefined {
+    if (this.last !== undefined) this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) / this.msPerToken);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return undefined;
+    }
+    // Rounded to the millisecond first: fractions of tokens leave float noise (20000.000000000004 ms).
+    return Math.max(1, Math.ceil(Math.round((1 - this.tokens) * this.msPerToken) / 1000));
+  }
 }
 
 /**

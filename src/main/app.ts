@@ -22,6 +22,7 @@ import { KubeAuthenticator } from '../facade/kube-authenticator.ts';
 import { kubeEventReader } from '../facade/kube-events.ts';
 import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
+import { TRIGGER_INDEX, triggerIndex } from '../facade/triggers.ts';
 import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
 import { withConnectionReuse } from '../runtime/connection-reuse.ts';
@@ -102,6 +103,8 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     logger,
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
+    // A trigger's call finds its stack by the trigger's uuid (the façade's routes/triggers.ts).
+    stackIndexers: { [TRIGGER_INDEX]: triggerIndex },
   });
   // The garbage of a burst of work, collected once the process is quiet (idle-gc.ts).
   const idleGc = idleCollector({
@@ -129,7 +132,7 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
     onWatchRestart: metrics.watchRestart,
     ...(watchNamespace ? { namespace: watchNamespace } : {}),
   });
-  const images = imageResolver(config, metrics);
+  const images = await imageResolver(config, metrics, kubeConfig, logger);
   const clusterDns = await clusterDnsAddress(config.LONGSHORE_CLUSTER_DNS, kubeConfig, logger);
   if (clusterDns !== undefined) translateOptions.clusterDnsIp = clusterDns;
   const controller = createStackController(
@@ -223,7 +226,12 @@ export async function startLongshore(opts: StartOptions): Promise<Longshore> {
       }),
       logger,
       ...(config.LONGSHORE_WEBHOOK_TOKEN !== undefined && { webhookToken: config.LONGSHORE_WEBHOOK_TOKEN }),
-      config: { defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE, bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES },
+      config: {
+        defaultNamespace: config.LONGSHORE_DEFAULT_NAMESPACE,
+        bodyLimitBytes: config.LONGSHORE_BODY_LIMIT_BYTES,
+        triggerCallsPerMinute: config.LONGSHORE_TRIGGER_CALLS_PER_MINUTE,
+        triggerCallsPerMinuteTotal: config.LONGSHORE_TRIGGER_CALLS_PER_MINUTE_TOTAL,
+      },
       onRequest: (route, status, seconds, method) => {
         metrics.facadeRequest(route, method, status, seconds);
         idleGc.worked();

@@ -122,6 +122,24 @@ export const ConfigSchema = z.object({
     .optional(),
   /** At most this many polling questions a minute to one registry. */
   LONGSHORE_REGISTRY_REQUESTS_PER_MINUTE: positive.default(60),
+  /**
+   * A Docker config file (`{"auths": {...}}`, as `docker login` writes) whose credentials are
+   * used for the registries it names, typically a Secret the administrator mounts: Longshore
+   * needs no right to read it. Checked at start (a file that cannot be read or parsed stops it).
+   */
+  LONGSHORE_REGISTRY_AUTH_FILE: z
+    .string()
+    .refine((v) => v.startsWith('/') && !v.includes('\0'), 'must be an absolute path to a Docker config file')
+    .optional(),
+  /**
+   * Read the imagePullSecrets of the ServiceAccount a service's pods run as, to ask its registry
+   * with them. Off by default: it needs `get` on secrets (manifests/rbac-pull-secrets.yaml).
+   */
+  LONGSHORE_READ_PULL_SECRETS: bool.default(false),
+  /** At most this many calls a minute to one trigger (per process). */
+  LONGSHORE_TRIGGER_CALLS_PER_MINUTE: positive.max(10_000).default(10),
+  /** At most this many trigger calls a minute in all, any trigger (per process; a token bucket that size). */
+  LONGSHORE_TRIGGER_CALLS_PER_MINUTE_TOTAL: positive.max(1_000_000).default(120),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -225,6 +225,9 @@ export const ServiceSpec = z
 /** What the user wants the stack to be; absent means never started (Not Running). */
 export const DESIRED_STATES = ['Running', 'Stopped', 'Terminated'] as const;
 
+/** Services spec.redeploy.services may name: as many as a stack may have. */
+const MAX_SERVICES_REDEPLOYED = 100;
+
 export const Redeploy = z
   .object({
     revision: z.int().min(0).describe('bump to redeploy every service with fresh containers'),
@@ -233,6 +236,11 @@ export const Redeploy = z
       .min(0)
       .optional()
       .describe('set to the new revision to redeploy with fresh volumes (reuse_volumes=false)'),
+    services: z
+      .record(dns1123Label, z.int().min(0))
+      .optional()
+      .meta({ maxProperties: MAX_SERVICES_REDEPLOYED })
+      .describe('by service name: bump one to redeploy that service alone with fresh containers (a REDEPLOY trigger)'),
   })
   .strict()
   // A volumes revision names a redeploy that happened or is happening; one ahead of the
@@ -240,6 +248,10 @@ export const Redeploy = z
   .refine((r) => r.volumesRevision === undefined || r.volumesRevision <= r.revision, {
     path: ['volumesRevision'],
     message: 'must not be greater than revision',
+  })
+  .refine((r) => Object.keys(r.services ?? {}).length <= MAX_SERVICES_REDEPLOYED, {
+    path: ['services'],
+    message: `must name at most ${MAX_SERVICES_REDEPLOYED} services`,
   });
 
 export const MAX_SERVICES = 100;
@@ -390,6 +402,8 @@ export interface ServiceImageStatus {
   digest?: string;
   /** The spec.redeploy.revision the digest was resolved for: a higher one resolves again. */
   revision: number;
+  /** The spec.redeploy.services[name] it was resolved for, when not 0: a higher one resolves again. */
+  serviceRevision?: number;
   /** Why the last resolution failed, while it does (the digest, if any, is the last good one). */
   message?: string;
 }

@@ -130,3 +130,25 @@ async function authorize(
   if (!value) throw new RegistryError(`${where}: the registry's token service ${token.origin} gave no token`);
   return `Bearer ${value}`;
 }
+
+/**
+ * The digest, asked with each of the credentials the kubelet would try in turn (the next one
+ * when the registry refuses one), or anonymously when none applies, as the kubelet pulls.
+ */
+export async function resolveDigestWithAny(
+  ref: ImageReference,
+  candidates: readonly Credentials[],
+  opts: ClientOptions = {},
+): Promise<string> {
+  if (candidates.length === 0) return resolveDigest(ref, undefined, opts);
+  let refusal: unknown;
+  for (const credentials of candidates) {
+    try {
+      return await resolveDigest(ref, credentials, opts);
+    } catch (err) {
+      if (!(err instanceof RegistryError && (err.status === 401 || err.status === 403))) throw err;
+      refusal = err;
+    }
+  }
+  throw refusal;
+}

@@ -25,6 +25,7 @@
 // message; it never makes the stack Degraded) and Synced (Crossplane's: whether the last
 // reconcile applied everything).
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
+import { podTemplateRevision } from '../translate/context.ts';
 import { formatProblem, type Problem } from '../translate/problem.ts';
 import { type ApplyFailure, type DerivedCondition, type DerivedStatus, formatApplyFailure, type StatusInput } from './input.ts';
 import { TRANSITIONAL_STATES } from './kinds.ts';
@@ -54,7 +55,6 @@ export function warningsCondition(warnings: readonly Problem[]): Pick<Condition,
 export function deriveStatus(input: StatusInput): DerivedStatus {
   const { stack } = input;
   const phase = lifecycle(stack);
-  const revision = String(stack.spec.redeploy?.revision ?? 0);
   const blocked = new Set(input.problems.map((p) => p.service));
   const failures = input.applyFailures ?? [];
   // A failure still being retried (it may pass by itself) says only Synced=False.
@@ -69,7 +69,7 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
       workload: input.workloads[svc.name],
       pods: input.pods[svc.name],
       previous: stack.status?.services?.find((s) => s.name === svc.name),
-      revision,
+      revision: podTemplateRevision(stack.spec.redeploy?.revision ?? 0, stack.spec.redeploy?.services?.[svc.name]),
       blocked:
         blocked.has(svc.name) ||
         blocked.has('') ||

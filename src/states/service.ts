@@ -37,7 +37,7 @@ export interface ServiceObservation {
   workload: WorkloadObservation | undefined;
   pods: ObservedPods | undefined;
   previous: ServiceStatus | undefined;
-  /** The revision the pod template must carry: String(spec.redeploy.revision ?? 0). */
+  /** The revision the pod template must carry: podTemplateRevision (context.ts), "3" or "3.1". */
   revision: string;
   /** The service cannot be applied (a translation problem or a name owned by someone else). */
   blocked: boolean;

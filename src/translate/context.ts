@@ -16,6 +16,8 @@ export interface StackContext {
   running: boolean;
   /** spec.redeploy.revision, 0 when never redeployed. */
   redeployRevision: number;
+  /** spec.redeploy.services: each service's own redeploys (a REDEPLOY trigger), none when absent. */
+  serviceRevisions: Readonly<Record<string, number>>;
   /** The volumes generation: spec.redeploy.volumesRevision, 0 when never renewed. */
   volumesRevision: number;
   stack: Stack;
@@ -37,8 +39,18 @@ export function stackContext(
     services: new Map(stack.spec.services.map((s) => [s.name, s])),
     running: lifecycle(stack) === 'running',
     redeployRevision: stack.spec.redeploy?.revision ?? 0,
+    serviceRevisions: stack.spec.redeploy?.services ?? {},
     volumesRevision: stack.spec.redeploy?.volumesRevision ?? 0,
     stack,
     surroundings,
   };
+}
+
+/**
+ * What a service's pod template carries in longshore.io/redeploy-revision: the stack's revision
+ * ("3"), then the service's own once it was redeployed alone ("3.1"). A change rolls out that
+ * service's pods; a service never redeployed alone keeps the value it always had.
+ */
+export function podTemplateRevision(stackRevision: number, serviceRevision: number | undefined): string {
+  return serviceRevision === undefined || serviceRevision === 0 ? String(stackRevision) : `${stackRevision}.${serviceRevision}`;
 }

@@ -9,7 +9,7 @@ import type { ServiceSpec } from '../model/stack.ts';
 import { pinnedReference } from '../registry/reference.ts';
 import { apiEnvironment, hasGlobalRole } from './api-access.ts';
 import { container } from './container.ts';
-import type { StackContext } from './context.ts';
+import { podTemplateRevision, type StackContext } from './context.ts';
 import { deploymentStrategy, workloadKind } from './defaults.ts';
 import { podDns } from './discovery.ts';
 import { containerEnvironment } from './environment.ts';
@@ -176,7 +176,7 @@ function serviceField(podField: string, volumes: ServiceVolumes, svc: ServiceSpe
 function settingAnnotations(ctx: StackContext, svc: ServiceSpec): Record<string, string> {
   const sorted = (values: readonly string[]) => [...new Set(values)].sort().join(',');
   return {
-    [ANNOTATION_REDEPLOY_REVISION]: String(ctx.redeployRevision),
+    [ANNOTATION_REDEPLOY_REVISION]: podTemplateRevision(ctx.redeployRevision, ctx.serviceRevisions[svc.name]),
     ...(svc.autorestart !== undefined && { [ANNOTATION_AUTORESTART]: svc.autorestart }),
     ...(svc.autodestroy !== undefined && { [ANNOTATION_AUTODESTROY]: svc.autodestroy }),
     ...(svc.autoredeploy !== undefined && { [ANNOTATION_AUTOREDEPLOY]: String(svc.autoredeploy) }),

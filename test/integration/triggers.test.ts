@@ -1,7 +1,8 @@
 // Docker Cloud's service triggers through the real clients, unchanged, against the façade on the
 // real cluster: the docker-cloud CLI's `trigger create|ls|rm` and python-dockercloud's Trigger;
-// a trigger URL called without credentials scales the service up (SCALEUP) and redeploys its
-// stack (REDEPLOY), as the cluster then shows; a wrong trigger uuid is a 404 and changes nothing.
+// a trigger URL called without credentials scales the service up (SCALEUP) and redeploys the
+// service alone (REDEPLOY: the stack's other service keeps its pods), as the cluster then shows;
+// a wrong trigger uuid is a 404 and changes nothing.
 import { describe, expect, it } from 'vitest';
 import { serviceUuid } from '../../src/facade/uuid5.ts';
 import { serviceAccountApiKey } from '../clients/api-key.ts';
@@ -27,14 +28,23 @@ const clients = await dockerCloudClients();
 const stacks = new StackClient(kc, ns);
 const env: ClientEnv = { restHost: longshore.facadeUrl!, auth: `Bearer ${token}` };
 const call = (url: string) => fetch(`${longshore.facadeUrl}${url}`, { method: 'POST' });
-const replicas = async () => (await stacks.deployments('hooks')).find((d) => d.metadata?.name === 'hooks-web')?.spec?.replicas;
+const deployment = async (service: string) =>
+  (await stacks.deployments('hooks')).find((d) => d.metadata?.name === `hooks-${service}`);
+const replicas = async () => (await deployment('web'))?.spec?.replicas;
+const podUids = async (service: string) => (await stacks.pods('hooks', service)).map((p) => p.metadata?.uid).sort();
 
 describe('service triggers through the real clients', () => {
   let service = '';
   let scaleUp: Trigger;
 
   it('docker-cloud trigger create and ls make and list triggers of a service', async () => {
-    const stack = await stacks.create('hooks', { desiredState: 'Running', services: [{ name: 'web', image: 'nginx:1.27' }] });
+    const stack = await stacks.create('hooks', {
+      desiredState: 'Running',
+      services: [
+        { name: 'web', image: 'nginx:1.27' },
+        { name: 'side', image: 'nginx:1.27' },
+      ],
+    });
     service = serviceUuid(stack.metadata.uid!, 'web');
     await stacks.waitForState('hooks', 'Running');
     const created = await clients.cli(env, ['trigger', 'create', '-n', 'grow', '-o', 'SCALEUP', service]);
@@ -72,19 +82,30 @@ describe('service triggers through the real clients', () => {
     expect((await stacks.get('hooks'))!.metadata.generation).toBe(before);
   });
 
-  it("a REDEPLOY trigger, called through python-dockercloud's Trigger.call, redeploys the stack", async () => {
+  it("a REDEPLOY trigger, called through python-dockercloud's Trigger.call, redeploys its service alone", async () => {
+    const sideBefore = await deployment('side');
+    const sidePods = await podUids('side');
+    expect(sidePods.length).toBeGreaterThan(0);
     const listed = await clients.python<Trigger[]>(env, 'trigger-list', service);
     const redeploy = listed.result.find((t) => t.operation === 'REDEPLOY')!;
     const called = await clients.python<boolean>(env, 'trigger-call', service, redeploy.uuid);
     expect(called.ok, called.error).toBe(true);
-    await waitFor('the stack to be redeployed', 60_000, async () => {
+    await waitFor('the service to be redeployed', 60_000, async () => {
       const s = await stacks.get('hooks');
-      return s?.spec.redeploy?.revision === 1 &&
+      const web = await deployment('web');
+      return s?.spec.redeploy?.services?.['web'] === 1 &&
+        web?.spec?.template.metadata?.annotations?.['longshore.io/redeploy-revision'] === '0.1' &&
         s.status?.state === 'Running' &&
         s.status.observedGeneration === s.metadata.generation
         ? true
         : undefined;
     });
+    expect((await stacks.get('hooks'))?.spec.redeploy?.revision).toBe(0);
+    // The other service: the same pod template, the same pods.
+    const sideAfter = await deployment('side');
+    expect(sideAfter?.metadata?.generation).toBe(sideBefore?.metadata?.generation);
+    expect(sideAfter?.spec?.template.metadata?.annotations?.['longshore.io/redeploy-revision']).toBe('0');
+    expect(await podUids('side')).toEqual(sidePods);
   });
 
   it('docker-cloud trigger rm removes a trigger, whose URL is then a 404', async () => {

@@ -1,9 +1,10 @@
 // Docker Cloud's service triggers (`/api/app/v1/[ns/]service/<uuid>/trigger/...`): listed and
 // read with the right to get the stack, created and deleted with the right to update it (they
 // live in the Stack: triggers.ts), and called by anyone holding the call URL, without
-// credentials: REDEPLOY redeploys the service's stack, SCALEUP adds one container to the service.
-// A call answers 202 with the action it started, as Docker Cloud did; calls are rate-limited per
-// trigger; the URL (its secret) is never logged.
+// credentials: REDEPLOY redeploys the service alone (spec.redeploy.services), SCALEUP adds one
+// container to it. A call answers 202 with the action it started, as Docker Cloud did; its stack
+// is found by an index of the triggers' uuids; calls are rate-limited per trigger and, all
+// triggers together, per process (a token bucket); the URL (its secret) is never logged.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
 import type { Stack } from '../../model/stack.ts';
@@ -90,10 +91,10 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
   const service = param(ctx, 'uuid');
   const uuid = param(ctx, 'trigger');
   let found: { stack: Stack; trigger: TriggerRecord } | undefined;
-  for (const stack of await env.view.listAll()) {
+  for (const stack of await env.view.byTrigger(uuid)) {
     if (namespace !== undefined && stack.metadata.namespace !== namespace) continue;
     if (stack.metadata.deletionTimestamp !== undefined) continue;
-    // An unauthenticated call walks every stack: parse only the one whose annotation names it.
+    // Without the cache's index every stack is a candidate: parse only one whose annotation names it.
     if (!stack.metadata.annotations?.[TRIGGERS_ANNOTATION]?.includes(uuid)) continue;
     const trigger = readTriggers(stack).find(
       (t) => t.uuid === uuid && serviceUuid(stack.metadata.uid ?? '', t.service) === service,
@@ -105,16 +106,21 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
   }
   // The same answer as for a path that does not exist: a guess learns nothing.
   if (found === undefined) throw notFound(`no such endpoint: ${ctx.method} ${ctx.path.replace(uuid, '...')}`);
-  const wait = env.triggerCalls.take(uuid, env.now().getTime());
+  const now = env.now().getTime();
+  const wait = env.triggerCalls.take(uuid, now);
   if (wait !== undefined)
     throw new HttpError(429, `this trigger was called too often; try again in ${wait} s`, { 'Retry-After': String(wait) });
+  // Only a call that would write takes from the process's bucket: guesses (404) write nothing.
+  const busy = env.triggerBucket.take(now);
+  if (busy !== undefined)
+    throw new HttpError(429, `too many trigger calls to this server; try again in ${busy} s`, { 'Retry-After': String(busy) });
   const { stack, trigger } = found;
   let result: Awaited<ReturnType<typeof changeStack>>;
   try {
     result = await changeStack(
       env,
       stack,
-      trigger.operation === 'REDEPLOY' ? lifecyclePlan('redeploy', true) : scaleUp(trigger.service),
+      trigger.operation === 'REDEPLOY' ? redeployService(trigger.service) : scaleUp(trigger.service),
     );
   } catch (err) {
     if (err instanceof HttpError) throw err;
@@ -134,6 +140,28 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
     written.metadata.uid ?? '',
     actionOutcome(result.action, written, readActions(written)),
   );
+}
+
+/**
+ * A redeploy of the service alone, as Docker Cloud's service trigger did: its own revision in
+ * spec.redeploy.services is raised, so only its pods roll and only its tag is resolved again;
+ * the stack's table of actions decides whether a redeploy is allowed now (as for `stack
+ * redeploy`), and the stack runs afterwards. Recorded as the stack's redeploy action.
+ */
+function redeployService(service: string) {
+  return (current: Stack): PlannedChange => {
+    const plan = lifecyclePlan('redeploy', true)(current);
+    if (plan.repeats !== undefined) return plan;
+    if (!current.spec.services.some((s) => s.name === service)) throw notFound(`the stack no longer has a service "${service}"`);
+    const redeploy = current.spec.redeploy;
+    return {
+      action: 'redeploy',
+      spec: {
+        desiredState: 'Running',
+        redeploy: { revision: redeploy?.revision ?? 0, services: { [service]: (redeploy?.services?.[service] ?? 0) + 1 } },
+      },
+    };
+  };
 }
 
 /** One container more for the service (an update of the stack). */

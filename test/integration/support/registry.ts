@@ -4,6 +4,7 @@
 // say why. Images are pushed through the distribution API itself: a config blob and a manifest
 // with no layers, which is all a tag's digest needs and no container engine is involved.
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { inject } from 'vitest';
 import { clusterDir } from '../../../src/localcluster/cluster.ts';
@@ -129,4 +130,45 @@ export async function createFollowingStack(stacks: StackClient, name: string, im
       ? true
       : undefined,
   );
+}
+
+/** An HTTP proxy in front of the registry asking for a user name and password (Basic), as a private registry does. */
+export interface AuthProxy {
+  address: string;
+  username: string;
+  /** The password it takes; a test may change it (the credentials the cluster holds, now refused). */
+  password: string;
+  /** Requests it answered 401, and requests it forwarded. */
+  refused: number;
+  forwarded: number;
+}
+
+export async function basicAuthProxy(target: string, username: string, password: string): Promise<AuthProxy> {
+  const [host, port] = target.split(':');
+  const state: AuthProxy = { address: '', username, password, refused: 0, forwarded: 0 };
+  const server = createHttpServer((req, res) => {
+    const expected = `Basic ${Buffer.from(`${state.username}:${state.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) {
+      state.refused++;
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="longshore-test"', 'content-type': 'application/json' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
+    state.forwarded++;
+    const { authorization: _, ...headers } = req.headers;
+    const upstream = httpRequest({ host, port: Number(port), method: req.method, path: req.url, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  state.address = `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  atEnd(() => new Promise<void>((r) => server.close(() => r())));
+  return state;
 }

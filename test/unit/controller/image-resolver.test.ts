@@ -26,7 +26,7 @@ describe('ImageResolver', () => {
     const [x, y] = await Promise.all([r.resolver.fresh('app:v1', 'reconcile'), r.resolver.fresh('app:v1', 'poll')]);
     expect(x).toBe(y);
     expect(r.asked()).toBe(1);
-    expect(r.resolver.known('app:v1')).toEqual({ resolution: { digest: 'sha256:a' }, at: 1_000, source: 'reconcile' });
+    expect(await r.resolver.known('app:v1')).toEqual({ resolution: { digest: 'sha256:a' }, at: 1_000, source: 'reconcile' });
   });
 
   it('answers a refusal from memory for a while, then asks again', async () => {
@@ -60,5 +60,50 @@ describe('ImageResolver', () => {
     // Not reaching it may pass soon: asked again sooner than after a refusal.
     expect(answer.retryMs).toBe(10_000);
     expect(r.outcomes).toEqual(['poll unreachable']);
+  });
+
+  it('keeps answers apart for scopes pulling with other credentials, and shares them for the same', async () => {
+    const asked: string[] = [];
+    const byNamespace: Record<string, { username: string; password: string }[]> = {
+      a: [{ username: 'u', password: 'right' }],
+      b: [{ username: 'u', password: 'right' }],
+      c: [],
+    };
+    const resolver = new ImageResolver({
+      resolve: async (_ref, credentials) => {
+        asked.push(credentials.map((c) => c.password).join(',') || 'anonymous');
+        if (credentials.length === 0)
+          throw new RegistryError('reg/app:v1: the registry refused anonymous access (HTTP 401)', 401);
+        return 'sha256:a';
+      },
+      credentials: async (_ref, scope) => byNamespace[scope?.namespace ?? 'c'] ?? [],
+    });
+    const scope = (namespace: string) => ({ namespace, serviceAccount: 'default' });
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((ns) => resolver.fresh('reg/app:v1', 'reconcile', scope(ns))));
+    expect(a?.resolution).toEqual({ digest: 'sha256:a' });
+    expect(b).toBe(a);
+    expect(c?.resolution).toHaveProperty('error');
+    expect(asked).toEqual(['right', 'anonymous']);
+    expect(await resolver.known('reg/app:v1', scope('b'))).toBe(a);
+    expect(await resolver.known('reg/app:v1', scope('c'))).toBe(c);
+    // The key names no credential.
+    expect((await resolver.identify('reg/app:v1', scope('a'))).key).not.toContain('right');
+  });
+
+  it('reports credentials that cannot be read as a failure, without asking the registry', async () => {
+    let asked = 0;
+    const resolver = new ImageResolver({
+      resolve: async () => {
+        asked++;
+        return 'sha256:a';
+      },
+      credentials: async () => {
+        throw new Error('cannot read pull secret ns/creds (HTTP 403)');
+      },
+    });
+    const answer = await resolver.fresh('reg/app:v1', 'reconcile', { namespace: 'ns', serviceAccount: 'default' });
+    expect(answer.resolution).toEqual({ error: 'reg/app:v1: cannot read pull secret ns/creds (HTTP 403)' });
+    expect(answer.retryMs).toBe(10_000);
+    expect(asked).toBe(0);
   });
 });

@@ -102,6 +102,21 @@ describe('stackImages', () => {
     expect(got.moved).toEqual([{ service: 'a', reference: IMAGE, from: A, to: B, source: 'webhook' }]);
   });
 
+  it('resolves again only the service redeployed alone (spec.redeploy.services), recording its revision', async () => {
+    const r = registry({ [IMAGE]: B });
+    const stack = stackOf(
+      [
+        { name: 'a', image: IMAGE },
+        { name: 'b', image: IMAGE },
+      ],
+      { services: [running('a', A), running('b', A)] },
+    );
+    stack.spec.redeploy = { revision: 0, services: { a: 1 } };
+    const got = await stackImages(stack, r.resolver);
+    expect(got.pins.get('a')).toEqual({ reference: IMAGE, digest: B, revision: 0, serviceRevision: 1 });
+    expect(got.pins.get('b')).toEqual(pinned(A));
+  });
+
   it('reports a failed resolution once, and asks to look again', async () => {
     const r = registry({});
     const stack = stackOf([{ name: 'a', image: IMAGE }], { services: [running('a', A)] });
@@ -155,9 +170,10 @@ describe('followedReferences', () => {
       { name: 'c', image: 'reg.example/y:1' },
       { name: 'd', image: `reg.example/z@${A}`, autoredeploy: true },
     ]);
+    const scope = { namespace: stack.metadata.namespace, serviceAccount: 'default' };
     expect(Object.fromEntries(followedReferences([stack]))).toEqual({
-      'reg.example': ['reg.example/x:1'],
-      'docker.io': ['nginx'],
+      'reg.example': [{ reference: 'reg.example/x:1', scope }],
+      'docker.io': [{ reference: 'nginx', scope }],
     });
   });
 });

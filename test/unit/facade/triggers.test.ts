@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TokenBucket, TRIGGERS_ANNOTATION, triggerIndex } from '../../../src/facade/triggers.ts';
 import { serviceUuid } from '../../../src/facade/uuid5.ts';
+import type { Stack } from '../../../src/model/stack.ts';
 import { basic, createStack, type Harness, startHarness } from './support/harness.ts';
 
 let h: Harness;
@@ -68,17 +70,27 @@ describe('service triggers', () => {
     expect(reply.json.error).toBe('a trigger: operation must be REDEPLOY or SCALEUP, got "DESTROY"');
   });
 
-  it('redeploy the stack when called without credentials, answering 202 with the action', async () => {
-    const { triggers, shop } = await shopWeb();
+  it('redeploy their service alone when called without credentials, answering 202 with the action', async () => {
+    const shop = await createStack(h, 'shop', [
+      { name: 'web', image: 'nginx' },
+      { name: 'db', image: 'postgres' },
+    ]);
+    const triggers = `/api/app/v1/default/service/${serviceUuid(shop.uuid, 'web')}/trigger/`;
     await h.send('POST', `${shop.resource_uri}start/`);
     h.cluster.report(shop.uuid, { state: 'Running', deployedAt: '2024-03-01T12:00:30Z' });
     const t = (await h.send('POST', triggers, { body: { operation: 'REDEPLOY' } })).json;
+    h.cache.listAllCalls = 0;
     const reply = await h.send('POST', t.url, { auth: null });
     expect(reply.status).toBe(202);
     expect(reply.json).toMatchObject({ action: 'Stack Redeploy', object: shop.resource_uri, state: 'In progress' });
-    expect(spec(h).redeploy?.revision).toBe(1);
+    // Only web's own revision moves: db's pods keep their template.
+    expect(spec(h).redeploy).toEqual({ revision: 0, services: { web: 1 } });
     expect(spec(h).desiredState).toBe('Running');
+    expect((await h.send('POST', t.url, { auth: null })).status).toBe(202);
+    expect(spec(h).redeploy).toEqual({ revision: 0, services: { web: 2 } });
     expect((await h.send('GET', reply.json.resource_uri)).json.uuid).toBe(reply.json.uuid);
+    // Found by the cache's trigger index, not by looking through every stack.
+    expect(h.cache.listAllCalls).toBe(0);
   });
 
   it('add one container to the service on SCALEUP', async () => {
@@ -101,6 +113,26 @@ describe('service triggers', () => {
     expect(JSON.stringify(h.logs)).not.toContain(t.uuid.slice(9));
   });
 
+  it('are limited per process, all triggers together, with a Docker Cloud style error; guesses take nothing', async () => {
+    await h.close();
+    h = await startHarness({ triggerCallsPerMinuteTotal: 3 });
+    const { triggers } = await shopWeb();
+    const a = (await h.send('POST', triggers, { body: { operation: 'SCALEUP' } })).json;
+    const b = (await h.send('POST', triggers, { body: { operation: 'SCALEUP' } })).json;
+    const wrong = a.url.replace(a.uuid, '00000000-0000-4000-8000-00000000ffff');
+    for (let i = 0; i < 5; i++) expect((await h.send('POST', wrong, { auth: null })).status).toBe(404);
+    for (const t of [a, b, a]) expect((await h.send('POST', t.url, { auth: null })).status).toBe(202);
+    const refused = await h.send('POST', b.url, { auth: null });
+    expect(refused.status).toBe(429);
+    expect(refused.json).toEqual({ error: 'too many trigger calls to this server; try again in 20 s' });
+    expect(refused.headers['retry-after']).toBe('20');
+    expect(spec(h).services[0]?.targetNumContainers).toBe(5);
+    // The bucket refills evenly: one call every 20 s.
+    h.clock.ms += 20_000;
+    expect((await h.send('POST', b.url, { auth: null })).status).toBe(202);
+    expect((await h.send('POST', a.url, { auth: null })).status).toBe(429);
+  });
+
   it('are rate-limited per trigger', async () => {
     const { triggers } = await shopWeb();
     const t = (await h.send('POST', triggers, { body: { operation: 'SCALEUP' } })).json;
@@ -110,5 +142,34 @@ describe('service triggers', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     h.clock.ms += 60_000;
     expect((await h.send('POST', t.url, { auth: null })).status).toBe(202);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('takes a burst up to its size, then one token per refill share', () => {
+    const bucket = new TokenBucket(2, 60_000);
+    expect(bucket.take(0)).toBeUndefined();
+    expect(bucket.take(0)).toBeUndefined();
+    expect(bucket.take(0)).toBe(30);
+    expect(bucket.take(10_000)).toBe(20);
+    expect(bucket.take(30_000)).toBeUndefined();
+    // Never more than its size, however long it waited.
+    expect(bucket.take(10_000_000)).toBeUndefined();
+    expect(bucket.take(10_000_000)).toBeUndefined();
+    expect(bucket.take(10_000_000)).toBeGreaterThan(0);
+  });
+});
+
+describe('triggerIndex', () => {
+  it("files a stack under its triggers' uuids, and a stack without triggers (or unreadable ones) under none", () => {
+    const stack = (annotations?: Record<string, string>) =>
+      ({
+        metadata: { name: 's', namespace: 'n', ...(annotations && { annotations }) },
+        spec: { services: [] },
+      }) as unknown as Stack;
+    const t = (uuid: string) => ({ uuid, service: 'web', name: '', operation: 'REDEPLOY' });
+    expect(triggerIndex(stack({ [TRIGGERS_ANNOTATION]: JSON.stringify([t('a'), t('b')]) }))).toEqual(['a', 'b']);
+    expect(triggerIndex(stack())).toBeUndefined();
+    expect(triggerIndex(stack({ [TRIGGERS_ANNOTATION]: '{not json' }))).toEqual([]);
   });
 });

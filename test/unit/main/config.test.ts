@@ -47,6 +47,26 @@ describe('configuration', () => {
     expect(() => loadConfig({ LONGSHORE_VOLUME_SIZE: '1GB' })).toThrow(/must be a Kubernetes quantity/);
   });
 
+  it('reads registry credentials only where the administrator says, and bounds trigger calls', () => {
+    const c = loadConfig({});
+    expect(c.LONGSHORE_REGISTRY_AUTH_FILE).toBeUndefined();
+    expect(c.LONGSHORE_READ_PULL_SECRETS).toBe(false);
+    expect(c.LONGSHORE_TRIGGER_CALLS_PER_MINUTE).toBe(10);
+    expect(c.LONGSHORE_TRIGGER_CALLS_PER_MINUTE_TOTAL).toBe(120);
+    expect(loadConfig({ LONGSHORE_REGISTRY_AUTH_FILE: '/etc/longshore/registry/config.json' }).LONGSHORE_REGISTRY_AUTH_FILE).toBe(
+      '/etc/longshore/registry/config.json',
+    );
+    expect(() => loadConfig({ LONGSHORE_REGISTRY_AUTH_FILE: 'config.json' })).toThrow(
+      /LONGSHORE_REGISTRY_AUTH_FILE="config.json": must be an absolute path to a Docker config file/,
+    );
+    expect(() => loadConfig({ LONGSHORE_READ_PULL_SECRETS: 'sometimes' })).toThrow(
+      /LONGSHORE_READ_PULL_SECRETS="sometimes": must be true or false/,
+    );
+    expect(() => loadConfig({ LONGSHORE_TRIGGER_CALLS_PER_MINUTE_TOTAL: '0' })).toThrow(
+      /LONGSHORE_TRIGGER_CALLS_PER_MINUTE_TOTAL="0"/,
+    );
+  });
+
   it('takes the façade URL the pods use (roles: [global]) as scheme, host and port only', () => {
     expect(loadConfig({}).LONGSHORE_FACADE_URL).toBeUndefined();
     expect(loadConfig({ LONGSHORE_FACADE_URL: 'https://longshore.ops.svc:8443/' }).LONGSHORE_FACADE_URL).toBe(

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChallenge, resolveDigest } from '../../../src/registry/client.ts';
+import { parseChallenge, resolveDigest, resolveDigestWithAny } from '../../../src/registry/client.ts';
 import { parseImageReference } from '../../../src/registry/reference.ts';
 
 const MANIFEST = '{"schemaVersion":2}';
@@ -92,6 +92,29 @@ describe('resolveDigest', () => {
   it('needs no request for a reference pinned already', async () => {
     const pinned = `sha256:${'b'.repeat(64)}`;
     expect(await resolveDigest(parseImageReference(`127.0.0.1:1/a@${pinned}`))).toBe(pinned);
+  });
+});
+
+describe('resolveDigestWithAny', () => {
+  const good = { username: 'me', password: 'secret' };
+  const bad = { username: 'me', password: 'wrong' };
+
+  it('tries the credentials in turn, as the kubelet does, past one the registry refuses', async () => {
+    expect(await resolveDigestWithAny(ref('basic/app:1'), [bad, good])).toBe(DIGEST);
+    expect(await resolveDigestWithAny(ref('private/app:1'), [bad, good])).toBe(DIGEST);
+  });
+
+  it('reports the refusal when every credential is refused, at the registry or at its token service', async () => {
+    await expect(resolveDigestWithAny(ref('basic/app:1'), [bad])).rejects.toThrow('refused the credentials given (HTTP 401)');
+    await expect(resolveDigestWithAny(ref('private/app:1'), [bad])).rejects.toThrow('token service http://127.0.0.1');
+  });
+
+  it('asks anonymously when no credential applies', async () => {
+    expect(await resolveDigestWithAny(ref('public/app:1'), [])).toBe(DIGEST);
+  });
+
+  it('does not try another credential when the tag is missing', async () => {
+    await expect(resolveDigestWithAny(ref('open/app:v2'), [bad, good])).rejects.toThrow('no such image or tag');
   });
 });
 

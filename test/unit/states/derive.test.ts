@@ -142,6 +142,20 @@ describe('a running stack', () => {
     expect(replaced.synchronized).toBe(true);
   });
 
+  it('is Redeploying for the one service redeployed alone, until its pod template carries its revision', () => {
+    const redeployed = stack([web, db], { redeploy: { revision: 0, services: { web: 1 } } });
+    const previous = withStatus(redeployed, {
+      state: 'Running',
+      services: [prev('web', 'Running', 2), prev('db', 'Running', 1)],
+    });
+    const notApplied = derive(previous, { workloads: { web: rolledOut(2), db: rolledOut(1) } });
+    expect(notApplied.services.map((x) => x.state)).toEqual(['Redeploying', 'Running']);
+    const applied = derive(previous, {
+      workloads: { web: rolledOut(2, { podTemplateRedeployRevision: '0.1' }), db: rolledOut(1) },
+    });
+    expect(applied.services.map((x) => x.state)).toEqual(['Running', 'Running']);
+  });
+
   it('stays Redeploying while the last new pods of a rollout get ready, then is Running', () => {
     const redeployed = stack([web], { redeploy: { revision: 1 } });
     const during = withStatus(redeployed, { state: 'Redeploying', services: [prev('web', 'Redeploying', 2)] });

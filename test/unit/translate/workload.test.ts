@@ -100,6 +100,12 @@ describe('workloads', () => {
     expect(before?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('0');
     expect(after?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('3');
   });
+
+  it("stamp a service's own redeploy into its pod template only, so it alone rolls", () => {
+    const t = translate(stack([service('web'), service('db')], { redeploy: { revision: 3, services: { web: 2, db: 0 } } }));
+    expect(pick(t.objects, 'web').template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('3.2');
+    expect(pick(t.objects, 'db').template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION]).toBe('3');
+  });
 });
 
 describe('lifecycle', () => {

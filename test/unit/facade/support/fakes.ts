@@ -1,6 +1,7 @@
 // In-memory stand-ins for the façade's dependencies: a tiny "API server" holding Stacks (with
 // resourceVersions, generations and merge-patch semantics), the informer cache reading it
 // (optionally lagging behind, as a real watch does), and Kubernetes auth.
+
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
@@ -14,6 +15,7 @@ import type {
   Verb,
 } from '../../../../src/facade/deps.ts';
 import { sortByCreation } from '../../../../src/facade/stack-order.ts';
+import { triggerIndex } from '../../../../src/facade/triggers.ts';
 import { mergePatch } from '../../../../src/facade/writes.ts';
 import type { Stack, StackStatus } from '../../../../src/model/stack.ts';
 import { KubeApiError } from '../../../../src/runtime/api-error.ts';
@@ -171,8 +173,17 @@ export class FakeCache implements StackReader {
     return sortByCreation(this.#all().filter((s) => s.metadata.namespace === namespace));
   }
 
+  /** How often a request looked through every stack. */
+  listAllCalls = 0;
+
   listAll(): readonly Stack[] {
+    this.listAllCalls++;
     return this.#all();
+  }
+
+  /** The informer's trigger index (main declares it on the real cache). */
+  byTrigger(uuid: string): readonly Stack[] {
+    return this.#all().filter((s) => triggerIndex(s)?.includes(uuid));
   }
 
   byUid(uid: string): Stack | undefined {
