@@ -55,6 +55,10 @@ function announcement(
 ): StackStatus | undefined {
   const { stack, images } = seen;
   if (stack.status?.observedGeneration === stack.metadata.generation) return undefined;
+  // Not for a stack that has no state yet (just created): nothing it was doing can end unseen,
+  // and the final status of this very reconcile says where it stands. One status write fewer
+  // for every new stack (the API server's cost per stack: bench/README.md).
+  if (stack.status?.state === undefined) return undefined;
   // Not for a stack whose last reconcile failed to apply something (Synced=False): a status
   // derived before applying cannot know whether it still fails, and would say Degraded=False
   // for the moment until the final status; the verdict comes with the final status.

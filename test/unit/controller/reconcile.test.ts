@@ -201,8 +201,9 @@ describe('a failure that may pass by itself (5xx, 429, network)', () => {
     const reconciler = c.reconciler();
 
     await expect(reconciler.reconcile(KEY, { retries: 0 })).rejects.toMatchObject({ code: 503 });
-    // Only the transitional state was written, with no verdict on the apply.
-    expect(c.statusWrites().map((s) => s.state)).toEqual(['Starting']);
+    // Nothing written yet: the failure may pass, and a new stack is not announced before its
+    // first applies.
+    expect(c.statusWrites()).toEqual([]);
     expect(condition(c.stack(NS, 'shop').status, 'Synced')).toBeUndefined();
 
     await expect(reconciler.reconcile(KEY, { retries: 1 })).rejects.toBeInstanceOf(ApplyFailedError);

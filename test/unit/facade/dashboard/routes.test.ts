@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StackChange } from '../../../../src/facade/dashboard/deps.ts';
+import type { DashboardDeps, StackChange } from '../../../../src/facade/dashboard/deps.ts';
 import type { Stack } from '../../../../src/model/stack.ts';
 import { basic, createStack, type Harness, startHarness } from '../support/harness.ts';
 
@@ -14,11 +14,9 @@ let h: Harness;
 let assets: string;
 const listeners = new Set<StackChange>();
 
-beforeEach(async () => {
-  assets = await mkdtemp(join(tmpdir(), 'longshore-ui-'));
-  await writeFile(join(assets, 'index.html'), '<!doctype html><script type="module" src="/ui/app.js"></script>');
-  await writeFile(join(assets, 'app.js'), 'console.log(1)');
-  h = await startHarness(
+/** The façade with the dashboard, its cache changes fed by the test through `listeners`. */
+function dashboardHarness(limits: Partial<DashboardDeps> = {}): Promise<Harness> {
+  return startHarness(
     {},
     {
       dashboard: {
@@ -29,9 +27,17 @@ beforeEach(async () => {
         },
         readEvents: async () => [{ type: 'Normal', reason: 'Running', message: 'stack is Running', count: 1, lastSeen: null }],
         heartbeatMs: 60_000,
+        ...limits,
       },
     },
   );
+}
+
+beforeEach(async () => {
+  assets = await mkdtemp(join(tmpdir(), 'longshore-ui-'));
+  await writeFile(join(assets, 'index.html'), '<!doctype html><script type="module" src="/ui/app.js"></script>');
+  await writeFile(join(assets, 'app.js'), 'console.log(1)');
+  h = await dashboardHarness();
   h.auth.grant('alice', 'viewers', 'get', 'list');
 });
 afterEach(async () => {
@@ -160,22 +166,7 @@ describe('a long stream', () => {
 describe('open streams', () => {
   it('are bounded per user and per process: past either, 429 with a JSON error; a closed one frees its slot', async () => {
     await h.close();
-    h = await startHarness(
-      {},
-      {
-        dashboard: {
-          assetsDir: assets,
-          subscribe: (l) => {
-            listeners.add(l);
-            return () => listeners.delete(l);
-          },
-          readEvents: async () => [],
-          heartbeatMs: 60_000,
-          maxStreamsPerUser: 2,
-          maxStreams: 3,
-        },
-      },
-    );
+    h = await dashboardHarness({ maxStreamsPerUser: 2, maxStreams: 3 });
     h.auth.grant('system:serviceaccount:robots:deployer', 'default', 'list');
     const path = '/ui/api/default/stream';
     const first = await openStream(h, path, () => undefined);
