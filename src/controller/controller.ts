@@ -80,7 +80,7 @@ export function createStackController(caches: Caches, deps: ReconcileDeps, opts:
   const controller = new Controller({
     caches: caches.all,
     keys: () => [...caches.stacks.list()].map(keyOf),
-    reconcile: (key, ctx) => reconciler.reconcile(key, { retries: ctx.retries }),
+    reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
     errorPolicy: stackErrorPolicy(caches, deps, reconciler, opts.logger),
     workers: opts.workers,
     logger: opts.logger,

@@ -46,21 +46,6 @@ export interface ReconcileDeps {
   onWrite?: (verb: 'apply' | 'delete' | 'status' | 'create', kind: string) => void;
 }
 
-export interface ReconcileResult {
-  /** Look again after this long even if nothing changes (retention ending). */
-  requeueAfterMs?: number;
-  /**
-   * Nothing was done: the cache is behind our own last status write. Not a success: a key that
-   * was failing keeps its count of failures (and so its backoff and what status says of it).
-   */
-  deferred?: boolean;
-}
-
-export interface ReconcileContext {
-  /** Failed attempts at this key in a row before this one (the work queue's count). */
-  retries?: number;
-}
-
 /** Writes a Stack's status unless it shows it already; answers the Stack as it now is. */
 export type StatusWrite = (stack: Stack, status: StackStatus) => Promise<Stack>;
 

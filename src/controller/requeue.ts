@@ -2,9 +2,10 @@
 // Terminated stack's end once its retention has passed.
 import type { Logger } from 'pino';
 import type { Stack, StackStatus } from '../model/stack.ts';
+import type { ReconcileResult } from '../runtime/controller.ts';
 import type { Problem } from '../translate/index.ts';
 import type { StackImages } from './images.ts';
-import { goneAlready, type ReconcileDeps, type ReconcileResult } from './reconcile-deps.ts';
+import { goneAlready, type ReconcileDeps } from './reconcile-deps.ts';
 
 /**
  * How soon a stack whose link names nothing that exists looks again: a plain Service is not

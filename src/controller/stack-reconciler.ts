@@ -16,13 +16,14 @@
 // not grow the heap.
 
 import type { Stack, StackStatus } from '../model/stack.ts';
+import type { ReconcileContext, ReconcileResult } from '../runtime/controller.ts';
 import { isNewerResourceVersion } from '../runtime/resource-version.ts';
 import { applyChildren } from './apply-children.ts';
 import { removeEndedContainers } from './autodestroy.ts';
 import { planChildren } from './child-plan.ts';
 import { observe } from './observe.ts';
 import { type Plan, plan, type ValidObservation } from './plan.ts';
-import type { ReconcileContext, ReconcileDeps, ReconcileResult } from './reconcile-deps.ts';
+import type { ReconcileDeps } from './reconcile-deps.ts';
 import { type Applied, failureStatus, reportApplied, reportInvalidSpec, writeState } from './report.ts';
 import { nextLook } from './requeue.ts';
 import { recordPlanEvents } from './stack-events.ts';
@@ -45,7 +46,7 @@ export class StackReconciler {
     this.#deps = deps;
   }
 
-  async reconcile(key: string, ctx: ReconcileContext = {}): Promise<ReconcileResult> {
+  async reconcile(key: string, ctx: Partial<ReconcileContext> = {}): Promise<ReconcileResult> {
     const deps = this.#deps;
     // Observe.
     const seen = await observe(key, deps, this.#statusVersions.get(key));

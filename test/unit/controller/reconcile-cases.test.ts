@@ -3,9 +3,9 @@
 // reconcile, and says what it answered and wrote.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { ReconcileContext, ReconcileResult } from '../../../src/controller/reconcile-deps.ts';
 import type { StackReconciler } from '../../../src/controller/stack-reconciler.ts';
 import type { Condition, Stack, StackSpec, StackState } from '../../../src/model/stack.ts';
+import type { ReconcileContext, ReconcileResult } from '../../../src/runtime/controller.ts';
 import { desiredObjects } from '../../../src/translate/desired.ts';
 import { defaultTranslateOptions } from '../../../src/translate/options.ts';
 import { EMPTY_SURROUNDINGS } from '../../../src/translate/surroundings.ts';
@@ -21,7 +21,7 @@ const db = service('db', { containerPorts: [{ innerPort: 5432 }] });
 interface Given {
   c: FakeCluster;
   reconciler: StackReconciler;
-  ctx?: ReconcileContext;
+  ctx?: Partial<ReconcileContext>;
 }
 
 interface Case {
