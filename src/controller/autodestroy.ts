@@ -1,7 +1,7 @@
 // autodestroy: the ended containers of a service run as a Job are removed.
 import type { Logger } from 'pino';
+import { autodestroy, workloadKind } from '../model/defaults.ts';
 import type { Stack } from '../model/stack.ts';
-import { autodestroy, workloadKind } from '../translate/defaults.ts';
 import { allBounded } from '../util/bounded.ts';
 import { SERVICE_LABEL } from './caches.ts';
 import { CHILD_CONCURRENCY, goneAlready, type ReconcileDeps } from './reconcile-deps.ts';

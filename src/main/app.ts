@@ -24,12 +24,12 @@ import { KubeStackWriter } from '../facade/kube-writer.ts';
 import { createFacade } from '../facade/server.ts';
 import { TRIGGER_INDEX, triggerIndex } from '../facade/triggers.ts';
 import { childClients, podDeleter, secretCreator } from '../kube/children.ts';
+import { workloadKind } from '../model/defaults.ts';
 import { GROUP, PLURAL, type StackSpec, VERSION } from '../model/stack.ts';
 import { withConnectionReuse } from '../runtime/connection-reuse.ts';
 import { type Controller, whenAborted } from '../runtime/controller.ts';
 import { keyOf } from '../runtime/informer.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
-import { workloadKind } from '../translate/defaults.ts';
 import {
   desiredObjects,
   inClusterFacadeUrl,

@@ -24,12 +24,13 @@
 // message), Warnings (what cannot be known from the spec: True with every warning in the
 // message; it never makes the stack Degraded) and Synced (Crossplane's: whether the last
 // reconcile applied everything).
+
+import { formatProblem, type Problem } from '../model/problem.ts';
 import type { Condition, ServiceSpec, Stack, StackState } from '../model/stack.ts';
-import { podTemplateRevision } from '../translate/context.ts';
-import { formatProblem, type Problem } from '../translate/problem.ts';
 import { type ApplyFailure, type DerivedCondition, type DerivedStatus, formatApplyFailure, type StatusInput } from './input.ts';
 import { TRANSITIONAL_STATES } from './kinds.ts';
 import { type Lifecycle, lifecycle } from './lifecycle.ts';
+import { podTemplateRevision } from './revision.ts';
 import { type ServiceFacts, serviceFacts } from './service.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 600;

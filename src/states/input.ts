@@ -1,7 +1,8 @@
 // What the state rules read (everything the cluster reports about a Stack's children, as the
 // controller gathers it from its caches) and what they produce.
+
+import type { Problem } from '../model/problem.ts';
 import type { Condition, ServiceStatus, Stack, StackState } from '../model/stack.ts';
-import type { Problem } from '../translate/problem.ts';
 
 /**
  * A service's Deployment, DaemonSet or Job as its status reports it (DaemonSet and Job fields

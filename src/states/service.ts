@@ -1,8 +1,9 @@
 // The Docker Cloud state of one service, from its workload, its pods and its previous status.
 // The previous status only tells apart situations the cluster reports identically: a service
 // scaling from a start, a rollout's last pods from a first start, a lost pod from a start.
+
+import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from '../model/defaults.ts';
 import type { ServiceSpec, ServiceState, ServiceStatus } from '../model/stack.ts';
-import { deploymentStrategy, restartPolicy, targetNumContainers, workloadKind } from '../translate/defaults.ts';
 import type { DerivedServiceStatus, ObservedPods, WorkloadObservation } from './input.ts';
 import type { Lifecycle } from './lifecycle.ts';
 

@@ -1,10 +1,10 @@
 // The one container of a service's pods, named as the service.
 import type { V1Container, V1EnvVar, V1ResourceRequirements, V1SecurityContext, V1VolumeMount } from '@kubernetes/client-node';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import { escapeKubernetesExpansion } from './escape.ts';
 import type { TranslateOptions } from './options.ts';
 import { containerPortList, hostPortProblems } from './ports.ts';
-import type { Problem } from './problem.ts';
 import { splitShellWords } from './shell-words.ts';
 
 export function container(

@@ -45,12 +45,3 @@ export function stackContext(
     surroundings,
   };
 }
-
-/**
- * What a service's pod template carries in longshore.io/redeploy-revision: the stack's revision
- * ("3"), then the service's own once it was redeployed alone ("3.1"). A change rolls out that
- * service's pods; a service never redeployed alone keeps the value it always had.
- */
-export function podTemplateRevision(stackRevision: number, serviceRevision: number | undefined): string {
-  return serviceRevision === undefined || serviceRevision === 0 ? String(stackRevision) : `${stackRevision}.${serviceRevision}`;
-}

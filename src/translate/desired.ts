@@ -1,6 +1,8 @@
 // desiredObjects: everything a Stack should consist of in Kubernetes right now, as plain
 // objects for server-side apply. Pure and deterministic: the same Stack and options give the
 // same objects, fields and order, so applying them twice changes nothing.
+
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec, Stack } from '../model/stack.ts';
 import { lifecycle } from '../states/lifecycle.ts';
 import { apiAccessObjects, apiTokenSecret, hasGlobalRole } from './api-access.ts';
@@ -10,7 +12,6 @@ import { compareObjects, type KubeObject, type SecretObject } from './kube-objec
 import { planLinks, type ResolvedLink } from './links.ts';
 import { defaultTranslateOptions, type TranslateOptions } from './options.ts';
 import { podTemplate } from './pod-template.ts';
-import type { Problem } from './problem.ts';
 import { serviceObject } from './service.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 import { type ServiceVolumes, serviceVolumes, volumeGroups } from './volumes.ts';

@@ -2,10 +2,10 @@
 // link variables, then the service's own variables, which win over a variable of the same name
 // (as a user's -e wins in Docker).
 import type { V1EnvVar } from '@kubernetes/client-node';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import { escapeKubernetesExpansion } from './escape.ts';
 import { lastValueWins, linkEnvironment, linkPeer, type ResolvedLink } from './links.ts';
-import type { Problem } from './problem.ts';
 
 /** What Kubernetes accepts as a variable name: printable ASCII but "=" (relaxed validation, GA in 1.34). */
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;

@@ -1,5 +1,7 @@
 // The translation room's public face: Stack → Kubernetes objects (the Docker Cloud state rules
 // are src/states/). Everything here is pure.
+
+export { formatProblem, type Problem } from '../model/problem.ts';
 export {
   apiTokenSecretName,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
@@ -49,7 +51,6 @@ export {
   refusedByConfiguration,
   requestedNodePorts,
 } from './policy.ts';
-export { formatProblem, type Problem } from './problem.ts';
 export { serviceNeedsRecreate } from './service.ts';
 export { EMPTY_SURROUNDINGS, type PlainService, plainServiceOf, type Surroundings } from './surroundings.ts';
 export { stackWarnings } from './warnings.ts';

@@ -4,12 +4,13 @@
 // the namespace that no stack made (Docker Cloud's standalone services). Every service name
 // and every alias that names something else becomes a DNS name of the stack's own domain (see
 // discovery.ts); the variables are written into the linking container's env.
+
+import { linkAlias, portProtocol } from '../model/defaults.ts';
+import type { Problem } from '../model/problem.ts';
 import type { ContainerPort, EnvVar, ServiceSpec, Stack } from '../model/stack.ts';
 import { lifecycle } from '../states/lifecycle.ts';
 import type { StackContext } from './context.ts';
-import { linkAlias, portProtocol } from './defaults.ts';
 import { aliasHostName, isDns1123Label, reservedNameReason } from './names.ts';
-import type { Problem } from './problem.ts';
 import type { PlainService } from './surroundings.ts';
 
 /** What a link reaches. */

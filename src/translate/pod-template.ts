@@ -5,12 +5,14 @@
 
 import { isIP } from 'node:net';
 import type { V1Affinity, V1HostAlias, V1PodSpec, V1PodTemplateSpec, V1TopologySpreadConstraint } from '@kubernetes/client-node';
+import { deploymentStrategy, workloadKind } from '../model/defaults.ts';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import { pinnedReference } from '../registry/reference.ts';
+import { podTemplateRevision } from '../states/revision.ts';
 import { apiEnvironment, hasGlobalRole } from './api-access.ts';
 import { container } from './container.ts';
-import { podTemplateRevision, type StackContext } from './context.ts';
-import { deploymentStrategy, workloadKind } from './defaults.ts';
+import type { StackContext } from './context.ts';
 import { podDns } from './discovery.ts';
 import { containerEnvironment } from './environment.ts';
 import {
@@ -37,7 +39,6 @@ import {
   podSecurityViolations,
   restrictedDefaults,
 } from './pod-security.ts';
-import type { Problem } from './problem.ts';
 import { tagNodeSelector } from './tags.ts';
 import { userPodMetadata } from './user-labels.ts';
 import type { ServiceVolumes } from './volumes.ts';

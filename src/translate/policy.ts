@@ -5,13 +5,14 @@
 // a link's target outside the stack exists (another stack's service, a plain Service) is the
 // façade's link check (link-check.ts), which reads the namespace: here every such target is
 // taken to exist.
+
+import { isPublished } from '../model/defaults.ts';
 import type { FieldError } from '../model/errors.ts';
+import type { Problem } from '../model/problem.ts';
 import { API_VERSION, KIND, type Stack, type StackSpec } from '../model/stack.ts';
-import { isPublished } from './defaults.ts';
 import { desiredObjects } from './desired.ts';
 import { DEFAULT_NODE_PORT_RANGE, type TranslateOptions } from './options.ts';
 import { DEFAULT_POD_SECURITY_LEVEL, type PodSecurityLevel } from './pod-security.ts';
-import type { Problem } from './problem.ts';
 import { EMPTY_SURROUNDINGS, type Surroundings } from './surroundings.ts';
 
 /** Where the spec is to be deployed. */

@@ -12,11 +12,11 @@
 // One container port may be published on several outer ports ("80:80", "8080:80"): with a
 // Service, as several Service ports with one target.
 import type { V1ContainerPort, V1ServicePort } from '@kubernetes/client-node';
+import { isPublished, portProtocol } from '../model/defaults.ts';
+import type { Problem } from '../model/problem.ts';
 import type { ContainerPort, ServiceSpec } from '../model/stack.ts';
-import { isPublished, portProtocol } from './defaults.ts';
 import { servicePortName } from './names.ts';
 import { DEFAULT_NODE_PORT_RANGE, type TranslateOptions } from './options.ts';
-import type { Problem } from './problem.ts';
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 

@@ -5,8 +5,9 @@
 // Whenever the reachable port differs from the requested one, the user is told: in `convert`'s
 // warnings (portWarnings), in the service's JSON and in the Stack's status (publishedPorts,
 // from the Service the cluster reports).
+
+import { isPublished, portProtocol } from '../model/defaults.ts';
 import type { PublishedPortStatus, ServiceSpec } from '../model/stack.ts';
-import { isPublished, portProtocol } from './defaults.ts';
 import { DEFAULT_NODE_PORT_RANGE, type TranslateOptions } from './options.ts';
 import { hostPortOf, serviceShape } from './ports.ts';
 

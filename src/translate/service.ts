@@ -2,6 +2,7 @@
 // that stacks in one namespace may share service names. It carries the service's ports (and
 // publishes them); the names containers use are the stack's DNS names (discovery.ts).
 import type { V1Service } from '@kubernetes/client-node';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
 import type { ServiceObject } from './kube-object.ts';
@@ -9,7 +10,6 @@ import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
 import { serviceShape } from './ports.ts';
-import type { Problem } from './problem.ts';
 
 export function serviceObject(ctx: StackContext, svc: ServiceSpec): { object: ServiceObject; problems: Problem[] } {
   const shape = serviceShape(svc, ctx.options);

@@ -3,8 +3,9 @@
 // tags become its pods' nodeSelector. A tag is a label name, so it must be one: at most 63
 // letters, digits, "-", "_" or ".", starting and ending with a letter or digit (tags are
 // case-sensitive, as label names are).
+
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
-import type { Problem } from './problem.ts';
 
 /** The prefix of the node labels that carry tags. */
 export const TAG_LABEL_PREFIX = 'tags.longshore.io/';

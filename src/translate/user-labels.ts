@@ -6,9 +6,10 @@
 // names, and may not be in the domains Kubernetes and Longshore reserve for themselves
 // (`kubernetes.io`, `k8s.io` and their subdomains; `longshore.io`): there an annotation is an
 // instruction (AppArmor profiles, say), not a note.
+
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import { LONGSHORE_PREFIX } from './labels.ts';
-import type { Problem } from './problem.ts';
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -15,13 +15,13 @@
 // made anonymous volumes for them, Kubernetes leaves those paths in the container's filesystem.
 import { posix } from 'node:path';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
 import type { PersistentVolumeClaimObject } from './kube-object.ts';
 import { ANNOTATION_CONTAINER_PATH, serviceLabels } from './labels.ts';
 import { hostPathVolumeName, legacyVolumeClaimName, volumeClaimName } from './names.ts';
 import { stackOwnerReference } from './owner.ts';
-import type { Problem } from './problem.ts';
 
 interface Mount {
   mountPath: string;

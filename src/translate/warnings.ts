@@ -2,10 +2,11 @@
 // on from its images on Docker Cloud (VOLUME and EXPOSE lines), which Longshore never reads.
 // Derived from the spec alone, so `longshore convert` prints the same warnings that the
 // controller shows in the Stack's Warnings condition and Events. A warning blocks nothing.
+
+import { linkAlias } from '../model/defaults.ts';
+import type { Problem } from '../model/problem.ts';
 import type { ServiceSpec, StackSpec } from '../model/stack.ts';
-import { linkAlias } from './defaults.ts';
 import { linkVariablePrefix } from './links.ts';
-import type { Problem } from './problem.ts';
 
 /** Whether a service has volumes to give: its own, or a sibling's it takes (cycles give none). */
 function hasVolumes(byName: ReadonlyMap<string, ServiceSpec>, svc: ServiceSpec, seen: Set<string> = new Set()): boolean {

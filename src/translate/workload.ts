@@ -5,9 +5,9 @@
 // podTemplate). A Job exists only while the stack is meant to run: each Job is one run, so
 // stopping deletes it (its pods with it) and starting creates a fresh one, which runs again.
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
+import { deploymentStrategy, isPublished, restartPolicy, targetNumContainers, workloadKind } from '../model/defaults.ts';
 import type { ServiceSpec } from '../model/stack.ts';
 import type { StackContext } from './context.ts';
-import { deploymentStrategy, isPublished, restartPolicy, targetNumContainers, workloadKind } from './defaults.ts';
 import type { DaemonSetObject, DeploymentObject, JobObject } from './kube-object.ts';
 import { serviceLabels, serviceSelector } from './labels.ts';
 import { serviceChildName } from './names.ts';

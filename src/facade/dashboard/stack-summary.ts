@@ -2,10 +2,11 @@
 // page needs and the REST API leaves out (each service's counts and ports, the conditions, the
 // actions the state allows, the recent actions with their outcomes). Pure: the stream and the
 // unit tests call it on Stacks from the cache.
+
+import { isPublished, portProtocol } from '../../model/defaults.ts';
 import type { Condition, Stack } from '../../model/stack.ts';
 import { allowedActions, type StackAction } from '../../states/actions.ts';
 import { presentedState, reportedServiceState } from '../../states/presented.ts';
-import { isPublished, portProtocol } from '../../translate/defaults.ts';
 import { stackDomainName } from '../../translate/names.ts';
 import { actionOutcome, actionToJson, readActions } from '../actions.ts';
 import { type StackJson, stackToJson } from '../stack-json.ts';

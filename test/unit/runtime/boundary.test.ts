@@ -2,30 +2,17 @@
 // another, src/util/, Node's builtins and the npm packages Longshore depends on. This reads
 // every file's import lines and fails on any other (src/model, src/translate, src/controller,
 // ...), so the boundary holds as the code changes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles, specifiers } from '../support/imports.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const dependencies = Object.keys(
   (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
 );
 const allowedDirs = ['src/runtime', 'src/util'];
-
-/** The module specifiers a source file imports or re-exports, static or dynamic. */
-function specifiers(source: string): string[] {
-  // Comments may quote an import; only code counts.
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const found: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const p of patterns) for (const m of code.matchAll(p)) found.push(m[1] as string);
-  return found;
-}
 
 /** The package an import names: `@scope/name` or `name`, without a subpath. */
 const packageOf = (spec: string) =>
@@ -45,15 +32,9 @@ function violation(file: string, spec: string): string | undefined {
   return dependencies.includes(packageOf(spec)) ? undefined : `${file} imports ${spec}, not a dependency in package.json`;
 }
 
-function runtimeFiles(dir = 'src/runtime'): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? runtimeFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
 describe('src/runtime', () => {
   it('imports nothing but itself, src/util, Node builtins and npm dependencies', () => {
-    const files = runtimeFiles();
+    const files = sourceFiles(root, 'src/runtime');
     const imports = files.flatMap((f) => specifiers(readFileSync(join(root, f), 'utf8')).map((s) => [f, s] as const));
     // The files were read and their imports found (an empty scan would pass anything).
     expect(files).toContain('src/runtime/informer.ts');

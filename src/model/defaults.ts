@@ -1,6 +1,6 @@
 // Docker Cloud's defaults for service fields the user left out. The stored spec keeps fields
 // absent (see src/model/stack.ts); the translation reads them through these functions only.
-import type { ContainerPort, ServiceSpec } from '../model/stack.ts';
+import type { ContainerPort, ServiceSpec } from './stack.ts';
 
 /** Docker Cloud: target_num_containers defaults to 1. */
 export function targetNumContainers(svc: ServiceSpec): number {
