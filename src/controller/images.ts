@@ -3,6 +3,7 @@
 // image-resolver.ts asks the registry, once for all stacks naming a reference).
 import type { ServiceImageStatus, ServiceSpec, Stack } from '../model/stack.ts';
 import { parseImageReference } from '../registry/reference.ts';
+import { lifecycle } from '../states/lifecycle.ts';
 import { hasGlobalRole } from '../translate/api-access.ts';
 import { ANNOTATION_IMAGE_PUSHED } from '../translate/labels.ts';
 import { apiAccessName } from '../translate/names.ts';
@@ -50,7 +51,7 @@ export async function stackImages(stack: Stack, resolver: ImageResolver): Promis
   const failed: StackImages['failed'] = [];
   let retryAfterMs: number | undefined;
   // A stack on its way out runs nothing new: it keeps its pins and asks no registry.
-  if (stack.spec.desiredState === 'Terminated') return { pins: previous, moved, failed };
+  if (lifecycle(stack) === 'terminated') return { pins: previous, moved, failed };
   await Promise.all(
     stack.spec.services.map(async (svc) => {
       if (isPinnedAlready(svc.image)) return;

@@ -6,6 +6,7 @@ import type { Condition, ServiceImageStatus, ServiceStatus, Stack, StackStatus }
 import { mergeConditions } from '../states/conditions.ts';
 import { deriveStatus } from '../states/derive.ts';
 import type { ApplyFailure, Conflict, ObservedPods, StatusInput, WorkloadObservation } from '../states/input.ts';
+import { stateTimes } from '../states/times.ts';
 import type { Problem } from '../translate/index.ts';
 import type { TranslateOptions } from '../translate/options.ts';
 import { type ObservedService, publishedPorts } from '../translate/published-ports.ts';
@@ -181,12 +182,7 @@ export function computeStatus(input: GatherInput): StackStatus {
   const { stack, now } = input;
   const derived = deriveStatus(gather(input));
   const old = stack.status ?? {};
-  const at = now.toISOString();
-  let deployedAt = old.deployedAt ?? null;
-  if ((derived.state === 'Starting' || derived.state === 'Redeploying') && old.state !== derived.state) deployedAt = at;
-  if (derived.state === 'Running' && !deployedAt) deployedAt = at;
-  let destroyedAt = old.destroyedAt ?? null;
-  if ((derived.state === 'Terminating' || derived.state === 'Terminated') && !destroyedAt) destroyedAt = at;
+  const { deployedAt, destroyedAt } = stateTimes(old, derived.state, now.toISOString());
   return {
     observedGeneration: stack.metadata.generation ?? 0,
     state: derived.state,
