@@ -77,7 +77,9 @@ export function stackSummary(stack: Stack): StackSummary {
   return {
     ...stackToJson(stack),
     namespace,
-    servicesReady: `${services.filter((s) => s.state === 'Running').length}/${services.length}`,
+    // The controller's count (kubectl get stacks shows the same): a one-shot that has run to
+    // completion is as ready as it will be. None before its first report.
+    servicesReady: stack.status?.servicesReady ?? `0/${services.length}`,
     services_detail: services,
     conditions: stack.status?.conditions ?? [],
     allowedActions: allowedActions(state, stack.spec.desiredState),

@@ -16,6 +16,7 @@ const stack = (over: Partial<Stack> = {}): Stack => ({
   status: {
     observedGeneration: 2,
     state: 'Partly running',
+    servicesReady: '1/2',
     services: [
       { name: 'web', state: 'Running', targetContainers: 1, currentContainers: 1, readyContainers: 1 },
       { name: 'db', state: 'Starting', targetContainers: 1, currentContainers: 1, readyContainers: 0 },
@@ -29,6 +30,10 @@ describe('a stack as the dashboard shows it', () => {
   it("counts the services ready and carries each one's containers, ports and links", () => {
     const s = stackSummary(stack());
     expect(s.servicesReady).toBe('1/2');
+    // The controller's count, as kubectl shows it: a finished one-shot counts as ready.
+    const done = stack({ status: { ...stack().status, servicesReady: '2/2' } });
+    expect(stackSummary(done).servicesReady).toBe('2/2');
+    expect(stackSummary(stack({ status: {} })).servicesReady).toBe('0/2');
     expect(s.services_detail[0]).toMatchObject({ name: 'web', readyContainers: 1, targetContainers: 1 });
     expect(s.services_detail[0]?.ports).toEqual([
       { port: 80, protocol: 'tcp', inside: 'web.shop.team-a.svc:80', published: true, outerPort: 8080 },
