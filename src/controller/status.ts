@@ -6,6 +6,7 @@ import type { Condition, ServiceImageStatus, ServiceStatus, Stack, StackStatus }
 import { mergeConditions } from '../states/conditions.ts';
 import { deriveStatus } from '../states/derive.ts';
 import type { ApplyFailure, Conflict, ObservedPods, StatusInput, WorkloadObservation } from '../states/input.ts';
+import { lifecycle } from '../states/lifecycle.ts';
 import { stateTimes } from '../states/times.ts';
 import type { Problem } from '../translate/index.ts';
 import type { TranslateOptions } from '../translate/options.ts';
@@ -204,8 +205,10 @@ export function computeStatus(input: GatherInput): StackStatus {
  */
 function withPublishedPorts(input: GatherInput, services: ServiceStatus[]): ServiceStatus[] {
   const publishing = input.rules.publishing;
-  if (publishing === undefined) return services;
   const { stack, caches } = input;
+  // Where a port is reachable, for a stack asked to run: a stopped one has no container
+  // listening (a node port kept for it answers nothing), a terminated one nothing at all.
+  if (publishing === undefined || lifecycle(stack) !== 'running') return services;
   const observed = new Map<string, ObservedService>();
   for (const s of caches.children.Service.byIndex('stack', `${stack.metadata.namespace}/${stack.metadata.name}`)) {
     const service = s.metadata?.labels?.[SERVICE_LABEL];

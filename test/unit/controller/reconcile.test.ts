@@ -363,6 +363,20 @@ describe("a state change's Event", () => {
   });
 });
 
+describe('published ports in status', () => {
+  it('are listed while the stack is asked to run, and no longer once it is stopped', async () => {
+    const c = cluster();
+    const reconciler = c.reconciler({ rules: { progressDeadlineSeconds: 600, publishing: { publishMode: 'NodePort' } } });
+    await reconciler.reconcile(KEY);
+    const ports = () => c.stack(NS, 'shop').status?.services?.find((x) => x.name === 'web')?.publishedPorts;
+    expect(ports()).toEqual([expect.objectContaining({ innerPort: 80, requestedOuterPort: 30080, via: 'NodePort' })]);
+    const s = c.stack(NS, 'shop');
+    c.stacks.put({ ...s, spec: { ...s.spec, desiredState: 'Stopped' }, metadata: { ...s.metadata, generation: 2 } } as never);
+    await reconciler.reconcile(KEY);
+    expect(ports()).toBeUndefined();
+  });
+});
+
 describe('the warnings of a stack', () => {
   const linked = service('web', { linkedToService: [{ toService: 'db' }] });
   const WARNING =
