@@ -205,6 +205,7 @@ export function statusSchema(): Schema {
                 reference: { type: 'string' },
                 digest: { type: 'string' },
                 revision: { type: 'integer', minimum: 0 },
+                serviceRevision: { type: 'integer', minimum: 0 },
                 message: { type: 'string' },
               },
             },

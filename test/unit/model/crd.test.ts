@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { crdYaml, stackCrd, toStructural } from '../../../src/model/crd.ts';
+import { crdYaml, stackCrd, statusSchema, toStructural } from '../../../src/model/crd.ts';
 import { CRD_PATH } from '../../../src/model/generate-crd.ts';
+import type { ServiceImageStatus } from '../../../src/model/stack.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -125,5 +126,15 @@ describe('toStructural', () => {
 
   it('refuses unions, which a structural schema cannot express', () => {
     expect(() => toStructural({ anyOf: [{ type: 'string' }, { type: 'integer' }] })).toThrow(/"anyOf".*simplify the zod schema/);
+  });
+});
+
+describe('the status schema', () => {
+  it("keeps every field of a service's image record (the API server prunes what it does not list)", () => {
+    // Every key, required or not: a new field fails to compile here until it is listed.
+    const every: Required<ServiceImageStatus> = { reference: 'r', digest: 'd', revision: 0, serviceRevision: 1, message: 'm' };
+    const services = (statusSchema()['properties'] as Record<string, Schema>)['services'] as Schema;
+    const image = ((services['items'] as Schema)['properties'] as Record<string, Schema>)['image'] as Schema;
+    expect(Object.keys(image['properties'] as Schema).sort()).toEqual(Object.keys(every).sort());
   });
 });
