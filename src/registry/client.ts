@@ -3,11 +3,17 @@
 // digest in Docker-Content-Digest), with the authentication a registry asks for in its
 // WWW-Authenticate answer: none, Basic, or a Bearer token from the realm it names (Docker Hub,
 // GHCR, Harbor...), anonymous or with the credentials given.
+//
+// The host comes from an image a stack editor wrote, and so do the registry's answers: every
+// request goes only where the image (or the realm it names) says, redirects are followed on the
+// same host only, a realm is asked over HTTPS unless its host may be plain HTTP, and what is
+// read back is bounded (a manifest's 4 MiB, a token answer's 64 KiB). docs/security.md.
 import { createHash } from 'node:crypto';
+import { quote } from '../util/show.ts';
 import { apiHost, type ImageReference } from './reference.ts';
 
 /** Every manifest kind a runtime may pull: a multi-platform index first. */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
@@ -39,10 +45,48 @@ export class RegistryError extends Error {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
 
-export function registryBaseUrl(registry: string, insecure: readonly string[] = []): string {
+/** Whether a host (`host:port`) may be asked over plain HTTP. */
+const plainHttpAllowed = (host: string, insecure: readonly string[], registry = host) =>
+  LOOPBACK.test(host) || insecure.includes(host) || insecure.includes(registry);
+
+function registryBaseUrl(registry: string, insecure: readonly string[] = []): string {
   const host = apiHost(registry);
-  const plain = LOOPBACK.test(host) || insecure.includes(host) || insecure.includes(registry);
-  return `${plain ? 'http' : 'https'}://${host}`;
+  return `${plainHttpAllowed(host, insecure, registry) ? 'http' : 'https'}://${host}`;
+}
+
+/** The most of a manifest read (the OCI distribution spec's limit), and of a token answer. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MAX_TOKEN_BYTES = 64 * 1024;
+/** Same-host redirects followed (a registry behind a path prefix, a trailing slash). */
+const MAX_REDIRECTS = 3;
+
+/**
+ * fetch, following redirects only to the same host (a registry's answer cannot send Longshore
+ * elsewhere, nor its credentials).
+ */
+async function fetchSameHost(doFetch: typeof fetch, url: URL, init: RequestInit): Promise<Response> {
+  let at = url;
+  for (let hop = 0; ; hop++) {
+    const res = await doFetch(at, { ...init, redirect: 'manual' });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) return res;
+    const next = new URL(location, at);
+    if (next.host !== url.host || hop >= MAX_REDIRECTS)
+      throw new RegistryError(`${url.host} redirected to ${quote(next.host)}, which Longshore does not follow`, res.status);
+    at = next;
+  }
+}
+
+/** The body's bytes, refused past `max` while reading (a registry cannot fill the memory). */
+async function readBounded(res: Response, max: number, what: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > max) throw new RegistryError(`${what} is larger than ${max} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** The parameters of a `WWW-Authenticate: Bearer realm="...",service="...",scope="..."` header. */
@@ -65,20 +109,26 @@ export async function resolveDigest(ref: ImageReference, credentials?: Credentia
   if (ref.digest !== undefined) return ref.digest;
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const url = `${registryBaseUrl(ref.registry, opts.insecure)}/v2/${ref.repository}/manifests/${ref.tag ?? 'latest'}`;
+  const url = new URL(`${registryBaseUrl(ref.registry, opts.insecure)}/v2/${ref.repository}/manifests/${ref.tag ?? 'latest'}`);
   const where = `${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'}`;
   const ask = (method: 'HEAD' | 'GET', authorization?: string) =>
-    doFetch(url, {
+    fetchSameHost(doFetch, url, {
       method,
       headers: { accept: MANIFEST_ACCEPT, ...(authorization !== undefined && { authorization }) },
       signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
     });
 
   let authorization: string | undefined;
   let res = await ask('HEAD');
   if (res.status === 401) {
-    authorization = await authorize(res.headers.get('www-authenticate') ?? '', credentials, where, doFetch, timeoutMs);
+    authorization = await authorize(
+      res.headers.get('www-authenticate') ?? '',
+      credentials,
+      where,
+      doFetch,
+      timeoutMs,
+      opts.insecure,
+    );
     res = await ask('HEAD', authorization);
   }
   if (res.status === 401 || res.status === 403)
@@ -96,7 +146,7 @@ export async function resolveDigest(ref: ImageReference, credentials?: Credentia
   return (
     full.headers.get('docker-content-digest') ??
     `sha256:${createHash('sha256')
-      .update(Buffer.from(await full.arrayBuffer()))
+      .update(await readBounded(full, MAX_MANIFEST_BYTES, `${where}: the manifest`))
       .digest('hex')}`
   );
 }
@@ -108,6 +158,7 @@ async function authorize(
   where: string,
   doFetch: typeof fetch,
   timeoutMs: number,
+  insecure: readonly string[] = [],
 ): Promise<string | undefined> {
   const { scheme, params } = parseChallenge(header);
   if (scheme === 'basic') {
@@ -115,20 +166,37 @@ async function authorize(
     return basic(credentials);
   }
   if (scheme !== 'bearer' || !params['realm'])
-    throw new RegistryError(`${where}: the registry asks for authentication Longshore does not speak ("${header}")`, 401);
-  const token = new URL(params['realm']);
+    throw new RegistryError(`${where}: the registry asks for authentication Longshore does not speak (${quote(header)})`, 401);
+  const token = parseRealm(params['realm'], where);
+  if (token.protocol !== 'https:' && !(token.protocol === 'http:' && plainHttpAllowed(token.host, insecure)))
+    throw new RegistryError(`${where}: the registry names a token service that is not HTTPS (${quote(token.origin)})`, 401);
   if (params['service']) token.searchParams.set('service', params['service']);
   if (params['scope']) token.searchParams.set('scope', params['scope']);
-  const res = await doFetch(token, {
+  const res = await fetchSameHost(doFetch, token, {
     headers: credentials ? { authorization: basic(credentials) } : {},
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok)
     throw new RegistryError(`${where}: the registry's token service ${token.origin} answered HTTP ${res.status}`, res.status);
-  const body = (await res.json()) as { token?: string; access_token?: string };
-  const value = body.token ?? body.access_token;
-  if (!value) throw new RegistryError(`${where}: the registry's token service ${token.origin} gave no token`);
+  let body: { token?: unknown; access_token?: unknown };
+  try {
+    body = JSON.parse((await readBounded(res, MAX_TOKEN_BYTES, `${where}: the token answer`)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError(`${where}: the registry's token service ${token.origin} answered with no JSON`);
+  }
+  const value = body?.token ?? body?.access_token;
+  if (typeof value !== 'string' || value === '')
+    throw new RegistryError(`${where}: the registry's token service ${token.origin} gave no token`);
   return `Bearer ${value}`;
+}
+
+function parseRealm(realm: string, where: string): URL {
+  try {
+    return new URL(realm);
+  } catch {
+    throw new RegistryError(`${where}: the registry names a token service that is no URL (${quote(realm)})`, 401);
+  }
 }
 
 /**

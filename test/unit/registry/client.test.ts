@@ -38,6 +38,10 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   else if (!req.headers.accept?.includes('application/vnd.oci.image.index.v1+json')) reply(406);
   else if (repo === 'open/app') tag === 'v1' ? manifest(true) : reply(404);
   else if (repo === 'noheader/app') manifest(false);
+  else if (repo === 'moved/app') reply(307, { location: `/v2/open/app/manifests/${tag}` });
+  else if (repo === 'away/app') reply(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+  else if (repo === 'huge/app') reply(200, {}, req.method === 'GET' ? 'x'.repeat(5 * 1024 * 1024) : undefined);
+  else if (repo === 'plainrealm/app') reply(401, { 'www-authenticate': 'Bearer realm="http://auth.example.internal/token"' });
   else if (repo === 'basic/app')
     auth === basicOf('me', 'secret') ? manifest(true) : reply(401, { 'www-authenticate': 'Basic realm="registry"' });
   else if (repo === 'public/app' && auth === 'Bearer anon-token') manifest(true);
@@ -62,6 +66,20 @@ describe('resolveDigest', () => {
 
   it('hashes the manifest when HEAD gives no digest header', async () => {
     expect(await resolveDigest(ref('noheader/app:x'))).toBe(DIGEST);
+  });
+
+  it('goes only where the image says: same-host redirects followed, others refused', async () => {
+    expect(await resolveDigest(ref('moved/app:v1'))).toBe(DIGEST);
+    await expect(resolveDigest(ref('away/app:v1'))).rejects.toThrow(
+      'redirected to "169.254.169.254", which Longshore does not follow',
+    );
+  });
+
+  it('reads a bounded answer, and asks a token service over HTTPS only unless its host may be plain', async () => {
+    await expect(resolveDigest(ref('huge/app:v1'))).rejects.toThrow('the manifest is larger than 4194304 bytes');
+    await expect(resolveDigest(ref('plainrealm/app:v1'))).rejects.toThrow(
+      'names a token service that is not HTTPS ("http://auth.example.internal")',
+    );
   });
 
   it('fetches an anonymous Bearer token from the realm the registry names', async () => {
