@@ -53,7 +53,7 @@ export class ImageResolver {
   private readonly answers = new Map<string, Answer>();
   private readonly inFlight = new Map<string, Promise<Answer>>();
   private readonly opts: ImageResolverOptions;
-  private readonly now: () => number;
+  readonly now: () => number;
   private readonly refusalRetryMs: number;
 
   constructor(opts: ImageResolverOptions) {
@@ -127,7 +127,9 @@ export class ImageResolver {
           const refused = isRefusal(err);
           this.opts.onAnswer?.(source, refused ? 'refused' : 'unreachable');
           const retryMs = refused ? this.refusalRetryMs : (this.opts.failureRetryMs ?? 10_000);
-          return { resolution: { error: describe(reference, err) }, at, source, retryMs };
+          // Timed from the failure, not the question: a registry that took the whole timeout to
+          // fail is not asked again at once.
+          return { resolution: { error: describe(reference, err) }, at: this.now(), source, retryMs };
         },
       )
       .then((answer) => {

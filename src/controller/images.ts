@@ -44,7 +44,9 @@ export interface StackImages {
 export async function stackImages(stack: Stack, resolver: ImageResolver): Promise<StackImages> {
   const revision = stack.spec.redeploy?.revision ?? 0;
   // A registry's webhook said a followed tag was pushed (src/facade/routes/registry-webhook.ts).
-  const pushedAt = Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? '');
+  // A time yet to come is now: the annotation is on the stack editor's own object, and a push
+  // "later than any answer" would otherwise ask the registry at every reconcile.
+  const pushedAt = Math.min(Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? ''), resolver.now());
   const previous = new Map((stack.status?.services ?? []).flatMap((s) => (s.image ? [[s.name, s.image] as const] : [])));
   const pins = new Map<string, ServiceImageStatus>();
   const moved: MovedImage[] = [];

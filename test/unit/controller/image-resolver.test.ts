@@ -47,6 +47,19 @@ describe('ImageResolver', () => {
     expect(r.outcomes).toEqual(['reconcile refused', 'reconcile digest']);
   });
 
+  it('times the wait before asking again from the failure, not from the question', async () => {
+    const r = resolverWith([
+      async () => {
+        r.advance(10_000); // the whole timeout spent before the failure
+        throw new TypeError('fetch failed');
+      },
+      async () => 'sha256:a',
+    ]);
+    await r.resolver.fresh('reg/app:v1', 'reconcile');
+    expect((await r.resolver.fresh('reg/app:v1', 'reconcile')).resolution).toHaveProperty('error');
+    expect(r.asked()).toBe(1);
+  });
+
   it('says the registry could not be reached, naming the reference and the cause', async () => {
     const r = resolverWith([
       async () => {

@@ -102,6 +102,20 @@ describe('stackImages', () => {
     expect(got.moved).toEqual([{ service: 'a', reference: IMAGE, from: A, to: B, source: 'webhook' }]);
   });
 
+  it('takes a push dated in the future as now: asked once, not at every reconcile', async () => {
+    const r = registry({ [IMAGE]: B });
+    const stack = stackOf(
+      [{ name: 'a', image: IMAGE, autoredeploy: true }],
+      { services: [running('a', A)] },
+      {
+        'longshore.io/image-pushed-at': '2999-01-01T00:00:00Z',
+      },
+    );
+    await stackImages(stack, r.resolver);
+    await stackImages(stack, r.resolver);
+    expect(r.asked()).toBe(1);
+  });
+
   it('resolves again only the service redeployed alone (spec.redeploy.services), recording its revision', async () => {
     const r = registry({ [IMAGE]: B });
     const stack = stackOf(
