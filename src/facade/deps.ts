@@ -17,11 +17,8 @@ export interface StackReader {
   listAll(): readonly Stack[];
   /** The cached Stack with this metadata.uid, any namespace. */
   byUid(uid: string): Stack | undefined;
-  /**
-   * Optional: the cached Stacks holding a trigger with this uuid (an index: triggers.ts); without
-   * it, a trigger call looks through listAll.
-   */
-  byTrigger?(uuid: string): readonly Stack[];
+  /** The cached Stacks holding a trigger with this uuid (an index: triggers.ts). */
+  byTrigger(uuid: string): readonly Stack[];
   /**
    * Optional: the newest resourceVersion the cache has caught up with (its list's, or its last
    * watch event's or bookmark's). It lets the façade tell a Stack deleted since this process

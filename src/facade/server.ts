@@ -72,7 +72,8 @@ function errorsAndMetrics(env: FacadeEnv, onRequest: FacadeDeps['onRequest']) {
         if (err.status === 413) ctx.set('Connection', 'close');
       } else {
         const log = (ctx.state['log'] ?? {}) as { namespace?: string; name?: string };
-        env.logger.error({ err, method: ctx.method, path: ctx.path, ...log }, 'internal error');
+        // The route, not the path: a trigger's or a webhook's path holds its secret.
+        env.logger.error({ err, method: ctx.method, route: routeLabel(ctx['_matchedRoute']), ...log }, 'internal error');
         ctx.status = 500;
         ctx.body = { error: 'internal error' };
       }

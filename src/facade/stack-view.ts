@@ -11,6 +11,7 @@ import type { Stack } from '../model/stack.ts';
 import { isNewerResourceVersion } from '../runtime/resource-version.ts';
 import type { StackReader } from './deps.ts';
 import { sortByCreation } from './stack-order.ts';
+import { TRIGGERS_ANNOTATION } from './triggers.ts';
 
 interface Recent {
   stack: Stack;
@@ -116,17 +117,19 @@ export class StackView {
   }
 
   /**
-   * The stacks that may hold a trigger with this uuid: the cache's index (every stack without
-   * one), and the façade's own recent writes the cache may lack (a trigger just created).
+   * The stacks that may hold a trigger with this uuid: the cache's index, and the façade's own
+   * recent writes the cache may lack (a trigger just created). A call needs no credential, so a
+   * guess must cost no more than that: a recent write that does not name the uuid is skipped
+   * before anything is asked.
    */
   async byTrigger(uuid: string): Promise<Stack[]> {
     const found = new Map<string, Stack>();
-    for (const stack of this.#reader.byTrigger?.(uuid) ?? this.#reader.listAll()) {
+    for (const stack of this.#reader.byTrigger(uuid)) {
       const uid = stack.metadata.uid ?? '';
       found.set(uid, this.#recent.has(uid) ? ((await this.#newest(stack, uid)) ?? stack) : stack);
     }
-    for (const uid of [...this.#recent.keys()]) {
-      if (found.has(uid)) continue;
+    for (const [uid, recent] of [...this.#recent]) {
+      if (found.has(uid) || !recent.stack.metadata.annotations?.[TRIGGERS_ANNOTATION]?.includes(uuid)) continue;
       const stack = await this.#newest(this.#reader.byUid(uid), uid);
       if (stack !== undefined) found.set(uid, stack);
     }

@@ -97,16 +97,51 @@ export async function changeStack(env: FacadeEnv, stack: Stack, plan: (current: 
       }
       return { stack: written, action: record };
     } catch (err) {
-      if (!(err instanceof KubeApiError && err.code === 409 && err.reason !== 'AlreadyExists') || attempt >= ATTEMPTS) {
+      if (!isStale(err) || attempt >= ATTEMPTS) {
         throw kubeErrorToHttp(err, namespace, name);
       }
       env.logger.debug({ namespace, name, attempt }, 'stack changed during a write; retrying on a fresh copy');
       await delay(retryPauseMs(attempt));
-      const fresh = await env.writer.get(namespace, name);
-      if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
-      env.view.remember(fresh);
-      current = fresh;
+      current = await freshCopy(env, namespace, name);
       readFresh = true;
+    }
+  }
+}
+
+/** Whether a write failed only because the stack changed since the copy it was made on. */
+const isStale = (err: unknown) => err instanceof KubeApiError && err.code === 409 && err.reason !== 'AlreadyExists';
+
+/** The API server's copy of the stack (remembered by the view); 404 when it is gone. */
+async function freshCopy(env: FacadeEnv, namespace: string, name: string): Promise<Stack> {
+  const fresh = await env.writer.get(namespace, name);
+  if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
+  env.view.remember(fresh);
+  return fresh;
+}
+
+/**
+ * Writes `patchOf(current)` with the copy's resourceVersion as precondition; on a conflict,
+ * reads a fresh copy and makes the patch again (as changeStack does, without an action).
+ */
+export async function patchRetrying(env: FacadeEnv, stack: Stack, patchOf: (current: Stack) => StackPatch): Promise<Stack> {
+  const { namespace, name } = stack.metadata;
+  let current = stack;
+  for (let attempt = 1; ; attempt++) {
+    const patch = patchOf(current);
+    try {
+      const written = await env.writer.patch(namespace, name, {
+        ...patch,
+        metadata: {
+          ...patch.metadata,
+          ...(current.metadata.resourceVersion !== undefined && { resourceVersion: current.metadata.resourceVersion }),
+        },
+      });
+      env.view.remember(written);
+      return written;
+    } catch (err) {
+      if (!isStale(err) || attempt >= ATTEMPTS) throw kubeErrorToHttp(err, namespace, name);
+      await delay(retryPauseMs(attempt));
+      current = await freshCopy(env, namespace, name);
     }
   }
 }

@@ -62,7 +62,11 @@ export async function receiveRegistryWebhook(ctx: Context, env: FacadeEnv): Prom
       env.logger.warn({ namespace, name, err: (err as Error).message }, 'registry webhook: could not mark the stack');
     }
   }
-  env.logger.info({ pushes, stacks: marked }, 'registry webhook received');
+  // A body may name thousands of tags: the log line names the first few and counts the rest.
+  env.logger.info(
+    { pushes: pushes.slice(0, 10), pushCount: pushes.length, stacks: marked.slice(0, 10), stackCount: marked.length },
+    'registry webhook received',
+  );
   ctx.status = 202;
   ctx.body = { pushes, stacks: marked.length };
 }

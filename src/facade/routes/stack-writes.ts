@@ -13,7 +13,7 @@ import type { FacadeEnv } from '../env.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { linkErrors } from '../link-check.ts';
 import { parseCreateRequest, parseUpdateRequest } from '../stack-request.ts';
-import { changeStack, kubeErrorToHttp, mergePatch } from '../writes.ts';
+import { changeStack, kubeErrorToHttp, mergePatch, type PlannedChange } from '../writes.ts';
 import { findStack, noteStack, param, respondWithStack } from './common.ts';
 
 export async function createStack(ctx: Context, env: FacadeEnv): Promise<void> {
@@ -60,13 +60,21 @@ export async function updateStack(ctx: Context, env: FacadeEnv): Promise<void> {
   // Links and the namespace's policy are checked once, against the namespace as it is now; the
   // schema again on every retry's fresh copy (the services are the request's either way).
   if (request.services !== undefined) await checkSpec(env, namespace, stack.metadata.name, mergePatch(stack.spec, specPatch));
-  const result = await changeStack(env, stack, (current) => {
+  const result = await changeStack(env, stack, updatePlan(specPatch));
+  respondWithStack(ctx, 200, result.stack, result.action);
+}
+
+/**
+ * An update of the stack by a merge patch of its spec, decided on each copy changeStack works
+ * on: refused (409) in a state that allows no update, and checked against the schema.
+ */
+export function updatePlan(specPatch: Record<string, unknown>): (current: Stack) => PlannedChange {
+  return (current) => {
     const refusal = actionRefusal(presentedState(current), 'update', current.spec.desiredState);
     if (refusal !== null) throw conflict(refusal);
     validSpec(mergePatch(current.spec, specPatch));
     return { action: 'update', spec: specPatch };
-  });
-  respondWithStack(ctx, 200, result.stack, result.action);
+  };
 }
 
 /**

@@ -1,14 +1,6 @@
-// Docker Cloud's service triggers (`/api/app/v1/[ns/]service/<uuid>/trigger/...`): listed and
-// read with the right to get the stack, created and deleted with the right to update it (they
-// live in the Stack: triggers.ts), and called by anyone holding the call URL, without
-// credentials: REDEPLOY redeploys the service alone (spec.redeploy.services), SCALEUP adds one
-// container to it. A call answers 202 with the action it started, as Docker Cloud did; its stack
-// is found by an index of the triggers' uuids; calls are rate-limited per trigger and, all
-// triggers together, per process (a token bucket); the URL (its secret) is never logged.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
+import { targetNumContainers } from '../../model/defaults.ts';
 import type { Stack } from '../../model/stack.ts';
-import { KubeApiError } from '../../runtime/api-error.ts';
 import { actionOutcome, actionToJson, readActions } from '../actions.ts';
 import { access } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
@@ -24,12 +16,11 @@ import {
   triggerToJson,
 } from '../triggers.ts';
 import { serviceUuid } from '../uuid5.ts';
-import { changeStack, kubeErrorToHttp, type PlannedChange } from '../writes.ts';
-import { param, queryValue } from './common.ts';
+import { changeStack, type PlannedChange, patchRetrying } from '../writes.ts';
+import { noteStack, param, queryValue } from './common.ts';
 import { findService } from './services.ts';
 import { lifecyclePlan } from './stack-actions.ts';
-
-const MAX_TARGET = 10_000;
+import { updatePlan } from './stack-writes.ts';
 
 export async function listTriggers(ctx: Context, env: FacadeEnv): Promise<void> {
   const { namespace } = await access(ctx, env, 'get');
@@ -94,8 +85,6 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
   for (const stack of await env.view.byTrigger(uuid)) {
     if (namespace !== undefined && stack.metadata.namespace !== namespace) continue;
     if (stack.metadata.deletionTimestamp !== undefined) continue;
-    // Without the cache's index every stack is a candidate: parse only one whose annotation names it.
-    if (!stack.metadata.annotations?.[TRIGGERS_ANNOTATION]?.includes(uuid)) continue;
     const trigger = readTriggers(stack).find(
       (t) => t.uuid === uuid && serviceUuid(stack.metadata.uid ?? '', t.service) === service,
     );
@@ -115,19 +104,12 @@ export async function callTrigger(ctx: Context, env: FacadeEnv): Promise<void> {
   if (busy !== undefined)
     throw new HttpError(429, `too many trigger calls to this server; try again in ${busy} s`, { 'Retry-After': String(busy) });
   const { stack, trigger } = found;
-  let result: Awaited<ReturnType<typeof changeStack>>;
-  try {
-    result = await changeStack(
-      env,
-      stack,
-      trigger.operation === 'REDEPLOY' ? redeployService(trigger.service) : scaleUp(trigger.service),
-    );
-  } catch (err) {
-    if (err instanceof HttpError) throw err;
-    // Logged here, by stack, so that the URL (the trigger's secret) is not.
-    env.logger.error({ err, namespace: stack.metadata.namespace, name: stack.metadata.name }, 'trigger call failed');
-    throw new HttpError(500, 'internal error');
-  }
+  noteStack(ctx, stack.metadata.namespace, stack.metadata.name);
+  const result = await changeStack(
+    env,
+    stack,
+    trigger.operation === 'REDEPLOY' ? redeployService(trigger.service) : scaleUp(trigger.service),
+  );
   env.logger.info(
     { namespace: stack.metadata.namespace, name: stack.metadata.name, service: trigger.service, operation: trigger.operation },
     'trigger called',
@@ -164,17 +146,17 @@ function redeployService(service: string) {
   };
 }
 
-/** One container more for the service (an update of the stack). */
+/**
+ * One container more for the service: an update of the stack, refused as `stack update` is (a
+ * state that allows no update, a count over the schema's limit).
+ */
 function scaleUp(service: string) {
   return (current: Stack): PlannedChange => {
     const svc = current.spec.services.find((s) => s.name === service);
     if (svc === undefined) throw notFound(`the stack no longer has a service "${service}"`);
-    const target = (svc.targetNumContainers ?? 1) + 1;
-    if (target > MAX_TARGET) throw conflict(`service "${service}" runs ${MAX_TARGET} containers already, the most it may`);
-    return {
-      action: 'update',
-      spec: { services: current.spec.services.map((s) => (s.name === service ? { ...s, targetNumContainers: target } : s)) },
-    };
+    const target = targetNumContainers(svc) + 1;
+    const services = current.spec.services.map((s) => (s.name === service ? { ...s, targetNumContainers: target } : s));
+    return updatePlan({ services })(current);
   };
 }
 
@@ -186,25 +168,7 @@ function findTrigger(stack: Stack, service: string, uuid: string): TriggerRecord
 
 /** Rewrites the stack's triggers, on the copy the API server holds (a conflict reads it again). */
 async function writeTriggers(env: FacadeEnv, stack: Stack, change: (current: TriggerRecord[]) => TriggerRecord[]): Promise<void> {
-  const { namespace, name } = stack.metadata;
-  let current = stack;
-  for (let attempt = 1; ; attempt++) {
-    const next = change(readTriggers(current));
-    try {
-      const written = await env.writer.patch(namespace, name, {
-        metadata: {
-          ...(current.metadata.resourceVersion !== undefined && { resourceVersion: current.metadata.resourceVersion }),
-          annotations: { [TRIGGERS_ANNOTATION]: JSON.stringify(next) },
-        },
-      });
-      env.view.remember(written);
-      return;
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.code === 409) || attempt >= 5) throw kubeErrorToHttp(err, namespace, name);
-      await delay(Math.round(Math.random() * 20 * attempt));
-      const fresh = await env.writer.get(namespace, name);
-      if (fresh === undefined) throw notFound(`stack ${namespace}/${name} no longer exists`);
-      current = fresh;
-    }
-  }
+  await patchRetrying(env, stack, (current) => ({
+    metadata: { annotations: { [TRIGGERS_ANNOTATION]: JSON.stringify(change(readTriggers(current))) } },
+  }));
 }

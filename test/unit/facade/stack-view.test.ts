@@ -66,6 +66,7 @@ describe('StackView (read your writes)', () => {
       list: () => cached,
       listAll: () => cached,
       byUid: (uid: string) => cached.find((s) => s.metadata.uid === uid),
+      byTrigger: () => [],
     };
     const view = new StackView(reader, { ttlMs: 60_000, graceMs: 2_000, now: () => 0, fetch: async () => undefined });
     expect(await view.list('default')).toBe(cached); // nothing written: the reader's list as it is

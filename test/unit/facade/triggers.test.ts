@@ -101,6 +101,17 @@ describe('service triggers', () => {
     expect(spec(h).services[0]?.targetNumContainers).toBe(4);
   });
 
+  it('scale up only where an update is allowed: a terminated stack is refused (409) and left as it is', async () => {
+    const { shop, triggers } = await shopWeb();
+    const t = (await h.send('POST', triggers, { body: { operation: 'SCALEUP' } })).json;
+    expect((await h.send('DELETE', `/api/app/v1/default/stack/${shop.uuid}/`)).status).toBe(202);
+    const before = JSON.stringify(spec(h));
+    const reply = await h.send('POST', t.url, { auth: null });
+    expect(reply.status).toBe(409);
+    expect(reply.json.error).toMatch(/update/);
+    expect(JSON.stringify(spec(h))).toBe(before);
+  });
+
   it('answer a wrong trigger or service uuid as a path that does not exist, and change nothing', async () => {
     const { triggers, uuid } = await shopWeb();
     const t = (await h.send('POST', triggers, { body: {} })).json;
