@@ -106,7 +106,9 @@ export async function applyChildren(
   );
   const slices = children.applies.filter((p) => p.kind === 'EndpointSlice');
   if (slices.length > 0) {
-    const fresh = new Map(plan.slicesWith(clusterIPs).map((o) => [o.metadata?.name, o]));
+    // Translated again only when an apply answered cluster IPs the cache lacked; otherwise
+    // (a converged stack: no Service applied) the planned slices are those already.
+    const fresh = new Map(clusterIPs.size === 0 ? [] : plan.slicesWith(clusterIPs).map((o) => [o.metadata?.name, o]));
     await allBounded(slices, CHILD_CONCURRENCY, (p) => apply({ ...p, obj: fresh.get(p.obj.metadata?.name) ?? p.obj }));
   }
   for (const c of children.conflicts)

@@ -9,6 +9,8 @@ import type { ApplyFailure, Conflict, ObservedPods, StatusInput, WorkloadObserva
 import { lifecycle } from '../states/lifecycle.ts';
 import { stateTimes } from '../states/times.ts';
 import type { Problem } from '../translate/index.ts';
+import { controlledBy } from '../translate/kube-object.ts';
+import { ANNOTATION_REDEPLOY_REVISION } from '../translate/labels.ts';
 import type { TranslateOptions } from '../translate/options.ts';
 import { type ObservedService, publishedPorts } from '../translate/published-ports.ts';
 import { stableStringify } from '../util/stable-json.ts';
@@ -64,10 +66,6 @@ type Workload = KubernetesObject & {
   };
 };
 
-function controlled(o: KubernetesObject, uid: string | undefined): boolean {
-  return o.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid) ?? false;
-}
-
 function observe(w: Workload): WorkloadObservation {
   const s = w.status ?? {};
   if (w.kind === 'Job') return observeJob(w);
@@ -85,7 +83,7 @@ function observe(w: Workload): WorkloadObservation {
     progressDeadlineExceeded:
       s.conditions?.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded') ??
       false,
-    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.['longshore.io/redeploy-revision'],
+    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION],
     replicaFailure: isDaemonSet ? undefined : replicaFailure(s.conditions),
   };
 }
@@ -105,7 +103,7 @@ function observeJob(w: Workload): WorkloadObservation {
     updatedReplicas: s.active ?? 0,
     availableReplicas: s.ready ?? 0,
     progressDeadlineExceeded: false,
-    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.['longshore.io/redeploy-revision'],
+    podTemplateRedeployRevision: w.spec?.template?.metadata?.annotations?.[ANNOTATION_REDEPLOY_REVISION],
     ended: { succeeded: s.succeeded ?? 0, failed: countIndexes(s.failedIndexes) },
   };
 }
@@ -138,7 +136,7 @@ export function gather(input: GatherInput): StatusInput {
   const workloads: Record<string, WorkloadObservation> = {};
   for (const kind of ['Deployment', 'DaemonSet', 'Job'] as const) {
     for (const w of caches.children[kind].byIndex('stack', key) as Workload[]) {
-      if (!controlled(w, uid) || w.metadata?.deletionTimestamp) continue;
+      if (!controlledBy(w, uid) || w.metadata?.deletionTimestamp) continue;
       const service = w.metadata?.labels?.[SERVICE_LABEL];
       if (!service) continue;
       const seen = observe(w);
@@ -157,11 +155,14 @@ export function gather(input: GatherInput): StatusInput {
     else if (status?.unschedulable !== undefined) c.unschedulable ??= status.unschedulable;
     if (status?.ready) c.ready++;
     if (!p.metadata?.deletionTimestamp && (status?.phase === 'Succeeded' || status?.phase === 'Failed')) c.ended++;
-    if (status?.exitCode !== undefined) c.exitCodes = [...(c.exitCodes ?? []), status.exitCode];
+    if (status?.exitCode !== undefined) {
+      c.exitCodes ??= [];
+      c.exitCodes.push(status.exitCode);
+    }
   }
   let remainingChildren = 0;
   for (const informer of Object.values(caches.children)) {
-    for (const c of informer.byIndex('stack', key)) if (controlled(c, uid)) remainingChildren++;
+    for (const c of informer.byIndex('stack', key)) if (controlledBy(c, uid)) remainingChildren++;
   }
   return {
     stack,
@@ -212,7 +213,7 @@ function withPublishedPorts(input: GatherInput, services: ServiceStatus[]): Serv
   const observed = new Map<string, ObservedService>();
   for (const s of caches.children.Service.byIndex('stack', `${stack.metadata.namespace}/${stack.metadata.name}`)) {
     const service = s.metadata?.labels?.[SERVICE_LABEL];
-    if (service === undefined || !controlled(s, stack.metadata.uid)) continue;
+    if (service === undefined || !controlledBy(s, stack.metadata.uid)) continue;
     const seen = s as {
       spec?: { ports?: ObservedService['ports'] };
       status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };

@@ -4,6 +4,7 @@
 // deployed_datetime, public_dns and stack; Go decodes tags as `[{"name": ...}]`.
 
 import { serviceToApi } from '../dockercloud/api-fields.ts';
+import { isPublished, portProtocol } from '../model/defaults.ts';
 import type { PublishedPortStatus, ServiceSpec, Stack } from '../model/stack.ts';
 import { isSynchronized, reportedServiceState } from '../states/presented.ts';
 import { stackDomainName } from '../translate/names.ts';
@@ -68,8 +69,8 @@ export function serviceToJson(stack: Stack, svc: ServiceSpec): ServiceJson {
 function containerPortsJson(svc: ServiceSpec, reachable: readonly PublishedPortStatus[]): Record<string, unknown>[] {
   const left = [...reachable];
   return (svc.containerPorts ?? []).map((p) => {
-    const protocol = p.protocol ?? 'tcp';
-    const published = p.published ?? false;
+    const protocol = portProtocol(p);
+    const published = isPublished(p);
     const at = published
       ? left.findIndex((r) => r.protocol === protocol && r.innerPort === p.innerPort && r.requestedOuterPort === p.outerPort)
       : -1;

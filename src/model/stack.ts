@@ -4,7 +4,7 @@
 // Field names are Docker Cloud's service parameters in Kubernetes camelCase. Fields stay
 // absent when the user did not set them (no defaults are written into the stored spec), so
 // that conversions back to the API and the stack file give back exactly what was sent;
-// defaults are applied by the translation (src/translate/defaults.ts).
+// defaults are applied where the spec is read (src/model/defaults.ts).
 import { z } from 'zod';
 
 export const GROUP = 'longshore.io';
@@ -225,8 +225,8 @@ export const ServiceSpec = z
 /** What the user wants the stack to be; absent means never started (Not Running). */
 export const DESIRED_STATES = ['Running', 'Stopped', 'Terminated'] as const;
 
-/** Services spec.redeploy.services may name: as many as a stack may have. */
-const MAX_SERVICES_REDEPLOYED = 100;
+/** Services a stack may have (and so spec.redeploy.services may name). */
+export const MAX_SERVICES = 100;
 
 export const Redeploy = z
   .object({
@@ -239,7 +239,7 @@ export const Redeploy = z
     services: z
       .record(dns1123Label, z.int().min(0))
       .optional()
-      .meta({ maxProperties: MAX_SERVICES_REDEPLOYED })
+      .meta({ maxProperties: MAX_SERVICES })
       .describe('by service name: bump one to redeploy that service alone with fresh containers (a REDEPLOY trigger)'),
   })
   .strict()
@@ -249,12 +249,10 @@ export const Redeploy = z
     path: ['volumesRevision'],
     message: 'must not be greater than revision',
   })
-  .refine((r) => Object.keys(r.services ?? {}).length <= MAX_SERVICES_REDEPLOYED, {
+  .refine((r) => Object.keys(r.services ?? {}).length <= MAX_SERVICES, {
     path: ['services'],
-    message: `must name at most ${MAX_SERVICES_REDEPLOYED} services`,
+    message: `must name at most ${MAX_SERVICES} services`,
   });
-
-export const MAX_SERVICES = 100;
 
 /** What a stack is shown as; defaults to its name. */
 export const Nickname = identifierText(253);

@@ -3,7 +3,7 @@
 // actions the state allows, the recent actions with their outcomes). Pure: the stream and the
 // unit tests call it on Stacks from the cache.
 
-import { isPublished, portProtocol } from '../../model/defaults.ts';
+import { isPublished, portProtocol, targetNumContainers } from '../../model/defaults.ts';
 import type { Condition, Stack } from '../../model/stack.ts';
 import { allowedActions, type StackAction } from '../../states/actions.ts';
 import { presentedState, reportedServiceState } from '../../states/presented.ts';
@@ -62,7 +62,7 @@ export function stackSummary(stack: Stack): StackSummary {
       state: reportedServiceState(status),
       readyContainers: status?.readyContainers ?? 0,
       currentContainers: status?.currentContainers ?? 0,
-      targetContainers: status?.targetContainers ?? svc.targetNumContainers ?? 1,
+      targetContainers: status?.targetContainers ?? targetNumContainers(svc),
       ports: (svc.containerPorts ?? []).map((p) => ({
         port: p.innerPort,
         protocol: portProtocol(p),
