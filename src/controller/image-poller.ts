@@ -60,7 +60,7 @@ export function stacksFollowing(stacks: readonly Stack[], references: ReadonlySe
 
 /**
  * Asks again for each reference, one registry's questions spaced by `gapMs`; wakes the stacks
- * whose reference's answer changed. Shared by the poll and the webhook.
+ * whose reference's answer changed. (A webhook only marks the stacks; their reconcile asks.)
  */
 export async function refreshReferences(
   byRegistry: ReadonlyMap<string, readonly FollowedImage[]>,
