@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Stack } from '../model/stack.ts';
 import { parseImageReference } from '../registry/reference.ts';
+import { allBounded } from '../util/bounded.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { isPinnedAlready } from './image-pins.ts';
 import type { ImageResolver, PullScope, ResolutionSource } from './image-resolver.ts';
@@ -58,6 +59,9 @@ export function stacksFollowing(stacks: readonly Stack[], references: ReadonlySe
   return stacks.filter((s) => s.spec.services.some((svc) => svc.autoredeploy === true && references.has(svc.image)));
 }
 
+/** Registries polled at once. */
+const REGISTRIES_AT_ONCE = 8;
+
 /**
  * Asks again for each reference, one registry's questions spaced by `gapMs`; wakes the stacks
  * whose reference's answer changed. (A webhook only marks the stacks; their reconcile asks.)
@@ -67,24 +71,23 @@ export async function refreshReferences(
   o: Pick<ImagePollerOptions, 'resolver' | 'stacks' | 'wake'> & { gapMs: number; source: ResolutionSource },
 ): Promise<void> {
   const changed = new Set<string>();
-  await Promise.all(
-    [...byRegistry.values()].map(async (followed) => {
-      const asked = new Set<string>();
-      for (const { reference, scope } of followed) {
-        // Namespaces pulling with the same credentials (or none) share one question.
-        const key = await o.resolver
-          .identify(reference, scope)
-          .then((q) => q.key)
-          .catch(() => undefined);
-        if (key !== undefined && asked.has(key)) continue;
-        if (asked.size > 0) await new Promise((r) => setTimeout(r, o.gapMs));
-        if (key !== undefined) asked.add(key);
-        const before = (await o.resolver.known(reference, scope))?.resolution;
-        const after = (await o.resolver.ask(reference, o.source, scope)).resolution;
-        if (stableStringify(before ?? null) !== stableStringify(after)) changed.add(reference);
-      }
-    }),
-  );
+  // Registries are named by stack editors: a few at a time, however many there are.
+  await allBounded([...byRegistry.values()], REGISTRIES_AT_ONCE, async (followed) => {
+    const asked = new Set<string>();
+    for (const { reference, scope } of followed) {
+      // Namespaces pulling with the same credentials (or none) share one question.
+      const key = await o.resolver
+        .identify(reference, scope)
+        .then((q) => q.key)
+        .catch(() => undefined);
+      if (key !== undefined && asked.has(key)) continue;
+      if (asked.size > 0) await new Promise((r) => setTimeout(r, o.gapMs));
+      if (key !== undefined) asked.add(key);
+      const before = (await o.resolver.known(reference, scope))?.resolution;
+      const after = (await o.resolver.ask(reference, o.source, scope)).resolution;
+      if (stableStringify(before ?? null) !== stableStringify(after)) changed.add(reference);
+    }
+  });
   if (changed.size > 0) o.wake(stacksFollowing(o.stacks(), changed));
 }
 
