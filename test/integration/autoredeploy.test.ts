@@ -39,7 +39,11 @@ describe.skipIf(reason !== undefined)('image digests and autoredeploy against a 
   it('runs the digest the tag points to, and keeps the tag in the Stack', async () => {
     first = await pushImage(target, repository, 'v1');
     await createFollowingStack(stacks, 'app', image, pinned(first));
-    const stack = await stacks.get('app');
+    // The status that records the pin is written after the applies that run it.
+    const stack = await waitFor('the status to record the digest', 30_000, async () => {
+      const s = await stacks.get('app');
+      return imageStatus(s, 'follow') !== undefined && s;
+    });
     expect(stack?.spec.services.map((s) => s.image)).toEqual([image, image]);
     expect(imageStatus(stack, 'follow')).toMatchObject({ reference: image, digest: first });
   });

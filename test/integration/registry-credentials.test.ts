@@ -73,7 +73,11 @@ describe.skipIf(reason !== undefined)('registry credentials from pull secrets', 
       (await runningImage(stacks, 'private', 'web')) === pinned(first) ? true : undefined,
     );
     expect(proxy.forwarded).toBeGreaterThan(0);
-    expect(imageStatus(await stacks.get('private'), 'web')).toEqual({ reference: image, digest: first, revision: 0 });
+    // The status that records the pin is written after the applies that run it.
+    const recorded = await waitFor('the status to record the digest', 30_000, async () =>
+      imageStatus(await stacks.get('private'), 'web'),
+    );
+    expect(recorded).toEqual({ reference: image, digest: first, revision: 0 });
   });
 
   it('is refused without them (roles: [global] runs as the stack own ServiceAccount), and says so on the service', async () => {
