@@ -41,12 +41,17 @@ export interface StackImages {
   retryAfterMs?: number;
 }
 
+/** How far ahead of this process's clock a webhook's push time may be (another process wrote it). */
+const PUSH_CLOCK_SKEW_MS = 60_000;
+
 export async function stackImages(stack: Stack, resolver: ImageResolver): Promise<StackImages> {
   const revision = stack.spec.redeploy?.revision ?? 0;
   // A registry's webhook said a followed tag was pushed (src/facade/routes/registry-webhook.ts).
-  // A time yet to come is now: the annotation is on the stack editor's own object, and a push
-  // "later than any answer" would otherwise ask the registry at every reconcile.
-  const pushedAt = Math.min(Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? ''), resolver.now());
+  // A push dated further ahead than clocks drift apart is not believed: the annotation is on the
+  // stack editor's own object, and a push "later than any answer" would ask the registry at
+  // every reconcile until then.
+  const marked = Date.parse(stack.metadata.annotations?.[ANNOTATION_IMAGE_PUSHED] ?? '');
+  const pushedAt = marked > resolver.now() + PUSH_CLOCK_SKEW_MS ? Number.NaN : marked;
   const previous = new Map((stack.status?.services ?? []).flatMap((s) => (s.image ? [[s.name, s.image] as const] : [])));
   const pins = new Map<string, ServiceImageStatus>();
   const moved: MovedImage[] = [];
